@@ -1,0 +1,37 @@
+package dev.infera.core.scheduling;
+
+import dev.infera.spi.Tensor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One validated request, ready to queue.
+ *
+ * @param inputs every model input, full shapes as the model takes them (batch dimension first where
+ *     the model has one)
+ * @param outputNames the outputs to compute, at least one
+ * @param rows the number of batch rows the request carries (its first dimension); 1 for a model
+ *     without a batch dimension
+ * @param priority the priority level, 1 is highest; 0 means the model's default
+ * @param timeout the queue timeout asked for by the request; empty means the model's default
+ */
+public record ScheduledRequest(
+    List<Tensor> inputs,
+    List<String> outputNames,
+    int rows,
+    int priority,
+    Optional<Duration> timeout) {
+  public ScheduledRequest {
+    inputs = List.copyOf(inputs);
+    outputNames = List.copyOf(outputNames);
+    Objects.requireNonNull(timeout, "timeout");
+    if (rows < 1) {
+      throw new IllegalArgumentException("rows " + rows + " (expected >= 1)");
+    }
+    if (priority < 0) {
+      throw new IllegalArgumentException("priority " + priority + " (expected >= 0)");
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.infera.spi;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A backend plugin: one per runtime (ONNX Runtime, XGBoost), found with {@link
+ * java.util.ServiceLoader}. It turns model files into {@link LoadedModel}s.
+ *
+ * <p>Threading: {@link #load} may be called from several lifecycle threads at once, for different
+ * models. A backend owns whatever it shares between models (a runtime environment) and releases it
+ * in {@link #close}, which Infera calls once, after every model it loaded was closed.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** The name a model configuration's {@code backend} field uses, such as {@code onnxruntime}. */
+  String name();
+
+  /**
+   * Other names that select this backend: Triton {@code platform} values such as {@code
+   * onnxruntime_onnx}, or compatible backends' names such as {@code fil}.
+   */
+  Set<String> aliases();
+
+  /**
+   * The model file names this backend looks for in a version folder when the configuration names
+   * none, in order of preference. Used to pick a backend for a model without configuration.
+   */
+  Set<String> defaultModelFileNames();
+
+  /** Whether a version folder holds a model this backend can load without configuration. */
+  default boolean recognizes(Path versionDirectory) {
+    for (String file : defaultModelFileNames()) {
+      if (versionDirectory.resolve(file).toFile().isFile()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Loads one model version. Failures are thrown as {@link InferenceException} with a message
+   * naming the file and what went wrong; the caller marks the version unavailable with it.
+   */
+  LoadedModel load(ModelLoadRequest request);
+
+  @Override
+  void close();
+}

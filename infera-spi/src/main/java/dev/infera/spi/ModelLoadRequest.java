@@ -1,0 +1,57 @@
+package dev.infera.spi;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a backend needs to load one model version.
+ *
+ * @param modelName the model's name
+ * @param version the version number (the folder's name)
+ * @param versionDirectory the folder that holds the model's files
+ * @param modelFileName the file to load when the configuration names one ({@code
+ *     default_model_filename}); empty means the backend's default
+ * @param parameters the configuration's {@code parameters}, as strings
+ * @param maxBatchSize the configured maximum batch size; 0 means the model has no batch dimension;
+ *     -1 means the configuration does not say (the backend reports what the file declares)
+ * @param declared inputs and outputs the configuration declares (full shapes, batch dimension
+ *     included); empty lists where the configuration declares none
+ * @param instanceCount how many instances will be created
+ * @param instanceKind where instances run
+ */
+public record ModelLoadRequest(
+    String modelName,
+    long version,
+    Path versionDirectory,
+    Optional<String> modelFileName,
+    Map<String, String> parameters,
+    int maxBatchSize,
+    ModelSignature declared,
+    int instanceCount,
+    InstanceKind instanceKind) {
+
+  public ModelLoadRequest {
+    Objects.requireNonNull(modelName, "modelName");
+    Objects.requireNonNull(versionDirectory, "versionDirectory");
+    Objects.requireNonNull(modelFileName, "modelFileName");
+    parameters = Map.copyOf(parameters);
+    Objects.requireNonNull(declared, "declared");
+    Objects.requireNonNull(instanceKind, "instanceKind");
+    if (instanceCount < 1) {
+      throw new IllegalArgumentException("instanceCount " + instanceCount + " (expected >= 1)");
+    }
+  }
+
+  /** A parameter's value, if the configuration sets it. */
+  public Optional<String> parameter(String key) {
+    return Optional.ofNullable(parameters.get(key));
+  }
+
+  /** Where instances run. */
+  public enum InstanceKind {
+    CPU,
+    GPU
+  }
+}
