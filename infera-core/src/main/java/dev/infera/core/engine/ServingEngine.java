@@ -1,0 +1,195 @@
+package dev.infera.core.engine;
+
+import dev.infera.core.InferenceRequest;
+import dev.infera.core.InferenceResponse;
+import dev.infera.core.InferenceService;
+import dev.infera.core.ModelMetadata;
+import dev.infera.core.ServerMetadata;
+import dev.infera.core.lifecycle.ModelManager;
+import dev.infera.core.lifecycle.ServingVersion;
+import dev.infera.core.scheduling.ExecutionResult;
+import dev.infera.core.scheduling.ScheduledRequest;
+import dev.infera.spi.ErrorCode;
+import dev.infera.spi.InferenceException;
+import dev.infera.spi.Tensor;
+import dev.infera.spi.TensorSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@link InferenceService} frontends call: routes each request to a ready version through the
+ * {@link ModelManager}, validates it, queues it on the version's scheduler, records its metrics and
+ * shapes the response.
+ *
+ * <p>Threading: lock-free; the response future completes on the scheduler's thread.
+ */
+public final class ServingEngine implements InferenceService {
+  private final ModelManager manager;
+  private final ServerMetadata metadata;
+  private final LongSupplier nanoTime;
+  private volatile boolean accepting = true;
+  private volatile boolean live = true;
+
+  /**
+   * @param manager the owner of the loaded models
+   * @param metadata what {@link #serverMetadata} answers
+   * @param nanoTime the clock for request durations, in nanoseconds
+   */
+  public ServingEngine(ModelManager manager, ServerMetadata metadata, LongSupplier nanoTime) {
+    this.manager = manager;
+    this.metadata = metadata;
+    this.nanoTime = nanoTime;
+  }
+
+  @Override
+  public CompletableFuture<InferenceResponse> infer(InferenceRequest request) {
+    long start = nanoTime.getAsLong();
+    if (!accepting) {
+      return CompletableFuture.failedFuture(
+          InferenceException.unavailable("the server is shutting down; no new requests"));
+    }
+    ServingVersion version;
+    ScheduledRequest scheduled;
+    try {
+      version = manager.route(request.modelName(), request.modelVersion());
+    } catch (InferenceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    try {
+      scheduled = version.validator().validate(request);
+    } catch (InferenceException e) {
+      version.metrics().recordFailure(e.code(), elapsed(start));
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<ExecutionResult> execution = version.scheduler().enqueue(scheduled);
+    CompletableFuture<InferenceResponse> response =
+        execution.handle(
+            (result, failure) -> answer(request, version, scheduled, start, result, failure));
+    response.whenComplete(
+        (ignored, failure) -> {
+          if (response.isCancelled()) {
+            execution.cancel(false);
+          }
+        });
+    return response;
+  }
+
+  private InferenceResponse answer(
+      InferenceRequest request,
+      ServingVersion version,
+      ScheduledRequest scheduled,
+      long start,
+      ExecutionResult result,
+      Throwable failure) {
+    if (failure != null) {
+      InferenceException error = asInferenceException(failure);
+      version.metrics().recordFailure(error.code(), elapsed(start));
+      throw error;
+    }
+    List<Tensor> outputs = new ArrayList<>(result.outputs().size());
+    for (Tensor output : result.outputs()) {
+      outputs.add(version.validator().toClientShape(output, scheduled.rows()));
+    }
+    version
+        .metrics()
+        .recordSuccess(scheduled.rows(), elapsed(start), result.queueTime(), result.computeTime());
+    return new InferenceResponse(
+        version.model(), Long.toString(version.version()), request.id(), outputs, Map.of());
+  }
+
+  private static InferenceException asInferenceException(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof InferenceException inference) {
+      return inference;
+    }
+    if (cause instanceof CancellationException) {
+      return new InferenceException(ErrorCode.CANCELLED, "the request was cancelled");
+    }
+    return InferenceException.internal("inference failed: " + cause, cause);
+  }
+
+  private Duration elapsed(long start) {
+    return Duration.ofNanos(nanoTime.getAsLong() - start);
+  }
+
+  @Override
+  public ServerMetadata serverMetadata() {
+    return metadata;
+  }
+
+  @Override
+  public ModelMetadata modelMetadata(String modelName, Optional<String> version) {
+    ServingVersion routed = manager.route(modelName, version);
+    List<String> versions =
+        version.isPresent()
+            ? List.of(version.get())
+            : manager.readyVersions(modelName).stream()
+                .map(v -> Long.toString(v.version()))
+                .toList();
+    ModelInterface contract = routed.contract();
+    return new ModelMetadata(
+        modelName,
+        versions,
+        routed.config().getPlatform().isEmpty()
+            ? routed.config().getBackend()
+            : routed.config().getPlatform(),
+        specs(contract.inputs(), contract.batched()),
+        specs(contract.outputs(), contract.batched()));
+  }
+
+  private static List<TensorSpec> specs(List<TensorContract> contracts, boolean batched) {
+    return contracts.stream()
+        .map(
+            c -> {
+              long[] dims = c.dims();
+              if (!batched) {
+                return new TensorSpec(c.name(), c.dataType(), dims);
+              }
+              long[] full = new long[dims.length + 1];
+              full[0] = -1;
+              System.arraycopy(dims, 0, full, 1, dims.length);
+              return new TensorSpec(c.name(), c.dataType(), full);
+            })
+        .toList();
+  }
+
+  @Override
+  public boolean isModelReady(String modelName, Optional<String> version) {
+    try {
+      manager.route(modelName, version);
+      return true;
+    } catch (InferenceException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public boolean isLive() {
+    return live;
+  }
+
+  @Override
+  public boolean isReady() {
+    return accepting && manager.allReady();
+  }
+
+  /** Turns readiness false and refuses new requests; accepted ones go on. */
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  /** Marks the process not live, once shutdown completed. */
+  public void markStopped() {
+    live = false;
+  }
+}

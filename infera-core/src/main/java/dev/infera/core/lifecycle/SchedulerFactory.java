@@ -1,0 +1,21 @@
+package dev.infera.core.lifecycle;
+
+import dev.infera.core.config.proto.ModelConfig;
+import dev.infera.core.metrics.VersionMetrics;
+import dev.infera.core.scheduling.Scheduler;
+import dev.infera.spi.ModelInstance;
+import java.util.List;
+
+/** Creates the scheduler of a model version from its completed configuration. */
+@FunctionalInterface
+public interface SchedulerFactory {
+
+  /**
+   * @param label the model and version, as messages and thread names use them
+   * @param config the version's completed configuration
+   * @param instances the version's instances; the scheduler runs them and closes none
+   * @param metrics where the scheduler records executions
+   */
+  Scheduler create(
+      String label, ModelConfig config, List<ModelInstance> instances, VersionMetrics metrics);
+}

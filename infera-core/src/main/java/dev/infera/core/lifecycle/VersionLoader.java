@@ -1,0 +1,236 @@
+package dev.infera.core.lifecycle;
+
+import dev.infera.core.config.ConfigException;
+import dev.infera.core.config.ModelConfigCompleter;
+import dev.infera.core.config.ModelConfigParser;
+import dev.infera.core.config.ModelConfigValidator;
+import dev.infera.core.config.proto.ModelConfig;
+import dev.infera.core.config.proto.ModelInstanceGroup;
+import dev.infera.core.metrics.VersionMetrics;
+import dev.infera.core.repository.ModelSource;
+import dev.infera.spi.Backend;
+import dev.infera.spi.ErrorCode;
+import dev.infera.spi.InferenceException;
+import dev.infera.spi.LoadedModel;
+import dev.infera.spi.ModelInstance;
+import dev.infera.spi.ModelLoadRequest;
+import dev.infera.spi.ModelLoadRequest.InstanceKind;
+import dev.infera.spi.ModelSignature;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a model's stored files into ready {@link ServingVersion}s: parses and validates the
+ * configuration, picks the backend and the versions the version policy selects, loads each version,
+ * completes the configuration from the model file, and builds instances and scheduler. Stateless
+ * apart from its collaborators; called by {@link ModelManager} under the model's lock.
+ */
+final class VersionLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(VersionLoader.class);
+  private static final String GRAPH_LEVEL_PARAMETER = "graph_optimization_level";
+
+  private final BackendRegistry backends;
+  private final SchedulerFactory schedulers;
+  private final MeterRegistry meters;
+  private final ManagerOptions options;
+
+  VersionLoader(
+      BackendRegistry backends,
+      SchedulerFactory schedulers,
+      MeterRegistry meters,
+      ManagerOptions options) {
+    this.backends = backends;
+    this.schedulers = schedulers;
+    this.meters = meters;
+    this.options = options;
+  }
+
+  /** The configuration as written, validated; the default instance when there is none. */
+  ModelConfig configOf(ModelSource source) {
+    if (source.configText().isEmpty()) {
+      if (options.strictModelConfig()) {
+        throw new InferenceException(
+            ErrorCode.INVALID_ARGUMENT,
+            "model '"
+                + source.name()
+                + "': no config.pbtxt, and --strict-model-config requires one");
+      }
+      return ModelConfig.getDefaultInstance();
+    }
+    ModelConfig config =
+        ModelConfigParser.parse(
+            source.configText().get(), source.directory().resolve("config.pbtxt").toString());
+    ModelConfigValidator.validate(config, source.name());
+    for (String field : ModelConfigValidator.unsupportedFields(config)) {
+      LOG.warn(
+          "model '{}': config field '{}' is not supported yet and is ignored",
+          source.name(),
+          field);
+    }
+    return config;
+  }
+
+  /** The versions the configuration's version policy selects, ascending. */
+  SortedMap<Long, Path> selectVersions(ModelConfig config, ModelSource source) {
+    SortedMap<Long, Path> available = source.versions();
+    SortedMap<Long, Path> selected = new TreeMap<>();
+    if (config.getVersionPolicy().hasAll()) {
+      selected.putAll(available);
+    } else if (config.getVersionPolicy().hasSpecific()) {
+      for (long version : config.getVersionPolicy().getSpecific().getVersionsList()) {
+        if (available.containsKey(version)) {
+          selected.put(version, available.get(version));
+        } else {
+          LOG.warn(
+              "model '{}': version {} named by version_policy has no folder",
+              source.name(),
+              version);
+        }
+      }
+    } else {
+      int count =
+          config.getVersionPolicy().hasLatest()
+              ? Math.max(1, (int) config.getVersionPolicy().getLatest().getNumVersions())
+              : 1;
+      List<Long> newestFirst = new ArrayList<>(available.keySet());
+      java.util.Collections.reverse(newestFirst);
+      for (Long version : newestFirst.subList(0, Math.min(count, newestFirst.size()))) {
+        selected.put(version, available.get(version));
+      }
+    }
+    if (selected.isEmpty()) {
+      throw new InferenceException(
+          ErrorCode.NOT_FOUND,
+          "model '"
+              + source.name()
+              + "': no version folder to load (found "
+              + available.keySet()
+              + ")");
+    }
+    return selected;
+  }
+
+  Backend backendFor(ModelConfig config, ModelSource source, Path firstVersion) {
+    String named = !config.getBackend().isEmpty() ? config.getBackend() : config.getPlatform();
+    if (!named.isEmpty()) {
+      return backends
+          .named(named)
+          .orElseThrow(
+              () ->
+                  new InferenceException(
+                      ErrorCode.INVALID_ARGUMENT,
+                      "model '"
+                          + source.name()
+                          + "': unknown backend or platform '"
+                          + named
+                          + "' (expected one of: "
+                          + String.join(", ", backends.knownNames())
+                          + ")"));
+    }
+    return backends
+        .recognizing(firstVersion)
+        .orElseThrow(
+            () ->
+                new InferenceException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "model '"
+                        + source.name()
+                        + "': no backend recognizes the files in "
+                        + firstVersion
+                        + " and config.pbtxt names none"));
+  }
+
+  /** Loads one version; on failure frees whatever it had created and throws. */
+  ServingVersion load(
+      ModelSource source, ModelConfig config, Backend backend, long version, Path directory) {
+    boolean configured = source.configText().isPresent();
+    ModelLoadRequest request =
+        new ModelLoadRequest(
+            source.name(),
+            version,
+            directory,
+            config.getDefaultModelFilename().isEmpty()
+                ? Optional.empty()
+                : Optional.of(config.getDefaultModelFilename()),
+            parameters(config),
+            configured ? config.getMaxBatchSize() : -1,
+            configured && config.getInputCount() > 0
+                ? ModelConfigCompleter.declaredSignature(config)
+                : new ModelSignature(List.of(), List.of()),
+            instanceCount(config),
+            instanceKind(config));
+    LoadedModel loaded = backend.load(request);
+    ModelConfig completed;
+    try {
+      completed =
+          ModelConfigCompleter.complete(
+              config,
+              source.name(),
+              loaded.signature(),
+              backend.name(),
+              options.defaultMaxBatchSize());
+      ModelConfigValidator.validate(completed, source.name());
+    } catch (ConfigException | IllegalArgumentException e) {
+      loaded.close();
+      throw e;
+    }
+    String versionText = Long.toString(version);
+    VersionMetrics metrics = new VersionMetrics(meters, source.name(), versionText);
+    List<ModelInstance> instances = new ArrayList<>();
+    try {
+      for (int i = 0; i < instanceCount(completed); i++) {
+        instances.add(loaded.newInstance(i));
+      }
+      String label = ServingVersion.label(source.name(), version);
+      return new ServingVersion(
+          source.name(),
+          version,
+          completed,
+          loaded,
+          instances,
+          schedulers.create(label, completed, instances, metrics),
+          metrics);
+    } catch (RuntimeException e) {
+      instances.forEach(ModelInstance::close);
+      loaded.close();
+      metrics.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, String> parameters(ModelConfig config) {
+    Map<String, String> parameters = new HashMap<>();
+    config.getParametersMap().forEach((key, value) -> parameters.put(key, value.getStringValue()));
+    if (config.getOptimization().hasGraph() && !parameters.containsKey(GRAPH_LEVEL_PARAMETER)) {
+      parameters.put(
+          GRAPH_LEVEL_PARAMETER, Integer.toString(config.getOptimization().getGraph().getLevel()));
+    }
+    return parameters;
+  }
+
+  static int instanceCount(ModelConfig config) {
+    int count = 0;
+    for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+      count += Math.max(1, group.getCount());
+    }
+    return Math.max(1, count);
+  }
+
+  private static InstanceKind instanceKind(ModelConfig config) {
+    for (ModelInstanceGroup group : config.getInstanceGroupList()) {
+      if (group.getKind() == ModelInstanceGroup.Kind.KIND_GPU) {
+        return InstanceKind.GPU;
+      }
+    }
+    return InstanceKind.CPU;
+  }
+}

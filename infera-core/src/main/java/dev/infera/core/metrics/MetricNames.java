@@ -1,0 +1,46 @@
+package dev.infera.core.metrics;
+
+/**
+ * Every metric name Infera records, in Micrometer's dotted form. The Prometheus registry turns
+ * {@code infera.inference.request.success} into {@code infera_inference_request_success_total};
+ * docs/metrics.md maps each to Triton's {@code nv_inference_*} name.
+ */
+public final class MetricNames {
+  public static final String TAG_MODEL = "model";
+  public static final String TAG_VERSION = "version";
+  public static final String TAG_REASON = "reason";
+
+  /** Counter: requests answered successfully (Triton: nv_inference_request_success). */
+  public static final String REQUEST_SUCCESS = "infera.inference.request.success";
+
+  /** Counter: requests that failed, by reason (Triton: nv_inference_request_failure). */
+  public static final String REQUEST_FAILURE = "infera.inference.request.failure";
+
+  /** Counter: inferences, one per batch row (Triton: nv_inference_count). */
+  public static final String INFERENCE_COUNT = "infera.inference.count";
+
+  /** Counter: model executions, one per batch (Triton: nv_inference_exec_count). */
+  public static final String EXECUTION_COUNT = "infera.inference.exec.count";
+
+  /** Histogram, seconds: from arrival to answer (Triton: nv_inference_request_duration_us). */
+  public static final String REQUEST_DURATION = "infera.inference.request.duration";
+
+  /** Histogram, seconds: waiting in the queue (Triton: nv_inference_queue_duration_us). */
+  public static final String QUEUE_DURATION = "infera.inference.queue.duration";
+
+  /**
+   * Histogram, seconds: execution of the batch (Triton: nv_inference_compute_infer_duration_us).
+   */
+  public static final String COMPUTE_DURATION = "infera.inference.compute.duration";
+
+  /** Histogram, rows: the size of each executed batch. */
+  public static final String BATCH_SIZE = "infera.inference.batch.size";
+
+  /** Gauge: requests waiting in the queue (Triton: nv_inference_pending_request_count). */
+  public static final String QUEUE_DEPTH = "infera.inference.queue.depth";
+
+  /** Gauge: requests accepted and not yet answered. */
+  public static final String INFLIGHT = "infera.inference.inflight";
+
+  private MetricNames() {}
+}

@@ -1,0 +1,134 @@
+package dev.infera.core.metrics;
+
+import dev.infera.spi.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+/**
+ * The meters of one model version. Created when the version loads, removed from the registry when
+ * it unloads. Thread-safe: meters are Micrometer's concurrent meters.
+ */
+public final class VersionMetrics implements AutoCloseable {
+  private static final Duration[] TIME_BUCKETS = {
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofNanos(2_500_000),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+  private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final Counter success;
+  private final Map<ErrorCode, Counter> failures = new EnumMap<>(ErrorCode.class);
+  private final Counter inferences;
+  private final Counter executions;
+  private final Timer requestDuration;
+  private final Timer queueDuration;
+  private final Timer computeDuration;
+  private final DistributionSummary batchSize;
+
+  public VersionMetrics(MeterRegistry registry, String model, String version) {
+    this.registry = registry;
+    this.tags = Tags.of(MetricNames.TAG_MODEL, model, MetricNames.TAG_VERSION, version);
+    this.success = counter(MetricNames.REQUEST_SUCCESS, "Requests answered successfully", tags);
+    for (ErrorCode code : ErrorCode.values()) {
+      failures.put(
+          code,
+          counter(
+              MetricNames.REQUEST_FAILURE,
+              "Requests that failed, by reason",
+              tags.and(MetricNames.TAG_REASON, code.name().toLowerCase(Locale.ROOT))));
+    }
+    this.inferences = counter(MetricNames.INFERENCE_COUNT, "Inferences (batch rows)", tags);
+    this.executions = counter(MetricNames.EXECUTION_COUNT, "Model executions (batches)", tags);
+    this.requestDuration = timer(MetricNames.REQUEST_DURATION, "Time from arrival to answer");
+    this.queueDuration = timer(MetricNames.QUEUE_DURATION, "Time waiting in the queue");
+    this.computeDuration = timer(MetricNames.COMPUTE_DURATION, "Time executing the batch");
+    this.batchSize =
+        DistributionSummary.builder(MetricNames.BATCH_SIZE)
+            .description("Rows in each executed batch")
+            .baseUnit("rows")
+            .serviceLevelObjectives(BATCH_BUCKETS)
+            .tags(tags)
+            .register(registry);
+  }
+
+  private Counter counter(String name, String description, Tags counterTags) {
+    return Counter.builder(name).description(description).tags(counterTags).register(registry);
+  }
+
+  private Timer timer(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
+        .serviceLevelObjectives(TIME_BUCKETS)
+        .tags(tags)
+        .register(registry);
+  }
+
+  /** Registers the queue-depth and in-flight gauges, read from the scheduler. */
+  public void bindGauges(IntSupplier queueDepth, IntSupplier inflight) {
+    io.micrometer.core.instrument.Gauge.builder(
+            MetricNames.QUEUE_DEPTH, queueDepth, supplier -> supplier.getAsInt())
+        .description("Requests waiting in the queue")
+        .tags(tags)
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            MetricNames.INFLIGHT, inflight, supplier -> supplier.getAsInt())
+        .description("Requests accepted and not yet answered")
+        .tags(tags)
+        .register(registry);
+  }
+
+  /** A request answered successfully. */
+  public void recordSuccess(long rows, Duration total, Duration queue, Duration compute) {
+    success.increment();
+    inferences.increment(rows);
+    requestDuration.record(total);
+    queueDuration.record(queue);
+    computeDuration.record(compute);
+  }
+
+  /** A request that failed, by its error code. */
+  public void recordFailure(ErrorCode code, Duration total) {
+    failures.get(code).increment();
+    requestDuration.record(total);
+  }
+
+  /** One execution of a batch of {@code rows} rows. */
+  public void recordExecution(int rows) {
+    executions.increment();
+    batchSize.record(rows);
+  }
+
+  /** Removes this version's meters from the registry. */
+  @Override
+  public void close() {
+    registry.getMeters().stream()
+        .filter(
+            meter ->
+                tags.stream()
+                    .allMatch(tag -> tag.getValue().equals(meter.getId().getTag(tag.getKey()))))
+        .forEach(registry::remove);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.infera.core.repository;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A model repository in a local folder. Every sub-folder is a model; inside it, {@code
+ * config.pbtxt} is the configuration and each folder named by a non-negative integer is a version.
+ * Other files and non-numeric folders are ignored, as Triton does. Hidden folders (starting with a
+ * dot) are not models.
+ */
+public final class LocalModelRepository implements ModelRepository {
+  /** The configuration file's name in a model folder. */
+  public static final String CONFIG_FILE = "config.pbtxt";
+
+  private static final Pattern VERSION = Pattern.compile("[0-9]{1,18}");
+
+  private final Path root;
+
+  public LocalModelRepository(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    if (!Files.isDirectory(this.root)) {
+      throw new IllegalArgumentException("model repository " + this.root + " is not a folder");
+    }
+  }
+
+  @Override
+  public List<String> modelNames() {
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> children = Files.list(root)) {
+      children
+          .filter(Files::isDirectory)
+          .map(path -> path.getFileName().toString())
+          .filter(ModelNames::isValid)
+          .sorted()
+          .forEach(names::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list model repository " + root, e);
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
+  public Optional<ModelSource> find(String modelName) {
+    if (!ModelNames.isValid(modelName)) {
+      return Optional.empty();
+    }
+    Path directory = root.resolve(modelName);
+    if (!Files.isDirectory(directory)) {
+      return Optional.empty();
+    }
+    try {
+      Path configFile = directory.resolve(CONFIG_FILE);
+      Optional<String> config =
+          Files.isRegularFile(configFile)
+              ? Optional.of(Files.readString(configFile, StandardCharsets.UTF_8))
+              : Optional.empty();
+      return Optional.of(new ModelSource(modelName, directory, config, versions(directory)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read model folder " + directory, e);
+    }
+  }
+
+  private static TreeMap<Long, Path> versions(Path directory) throws IOException {
+    TreeMap<Long, Path> versions = new TreeMap<>();
+    try (Stream<Path> children = Files.list(directory)) {
+      children
+          .filter(Files::isDirectory)
+          .filter(path -> VERSION.matcher(path.getFileName().toString()).matches())
+          .forEach(path -> versions.put(Long.parseLong(path.getFileName().toString()), path));
+    }
+    return versions;
+  }
+
+  @Override
+  public String location() {
+    return root.toString();
+  }
+}
