@@ -1,0 +1,24 @@
+package dev.infera.backend.xgboost;
+
+import java.util.regex.Pattern;
+
+/**
+ * Turns XGBoost's native error messages into one client-safe line: XGBoost4J's messages carry a
+ * timestamp, a source path and a native stack trace, none of which may reach a client.
+ */
+final class NativeErrors {
+  private static final Pattern PREFIX = Pattern.compile("^\\[[0-9:]+\\]\\s+\\S+:\\d+:\\s*");
+
+  private NativeErrors() {}
+
+  /** The first line of the failure's message, without XGBoost's timestamp and source location. */
+  static String summary(Throwable failure) {
+    String message = failure.getMessage();
+    if (message == null || message.isBlank()) {
+      return failure.getClass().getSimpleName();
+    }
+    String firstLine = message.strip().lines().findFirst().orElse("").strip();
+    String summary = PREFIX.matcher(firstLine).replaceFirst("");
+    return summary.isEmpty() ? failure.getClass().getSimpleName() : summary;
+  }
+}
