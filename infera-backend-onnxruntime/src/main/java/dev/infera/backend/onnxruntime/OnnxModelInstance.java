@@ -1,0 +1,136 @@
+package dev.infera.backend.onnxruntime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.Result;
+import dev.infera.spi.InferenceException;
+import dev.infera.spi.ModelInstance;
+import dev.infera.spi.ModelSignature;
+import dev.infera.spi.Tensor;
+import dev.infera.spi.TensorSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One execution slot: runs its session for the requested outputs only. Every native tensor and
+ * result it creates is closed before {@link #execute} returns, whatever happens.
+ *
+ * <p>Threading: {@link #execute} is not called concurrently on one instance (the SPI contract);
+ * instances sharing a session run concurrently, which ONNX Runtime sessions allow.
+ */
+final class OnnxModelInstance implements ModelInstance {
+  private final String modelName;
+  private final int index;
+  private final SessionHandle session;
+  private final boolean ownsSession;
+  private final ModelSignature signature;
+  private final InputTensorFactory inputFactory;
+  private volatile boolean closed;
+
+  OnnxModelInstance(
+      String modelName,
+      int index,
+      SessionHandle session,
+      boolean ownsSession,
+      ModelSignature signature,
+      InputTensorFactory inputFactory) {
+    this.modelName = modelName;
+    this.index = index;
+    this.session = session;
+    this.ownsSession = ownsSession;
+    this.signature = signature;
+    this.inputFactory = inputFactory;
+  }
+
+  @Override
+  public List<Tensor> execute(List<Tensor> inputs, List<String> outputNames) {
+    if (closed || session.isClosed()) {
+      throw InferenceException.unavailable(
+          "model '" + modelName + "' instance " + index + " is closed");
+    }
+    checkNames(inputs, outputNames);
+    Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+    try {
+      for (Tensor input : inputs) {
+        feeds.put(input.name(), inputFactory.create(input));
+      }
+      try (Result result = session.session().run(feeds, new LinkedHashSet<>(outputNames))) {
+        List<Tensor> outputs = new ArrayList<>(outputNames.size());
+        for (String name : outputNames) {
+          OnnxValue value =
+              result
+                  .get(name)
+                  .orElseThrow(
+                      () ->
+                          InferenceException.internal(
+                              "model '" + modelName + "': ONNX Runtime returned no '" + name + "'",
+                              null));
+          outputs.add(OutputTensorReader.read(name, value));
+        }
+        return outputs;
+      }
+    } catch (OrtException e) {
+      throw OrtErrors.runFailure(modelName, e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // ONNX Runtime's Java layer reports some failures (buffer limits, closed objects) this way.
+      throw InferenceException.internal(
+          "model '" + modelName + "': ONNX Runtime failed: " + e.getMessage(), e);
+    } finally {
+      feeds.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private void checkNames(List<Tensor> inputs, List<String> outputNames) {
+    for (Tensor input : inputs) {
+      if (signature.input(input.name()).isEmpty()) {
+        throw InferenceException.invalidArgument(
+            "model '"
+                + modelName
+                + "': unknown input '"
+                + input.name()
+                + "' (expected one of "
+                + names(signature.inputs())
+                + ")");
+      }
+    }
+    for (TensorSpec spec : signature.inputs()) {
+      if (inputs.stream().noneMatch(input -> input.name().equals(spec.name()))) {
+        throw InferenceException.invalidArgument(
+            "model '" + modelName + "': missing input '" + spec.name() + "'");
+      }
+    }
+    if (outputNames.isEmpty()) {
+      throw InferenceException.invalidArgument(
+          "model '" + modelName + "': no outputs requested (expected at least one)");
+    }
+    for (String name : outputNames) {
+      if (signature.output(name).isEmpty()) {
+        throw InferenceException.invalidArgument(
+            "model '"
+                + modelName
+                + "': unknown output '"
+                + name
+                + "' (expected one of "
+                + names(signature.outputs())
+                + ")");
+      }
+    }
+  }
+
+  private static List<String> names(List<TensorSpec> specs) {
+    return specs.stream().map(TensorSpec::name).toList();
+  }
+
+  /** Closes this instance's own session; a shared session stays with the model. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    if (ownsSession) {
+      session.close();
+    }
+  }
+}
