@@ -1,0 +1,203 @@
+package dev.infera.core.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.infera.core.InferenceRequest;
+import dev.infera.core.InferenceResponse;
+import dev.infera.core.ServerMetadata;
+import dev.infera.core.engine.ServingEngine;
+import dev.infera.core.repository.LocalModelRepository;
+import dev.infera.core.scheduling.Ticker;
+import dev.infera.spi.DataType;
+import dev.infera.spi.ErrorCode;
+import dev.infera.spi.InferenceException;
+import dev.infera.spi.Tensor;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The manager and engine over a real local repository, with {@link FakeBackend} as backend. */
+class ModelManagerTest {
+  private static final String ADD_CONFIG =
+      """
+      backend: "fake"
+      max_batch_size: 4
+      input [ { name: "x", data_type: TYPE_INT32, dims: [ 2 ] } ]
+      output [ { name: "y", data_type: TYPE_INT32, dims: [ 2 ] } ]
+      """;
+
+  @TempDir Path repo;
+  private final FakeBackend backend = new FakeBackend();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private ModelManager manager;
+  private ServingEngine engine;
+
+  private void model(String name, String config, long... versions) throws IOException {
+    Path dir = Files.createDirectories(repo.resolve(name));
+    if (config != null) {
+      Files.writeString(dir.resolve("config.pbtxt"), config);
+    }
+    for (long version : versions) {
+      Files.writeString(
+          Files.createDirectories(dir.resolve(Long.toString(version))).resolve("model.fake"),
+          "add");
+    }
+  }
+
+  private void start() {
+    manager =
+        new ModelManager(
+            new LocalModelRepository(repo),
+            new BackendRegistry(List.of(backend)),
+            new BatchingSchedulerFactory(Ticker.system()),
+            meters,
+            ManagerOptions.defaults());
+    manager.loadAll();
+    engine =
+        new ServingEngine(
+            manager, new ServerMetadata("infera", "test", List.of()), System::nanoTime);
+  }
+
+  @AfterEach
+  void close() {
+    if (manager != null) {
+      manager.close();
+    }
+  }
+
+  private static Tensor x(int a, int b) {
+    ByteBuffer data =
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(a).putInt(b).flip();
+    return Tensor.of("x", DataType.INT32, new long[] {1, 2}, data);
+  }
+
+  private InferenceResponse infer(String model, Optional<String> version) throws Exception {
+    InferenceRequest request =
+        new InferenceRequest(
+            model, version, Optional.of("r1"), List.of(x(10, 20)), List.of(), java.util.Map.of());
+    return engine.infer(request).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void servesTheHighestVersionByDefault() throws Exception {
+    model("add", ADD_CONFIG + "version_policy { latest { num_versions: 2 } }", 1, 2, 3);
+    start();
+
+    InferenceResponse response = infer("add", Optional.empty());
+
+    assertThat(response.modelVersion()).isEqualTo("3");
+    assertThat(response.id()).contains("r1");
+    assertThat(response.outputs().get(0).data().getInt(0)).isEqualTo(13);
+    assertThat(infer("add", Optional.of("2")).outputs().get(0).data().getInt(0)).isEqualTo(12);
+    assertThat(manager.readyVersions("add"))
+        .extracting(ServingVersion::version)
+        .containsExactly(2L, 3L);
+  }
+
+  @Test
+  void versionOutsideThePolicyIsNotFound() throws Exception {
+    model("add", ADD_CONFIG, 1, 2);
+    start();
+
+    assertThatThrownBy(() -> manager.route("add", Optional.of("1")))
+        .isInstanceOf(InferenceException.class)
+        .hasMessageContaining("version '1' is not ready")
+        .satisfies(e -> assertThat(((InferenceException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  @Test
+  void specificVersionPolicyLoadsExactlyThoseVersions() throws Exception {
+    model("add", ADD_CONFIG + "version_policy { specific { versions: [1, 3] } }", 1, 2, 3);
+    start();
+
+    assertThat(manager.readyVersions("add"))
+        .extracting(ServingVersion::version)
+        .containsExactly(1L, 3L);
+  }
+
+  @Test
+  void brokenModelIsUnavailableWithItsReasonWhileOthersServe() throws Exception {
+    model("add", ADD_CONFIG, 1);
+    model("bad_config", "backend: \"fake\"\nmax_batch_size: -3\nno_such_field: 1\n", 1);
+    model("bad_file", ADD_CONFIG, 1);
+    Files.writeString(repo.resolve("bad_file/1/model.fake"), "broken");
+    start();
+
+    assertThat(infer("add", Optional.empty()).outputs()).hasSize(1);
+    assertThat(engine.isReady()).isFalse();
+    assertThat(manager.index())
+        .filteredOn(status -> status.model().equals("bad_config"))
+        .singleElement()
+        .satisfies(
+            status -> {
+              assertThat(status.state()).isEqualTo(ModelState.UNAVAILABLE);
+              assertThat(status.reason()).contains("no_such_field");
+            });
+    assertThatThrownBy(() -> infer("bad_file", Optional.empty()))
+        .hasMessageContaining("cannot parse model file");
+  }
+
+  @Test
+  void modelWithoutConfigIsCompletedFromTheFile() throws Exception {
+    model("auto", null, 1);
+    start();
+
+    assertThat(infer("auto", Optional.empty()).outputs().get(0).data().getInt(4)).isEqualTo(21);
+    assertThat(engine.modelMetadata("auto", Optional.empty()).inputs().get(0).shape())
+        .containsExactly(-1, 2);
+  }
+
+  @Test
+  void unknownModelIsNotFound() throws Exception {
+    start();
+
+    assertThatThrownBy(() -> infer("nothing", Optional.empty()))
+        .hasCauseInstanceOf(InferenceException.class)
+        .hasMessageContaining("model 'nothing' is not found");
+  }
+
+  @Test
+  void unloadDrainsAndClosesTheModel() throws Exception {
+    model("add", ADD_CONFIG, 1);
+    start();
+
+    manager.unload("add").get(10, TimeUnit.SECONDS);
+
+    assertThat(backend.closedModels).isEqualTo(1);
+    assertThat(engine.isModelReady("add", Optional.empty())).isFalse();
+    assertThat(meters.find("infera.inference.request.success").tag("model", "add").counter())
+        .isNull();
+  }
+
+  @Test
+  void successAndFailuresAreCounted() throws Exception {
+    model("add", ADD_CONFIG, 1);
+    start();
+
+    infer("add", Optional.empty());
+    Tensor wrong = Tensor.of("x", DataType.INT32, new long[] {1, 1}, ByteBuffer.allocate(4));
+    assertThatThrownBy(() -> engine.infer(InferenceRequest.of("add", List.of(wrong))).join());
+
+    assertThat(meters.get("infera.inference.request.success").tag("model", "add").counter().count())
+        .isEqualTo(1);
+    assertThat(
+            meters
+                .get("infera.inference.request.failure")
+                .tag("reason", "invalid_argument")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(meters.get("infera.inference.exec.count").tag("model", "add").counter().count())
+        .isEqualTo(1);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.infera.core.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalModelRepositoryTest {
+  @TempDir Path root;
+
+  @Test
+  void findsModelsConfigAndNumberedVersionsOnly() throws IOException {
+    Path model = Files.createDirectories(root.resolve("m"));
+    Files.writeString(model.resolve("config.pbtxt"), "name: \"m\"");
+    Files.createDirectories(model.resolve("1"));
+    Files.createDirectories(model.resolve("12"));
+    Files.createDirectories(model.resolve("latest"));
+    Files.writeString(model.resolve("README.md"), "notes");
+    Files.writeString(root.resolve("stray-file.txt"), "x");
+    Files.createDirectories(root.resolve(".hidden"));
+
+    LocalModelRepository repository = new LocalModelRepository(root);
+    ModelSource source = repository.find("m").orElseThrow();
+
+    assertThat(repository.modelNames()).containsExactly("m");
+    assertThat(source.configText()).contains("name: \"m\"");
+    assertThat(source.versions().keySet()).containsExactly(1L, 12L);
+  }
+
+  @Test
+  void namesThatCouldEscapeTheRepositoryAreNeverLookedUp() {
+    LocalModelRepository repository = new LocalModelRepository(root);
+
+    assertThat(repository.find("..")).isEmpty();
+    assertThat(repository.find("../etc")).isEmpty();
+    assertThat(repository.find("a/b")).isEmpty();
+    assertThat(repository.find("bad\u0000name")).isEmpty();
+    assertThat(ModelNames.isValid("resnet-50_v1.2")).isTrue();
+  }
+
+  @Test
+  void modelWithoutConfigHasNone() throws IOException {
+    Files.createDirectories(root.resolve("plain/1"));
+
+    assertThat(new LocalModelRepository(root).find("plain").orElseThrow().configText()).isEmpty();
+  }
+}
