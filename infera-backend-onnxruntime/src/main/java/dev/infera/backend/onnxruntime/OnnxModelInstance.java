@@ -10,6 +10,7 @@ import dev.infera.spi.ModelSignature;
 import dev.infera.spi.Tensor;
 import dev.infera.spi.TensorSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,16 +87,20 @@ final class OnnxModelInstance implements ModelInstance {
 
   private void checkNames(List<Tensor> inputs, List<String> outputNames) {
     for (Tensor input : inputs) {
-      if (signature.input(input.name()).isEmpty()) {
-        throw InferenceException.invalidArgument(
-            "model '"
-                + modelName
-                + "': unknown input '"
-                + input.name()
-                + "' (expected one of "
-                + names(signature.inputs())
-                + ")");
-      }
+      TensorSpec spec =
+          signature
+              .input(input.name())
+              .orElseThrow(
+                  () ->
+                      InferenceException.invalidArgument(
+                          "model '"
+                              + modelName
+                              + "': unknown input '"
+                              + input.name()
+                              + "' (expected one of "
+                              + names(signature.inputs())
+                              + ")"));
+      checkTypeAndShape(input, spec);
     }
     for (TensorSpec spec : signature.inputs()) {
       if (inputs.stream().noneMatch(input -> input.name().equals(spec.name()))) {
@@ -118,6 +123,39 @@ final class OnnxModelInstance implements ModelInstance {
                 + names(signature.outputs())
                 + ")");
       }
+    }
+  }
+
+  private void checkTypeAndShape(Tensor input, TensorSpec spec) {
+    if (input.dataType() != spec.dataType()) {
+      throw InferenceException.invalidArgument(
+          "model '"
+              + modelName
+              + "': input '"
+              + input.name()
+              + "' has datatype "
+              + input.dataType()
+              + " (expected: "
+              + spec.dataType()
+              + ")");
+    }
+    long[] expected = spec.shape();
+    long[] actual = input.shape();
+    boolean matches = actual.length == expected.length;
+    for (int i = 0; matches && i < actual.length; i++) {
+      matches = expected[i] == -1 || expected[i] == actual[i];
+    }
+    if (!matches) {
+      throw InferenceException.invalidArgument(
+          "model '"
+              + modelName
+              + "': input '"
+              + input.name()
+              + "' has shape "
+              + Arrays.toString(actual)
+              + " (expected: "
+              + Arrays.toString(expected)
+              + ", -1 is any size)");
     }
   }
 

@@ -89,7 +89,7 @@ class ExecutionTest {
     assertFails(
         () -> instance.execute(List.of(filled("INPUT0", 1), fp32), List.of("OUTPUT0")),
         ErrorCode.INVALID_ARGUMENT,
-        "ONNX Runtime rejected the inputs");
+        "input 'INPUT1' has datatype FP32 (expected: INT32)");
   }
 
   @Test
@@ -102,7 +102,7 @@ class ExecutionTest {
           () -> fixedInstance.execute(List.of(x), List.of("y")),
           ErrorCode.INVALID_ARGUMENT,
           "model 'fixed_shape'",
-          "dimensions");
+          "input 'x' has shape [8, 4] (expected: [4, 4]");
     }
   }
 
