@@ -39,11 +39,13 @@ record FilParameters(
   static final float DEFAULT_THRESHOLD = 0.5f;
 
   /**
-   * FIL parameters that tune FIL's own engine and do not change what a model computes; accepted so
-   * that FIL configurations load unchanged, and otherwise ignored.
+   * Parameters accepted and ignored: FIL's tuning of its own engine, which does not change what a
+   * model computes (so FIL configurations load unchanged), and {@code graph_optimization_level},
+   * which Infera sets for every backend from {@code optimization { graph { level } }}.
    */
   static final Set<String> IGNORED =
       Set.of(
+          "graph_optimization_level",
           "xgboost_allow_unknown_field",
           "use_experimental_optimizations",
           "threads_per_tree",
