@@ -1,0 +1,176 @@
+package dev.infera.server;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import dev.infera.core.ServerMetadata;
+import dev.infera.core.engine.ServingEngine;
+import dev.infera.core.lifecycle.BackendRegistry;
+import dev.infera.core.lifecycle.BatchingSchedulerFactory;
+import dev.infera.core.lifecycle.ModelManager;
+import dev.infera.core.repository.LocalModelRepository;
+import dev.infera.core.scheduling.Ticker;
+import dev.infera.server.grpc.GrpcApi;
+import dev.infera.server.rest.RestApi;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Infera process: the model manager and engine, and three endpoints (KServe v2 REST, KServe v2
+ * gRPC, Prometheus metrics), each on its own port. Models load before the endpoints open, as Triton
+ * does. {@link #close} refuses new requests at once, lets accepted ones finish within the exit
+ * timeout, then stops endpoints, models and backends in reverse start order.
+ */
+public final class InferaServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InferaServer.class);
+  private static final String SERVER_NAME = "infera";
+  private static final List<String> EXTENSIONS = List.of("binary_tensor_data");
+
+  private final ServerOptions options;
+  private final PrometheusMeterRegistry registry;
+  private final BackendRegistry backends;
+  private final ModelManager manager;
+  private final ServingEngine engine;
+  private final Server http;
+  private final Server grpc;
+  private final Server metrics;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private InferaServer(ServerOptions options) {
+    this.options = options;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindJvmMetrics(registry);
+    this.backends = BackendRegistry.discover();
+    LOG.info(
+        "backends: {}",
+        backends.backends().stream().map(b -> b.name() + " " + b.aliases()).toList());
+    this.manager =
+        new ModelManager(
+            new LocalModelRepository(options.modelRepository()),
+            backends,
+            new BatchingSchedulerFactory(Ticker.system()),
+            registry,
+            options.manager());
+    this.engine =
+        new ServingEngine(
+            manager, new ServerMetadata(SERVER_NAME, version(), EXTENSIONS), System::nanoTime);
+    manager.loadAll();
+    this.http = startHttp();
+    this.grpc = startGrpc();
+    this.metrics = startMetrics();
+  }
+
+  /** Starts a server: loads the repository's models, then opens the endpoints. */
+  public static InferaServer start(ServerOptions options) {
+    LOG.info("starting with {}", options);
+    return new InferaServer(options);
+  }
+
+  private Server startHttp() {
+    ServerBuilder sb = baseBuilder(options.httpPort());
+    new RestApi(engine, options.maxRequestBytes()).mount(sb);
+    return started(sb, "HTTP");
+  }
+
+  private Server startGrpc() {
+    ServerBuilder sb = baseBuilder(options.grpcPort());
+    sb.service(new GrpcApi(engine, options.maxRequestBytes()).service());
+    return started(sb, "gRPC");
+  }
+
+  private Server startMetrics() {
+    ServerBuilder sb = baseBuilder(options.metricsPort());
+    sb.route()
+        .get("/metrics")
+        .defaultServiceName("metrics")
+        .build(
+            (ctx, req) ->
+                HttpResponse.of(
+                    HttpStatus.OK,
+                    MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                    registry.scrape()));
+    return started(sb, "metrics");
+  }
+
+  private ServerBuilder baseBuilder(int port) {
+    return Server.builder()
+        .http(new InetSocketAddress(options.address(), port))
+        .maxRequestLength(options.maxRequestBytes())
+        .requestTimeout(Duration.ZERO)
+        .gracefulShutdownTimeout(Duration.ZERO, options.exitTimeout());
+  }
+
+  private static Server started(ServerBuilder sb, String what) {
+    Server server = sb.build();
+    server.start().join();
+    LOG.info("{} endpoint listening on port {}", what, server.activeLocalPort());
+    return server;
+  }
+
+  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+  }
+
+  private static String version() {
+    String version = InferaServer.class.getPackage().getImplementationVersion();
+    return version == null ? "development" : version;
+  }
+
+  public int httpPort() {
+    return http.activeLocalPort();
+  }
+
+  public int grpcPort() {
+    return grpc.activeLocalPort();
+  }
+
+  public int metricsPort() {
+    return metrics.activeLocalPort();
+  }
+
+  public ServingEngine engine() {
+    return engine;
+  }
+
+  public ModelManager manager() {
+    return manager;
+  }
+
+  /**
+   * Shuts down: readiness turns false and new requests are refused at once; accepted requests
+   * finish (up to the exit timeout); then the endpoints, models and backends stop.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("shutting down: refusing new requests, finishing accepted ones");
+    engine.stopAccepting();
+    manager.close();
+    grpc.stop().join();
+    http.stop().join();
+    metrics.stop().join();
+    backends.close();
+    registry.close();
+    engine.markStopped();
+    LOG.info("stopped");
+  }
+}

@@ -1,0 +1,62 @@
+package dev.infera.server;
+
+import dev.infera.core.lifecycle.ManagerOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@link InferaServer} is started with. Port 0 picks a free port.
+ *
+ * @param modelRepository the model repository folder
+ * @param address the address every endpoint listens on
+ * @param httpPort the KServe v2 REST port (Triton's default 8000)
+ * @param grpcPort the KServe v2 gRPC port (8001)
+ * @param metricsPort the Prometheus metrics port (8002)
+ * @param manager model loading settings
+ * @param exitTimeout how long shutdown waits for accepted requests
+ * @param maxRequestBytes the largest request body accepted, in bytes
+ */
+public record ServerOptions(
+    Path modelRepository,
+    String address,
+    int httpPort,
+    int grpcPort,
+    int metricsPort,
+    ManagerOptions manager,
+    Duration exitTimeout,
+    long maxRequestBytes) {
+  public static final int DEFAULT_HTTP_PORT = 8000;
+  public static final int DEFAULT_GRPC_PORT = 8001;
+  public static final int DEFAULT_METRICS_PORT = 8002;
+  public static final Duration DEFAULT_EXIT_TIMEOUT = Duration.ofSeconds(30);
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+  public ServerOptions {
+    Objects.requireNonNull(modelRepository, "modelRepository");
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(manager, "manager");
+    Objects.requireNonNull(exitTimeout, "exitTimeout");
+    for (int port : new int[] {httpPort, grpcPort, metricsPort}) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port " + port + " (expected 0 to 65535)");
+      }
+    }
+    if (maxRequestBytes < 1) {
+      throw new IllegalArgumentException("maxRequestBytes " + maxRequestBytes + " (expected > 0)");
+    }
+  }
+
+  /** Options for a server on free loopback ports, as tests start it. */
+  public static ServerOptions onFreePorts(Path modelRepository) {
+    return new ServerOptions(
+        modelRepository,
+        "127.0.0.1",
+        0,
+        0,
+        0,
+        ManagerOptions.defaults(),
+        DEFAULT_EXIT_TIMEOUT,
+        DEFAULT_MAX_REQUEST_BYTES);
+  }
+}

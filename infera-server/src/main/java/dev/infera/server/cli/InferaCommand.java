@@ -1,0 +1,37 @@
+package dev.infera.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code infera} command: a production inference server for machine-learning models. */
+@Command(
+    name = "infera",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Infera serves machine-learning models over the Open Inference Protocol (KServe v2),",
+      "REST and gRPC, from a Triton-style model repository."
+    },
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class InferaCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    int exit =
+        new CommandLine(new InferaCommand())
+            .setExecutionExceptionHandler(
+                (error, commandLine, parseResult) -> {
+                  commandLine.getErr().println("infera: " + error.getMessage());
+                  return 2;
+                })
+            .execute(args);
+    System.exit(exit);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.infera.server.cli;
+
+import dev.infera.core.lifecycle.ManagerOptions;
+import dev.infera.server.InferaServer;
+import dev.infera.server.ServerOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code infera serve}: loads a model repository and serves it until SIGTERM or SIGINT, then shuts
+ * down gracefully and exits 0.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Serve the models of a model repository over KServe v2 REST and gRPC.")
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--model-repository",
+      defaultValue = "${sys:infera.home:-.}/examples/models",
+      paramLabel = "DIR",
+      description =
+          "The model repository folder (Triton's layout). Default: examples/models of the installation.")
+  Path modelRepository;
+
+  @Option(
+      names = "--http-address",
+      defaultValue = "0.0.0.0",
+      paramLabel = "ADDRESS",
+      description =
+          "The address the HTTP, gRPC and metrics endpoints listen on. Default: ${DEFAULT-VALUE}.")
+  String address;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "" + ServerOptions.DEFAULT_HTTP_PORT,
+      paramLabel = "PORT",
+      description = "The KServe v2 REST port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(
+      names = "--grpc-port",
+      defaultValue = "" + ServerOptions.DEFAULT_GRPC_PORT,
+      paramLabel = "PORT",
+      description = "The KServe v2 gRPC port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int grpcPort;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "" + ServerOptions.DEFAULT_METRICS_PORT,
+      paramLabel = "PORT",
+      description =
+          "The Prometheus metrics port (/metrics); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
+  @Option(
+      names = "--strict-model-config",
+      defaultValue = "false",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      description =
+          "Require a config.pbtxt for every model; when false, a missing configuration is completed from the model file. Default: ${DEFAULT-VALUE}.")
+  boolean strictModelConfig;
+
+  @Option(
+      names = "--default-max-batch-size",
+      defaultValue = "" + ManagerOptions.DEFAULT_MAX_BATCH_SIZE,
+      paramLabel = "N",
+      description =
+          "max_batch_size given to a batchable model without configuration. Default: ${DEFAULT-VALUE}.")
+  int defaultMaxBatchSize;
+
+  @Option(
+      names = "--exit-timeout-secs",
+      defaultValue = "30",
+      paramLabel = "SECONDS",
+      description =
+          "On shutdown, how long accepted requests may take to finish. Default: ${DEFAULT-VALUE}.")
+  long exitTimeoutSeconds;
+
+  @Option(
+      names = "--max-request-bytes",
+      defaultValue = "" + ServerOptions.DEFAULT_MAX_REQUEST_BYTES,
+      paramLabel = "BYTES",
+      description =
+          "The largest request body accepted, in bytes (HTTP 413 / gRPC RESOURCE_EXHAUSTED beyond). Default: ${DEFAULT-VALUE}.")
+  long maxRequestBytes;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServerOptions options =
+        new ServerOptions(
+            modelRepository,
+            address,
+            httpPort,
+            grpcPort,
+            metricsPort,
+            new ManagerOptions(defaultMaxBatchSize, strictModelConfig),
+            Duration.ofSeconds(exitTimeoutSeconds),
+            maxRequestBytes);
+    InferaServer server = InferaServer.start(options);
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+    Signal.handle(new Signal("INT"), signal -> stop.countDown());
+    stop.await();
+    server.close();
+    return 0;
+  }
+}
