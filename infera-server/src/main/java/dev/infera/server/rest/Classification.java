@@ -1,0 +1,60 @@
+package dev.infera.server.rest;
+
+import dev.infera.spi.DataType;
+import dev.infera.spi.InferenceException;
+import dev.infera.spi.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The classification extension: replaces a numeric output by its top {@code k} classes along the
+ * last dimension, as BYTES strings {@code "value:index"}, highest value first (ties: lower index
+ * first). Shape {@code [..., C]} becomes {@code [..., min(k, C)]}. Labels are not attached: the
+ * engine does not report label files.
+ */
+final class Classification {
+  private Classification() {}
+
+  static Tensor topK(Tensor output, int k) {
+    if (!output.dataType().isFixedSize() || output.dataType() == DataType.BOOL) {
+      throw InferenceException.invalidArgument(
+          "output '"
+              + output.name()
+              + "': classification needs a numeric output, not "
+              + output.dataType());
+    }
+    long[] shape = output.shape();
+    int classes = shape.length == 0 ? 1 : (int) shape[shape.length - 1];
+    int keep = Math.min(k, classes);
+    long rows = classes == 0 ? 0 : output.elementCount() / classes;
+    ByteBuffer data = output.data();
+    List<byte[]> labels = new ArrayList<>((int) (rows * keep));
+    int[] best = new int[keep];
+    for (long row = 0; row < rows; row++) {
+      long base = row * classes;
+      int found = 0;
+      for (int c = 0; c < classes; c++) {
+        double value = TensorValues.asDouble(data, output.dataType(), base + c);
+        int slot = found;
+        while (slot > 0
+            && TensorValues.asDouble(data, output.dataType(), base + best[slot - 1]) < value) {
+          slot--;
+        }
+        if (slot < keep) {
+          System.arraycopy(best, slot, best, slot + 1, Math.min(found, keep - 1) - slot);
+          best[slot] = c;
+          found = Math.min(found + 1, keep);
+        }
+      }
+      for (int i = 0; i < keep; i++) {
+        String text = TensorValues.asText(data, output.dataType(), base + best[i]) + ":" + best[i];
+        labels.add(text.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    long[] newShape = shape.length == 0 ? new long[] {keep} : shape.clone();
+    newShape[newShape.length - 1] = keep;
+    return Tensor.ofBytes(output.name(), newShape, labels);
+  }
+}

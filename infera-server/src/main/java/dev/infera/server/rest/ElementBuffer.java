@@ -1,0 +1,79 @@
+package dev.infera.server.rest;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A growable little-endian buffer that fixed-size tensor elements are decoded into, without boxing.
+ * Buffers of {@link #DIRECT_THRESHOLD_BYTES} or more are direct, so native runtimes read them
+ * without another copy. Confined to the thread decoding one request.
+ */
+final class ElementBuffer {
+  static final int DIRECT_THRESHOLD_BYTES = 64 * 1024;
+
+  private ByteBuffer buffer;
+
+  /** A buffer sized for {@code expectedBytes}, growing beyond it if needed. */
+  ElementBuffer(long expectedBytes) {
+    buffer = allocate((int) Math.min(Math.max(expectedBytes, 16), Integer.MAX_VALUE - 8));
+  }
+
+  private static ByteBuffer allocate(int bytes) {
+    ByteBuffer fresh =
+        bytes >= DIRECT_THRESHOLD_BYTES
+            ? ByteBuffer.allocateDirect(bytes)
+            : ByteBuffer.allocate(bytes);
+    return fresh.order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private void ensure(int bytes) {
+    if (buffer.remaining() >= bytes) {
+      return;
+    }
+    long wanted = Math.max((long) buffer.capacity() * 2, (long) buffer.position() + bytes);
+    if (wanted > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("tensor larger than 2 GiB");
+    }
+    ByteBuffer larger = allocate((int) wanted);
+    buffer.flip();
+    larger.put(buffer);
+    buffer = larger;
+  }
+
+  void putByte(byte value) {
+    ensure(1);
+    buffer.put(value);
+  }
+
+  void putShort(short value) {
+    ensure(2);
+    buffer.putShort(value);
+  }
+
+  void putInt(int value) {
+    ensure(4);
+    buffer.putInt(value);
+  }
+
+  void putLong(long value) {
+    ensure(8);
+    buffer.putLong(value);
+  }
+
+  void putFloat(float value) {
+    ensure(4);
+    buffer.putFloat(value);
+  }
+
+  void putDouble(double value) {
+    ensure(8);
+    buffer.putDouble(value);
+  }
+
+  /** The bytes written so far, as a little-endian buffer positioned at 0. */
+  ByteBuffer written() {
+    ByteBuffer view = buffer.duplicate();
+    view.flip();
+    return view.order(ByteOrder.LITTLE_ENDIAN);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.infera.server.rest;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.infera.core.InferenceRequest;
+import dev.infera.core.InferenceResponse;
+import dev.infera.core.InferenceService;
+import dev.infera.spi.Tensor;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /v2/models/{model}[/versions/{version}]/infer}: aggregates the body, decodes it
+ * (JSON, optionally followed by binary tensor data), calls {@link InferenceService#infer} and
+ * encodes its answer, never blocking the event loop. When the client goes away or the request times
+ * out, the inference future is cancelled so the engine can drop the request.
+ */
+final class InferHttpService implements HttpService {
+  private final InferenceService service;
+
+  InferHttpService(InferenceService service) {
+    this.service = service;
+  }
+
+  /** A decoded request with what its response needs to be encoded. */
+  private record Call(InferenceRequest request, OutputOptions options) {}
+
+  @Override
+  public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+    String model = MetadataServices.model(ctx);
+    Optional<String> version = MetadataServices.version(ctx);
+    String framing = req.headers().get(BinaryFraming.HEADER);
+    CompletableFuture<HttpResponse> response =
+        req.aggregate()
+            .thenCompose(
+                body ->
+                    onPayloadExecutor(
+                        ctx, body.content().length(), () -> decode(body, framing, model, version)))
+            .thenCompose(call -> infer(ctx, call))
+            .exceptionally(ErrorResponses::of);
+    return HttpResponse.of(response);
+  }
+
+  static Call decode(
+      AggregatedHttpRequest body, String framing, String model, Optional<String> version) {
+    byte[] bytes = body.content().array();
+    int jsonLength = BinaryFraming.jsonLength(framing, bytes.length);
+    DecodedRequest decoded = InferRequestDecoder.decode(bytes, 0, jsonLength);
+    List<Tensor> inputs = BinaryFraming.attach(decoded.inputs(), bytes, jsonLength, bytes.length);
+    return new Call(decoded.toInferenceRequest(model, version, inputs), OutputOptions.of(decoded));
+  }
+
+  private CompletableFuture<HttpResponse> infer(ServiceRequestContext ctx, Call call) {
+    CompletableFuture<InferenceResponse> pending = service.infer(call.request());
+    ctx.whenRequestCancelling().thenRun(() -> pending.cancel(false));
+    return pending.thenCompose(
+        answer ->
+            onPayloadExecutor(
+                ctx,
+                outputBytes(answer),
+                () ->
+                    InferResponseEncoder.encode(answer, call.request().id(), call.options())
+                        .toHttpResponse()));
+  }
+
+  private static long outputBytes(InferenceResponse response) {
+    long total = 0;
+    for (Tensor output : response.outputs()) {
+      total += output.byteSize();
+    }
+    return total;
+  }
+
+  /**
+   * Runs {@code work} where {@link PayloadExecutors} says; always off the calling thread, which for
+   * encoding is an engine thread that must not spend its time writing JSON.
+   */
+  private static <T> CompletableFuture<T> onPayloadExecutor(
+      ServiceRequestContext ctx, long payloadBytes, Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, PayloadExecutors.forPayload(ctx, payloadBytes));
+  }
+}

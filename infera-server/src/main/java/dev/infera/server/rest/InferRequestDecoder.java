@@ -1,0 +1,153 @@
+package dev.infera.server.rest;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import dev.infera.core.RequestedOutput;
+import dev.infera.spi.InferenceException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the JSON of an inference request with Jackson's streaming parser: {@code id}, {@code
+ * parameters}, {@code inputs} and {@code outputs}. Unknown fields are skipped, as other servers of
+ * the protocol do. Input data goes straight into primitive buffers (see {@link JsonInputReader}).
+ * Stateless and thread-safe.
+ */
+final class InferRequestDecoder {
+  private InferRequestDecoder() {}
+
+  /** Decodes {@code length} bytes of JSON starting at {@code offset}. */
+  static DecodedRequest decode(byte[] body, int offset, int length) {
+    if (length == 0) {
+      throw InferenceException.invalidArgument("request body is empty; expected a JSON object");
+    }
+    // Each JSON element takes at least two characters ("1,"), which bounds what "data" can hold.
+    long maxElements = length / 2 + 1;
+    try (JsonParser parser = Json.FACTORY.createParser(body, offset, length)) {
+      DecodedRequest request = readRequest(parser, maxElements);
+      if (parser.nextToken() != null) {
+        throw InferenceException.invalidArgument(
+            "malformed JSON at "
+                + where(parser.currentLocation())
+                + ": content after the request object");
+      }
+      return request;
+    } catch (StreamReadException e) {
+      throw InferenceException.invalidArgument(
+          "malformed JSON at " + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static DecodedRequest readRequest(JsonParser parser, long maxElements)
+      throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw InferenceException.invalidArgument("request body must be a JSON object");
+    }
+    Optional<String> id = Optional.empty();
+    Map<String, Object> parameters = Map.of();
+    List<DecodedInput> inputs = null;
+    List<RequestedOutput> outputs = List.of();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      switch (field) {
+        case "id" -> id = Optional.of(readString(parser, "request", "id"));
+        case "parameters" -> parameters = JsonParameters.read(parser, "request");
+        case "inputs" -> inputs = readInputs(parser, maxElements);
+        case "outputs" -> outputs = readOutputs(parser);
+        default -> parser.skipChildren();
+      }
+    }
+    if (inputs == null) {
+      throw InferenceException.invalidArgument("request: 'inputs' is missing");
+    }
+    DecodedRequest request = new DecodedRequest(id, parameters, inputs, outputs);
+    request.binaryOutputByDefault(); // fails now, before inference, when the flag is not a boolean
+    return request;
+  }
+
+  private static List<DecodedInput> readInputs(JsonParser parser, long maxElements)
+      throws IOException {
+    requireArray(parser, "inputs");
+    List<DecodedInput> inputs = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
+      DecodedInput input = JsonInputReader.read(parser, inputs.size(), maxElements);
+      if (!names.add(input.name())) {
+        throw InferenceException.invalidArgument("input '" + input.name() + "' appears twice");
+      }
+      inputs.add(input);
+    }
+    return inputs;
+  }
+
+  private static List<RequestedOutput> readOutputs(JsonParser parser) throws IOException {
+    requireArray(parser, "outputs");
+    List<RequestedOutput> outputs = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
+      String label = "outputs[" + outputs.size() + "]";
+      if (parser.currentToken() != JsonToken.START_OBJECT) {
+        throw InferenceException.invalidArgument(label + " must be an object");
+      }
+      String name = null;
+      Map<String, Object> parameters = Map.of();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        parser.nextToken();
+        switch (field) {
+          case "name" -> name = readString(parser, label, "name");
+          case "parameters" -> parameters = JsonParameters.read(parser, label);
+          default -> parser.skipChildren();
+        }
+      }
+      if (name == null) {
+        throw InferenceException.invalidArgument(label + ": 'name' is missing");
+      }
+      if (!names.add(name)) {
+        throw InferenceException.invalidArgument("output '" + name + "' is requested twice");
+      }
+      OutputOptions.check(name, parameters);
+      outputs.add(new RequestedOutput(name, parameters));
+    }
+    return outputs;
+  }
+
+  static String readString(JsonParser parser, String owner, String field) throws IOException {
+    if (parser.currentToken() != JsonToken.VALUE_STRING) {
+      throw InferenceException.invalidArgument(owner + ": '" + field + "' must be a string");
+    }
+    return parser.getText();
+  }
+
+  private static void requireArray(JsonParser parser, String field) {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      throw InferenceException.invalidArgument("request: '" + field + "' must be an array");
+    }
+  }
+
+  private static String where(JsonLocation location) {
+    if (location == null) {
+      return "an unknown position";
+    }
+    return "line " + location.getLineNr() + ", column " + location.getColumnNr();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable JSON";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.infera.server.rest;
+
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import dev.infera.core.InferenceService;
+import java.util.Objects;
+
+/**
+ * The KServe v2 REST API over an {@link InferenceService}.
+ *
+ * <pre>
+ * GET  /v2/health/live, /v2/health/ready           200, or 503 {"error"}
+ * GET  /v2                                         server metadata
+ * GET  /v2/models/{m}[/versions/{v}]               model metadata
+ * GET  /v2/models/{m}[/versions/{v}]/ready         200; 404 unknown model; 503 not ready
+ * POST /v2/models/{m}[/versions/{v}]/infer         inference (JSON and binary tensor data)
+ * </pre>
+ *
+ * Every failure is {@code {"error": "..."}} with the status from {@link HttpStatusMapping}; bodies
+ * larger than the limit are 413. Immutable; {@link #mount} may be called on several builders.
+ */
+public final class RestApi {
+  /** The default limit on an inference request body: 64 MiB. */
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+  private static final String MODEL_PATH = "/v2/models/{model}";
+  private static final String VERSION_PATH = "/v2/models/{model}/versions/{version}";
+
+  private final InferenceService service;
+  private final long maxRequestBytes;
+
+  public RestApi(InferenceService service) {
+    this(service, DEFAULT_MAX_REQUEST_BYTES);
+  }
+
+  /**
+   * @param maxRequestBytes the largest inference request body accepted, JSON and binary data
+   *     together; at most {@code Integer.MAX_VALUE - 8} (bodies are held in one array)
+   */
+  public RestApi(InferenceService service, long maxRequestBytes) {
+    this.service = Objects.requireNonNull(service, "service");
+    if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "maxRequestBytes: "
+              + maxRequestBytes
+              + " (expected 1 to "
+              + (Integer.MAX_VALUE - 8)
+              + ")");
+    }
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  /**
+   * Adds the routes to {@code sb} and installs {@link #errorHandler()}, so that Armeria's own
+   * responses on that server (unknown route, wrong method, body too large) are JSON too. The
+   * handler leaves gRPC requests to the handlers after it.
+   */
+  public void mount(ServerBuilder sb) {
+    MetadataServices metadata = new MetadataServices(service);
+    HttpService infer = new InferHttpService(service);
+    get(sb, "/v2/health/live", "kserve.health.live", (ctx, req) -> metadata.live());
+    get(sb, "/v2/health/ready", "kserve.health.ready", (ctx, req) -> metadata.ready());
+    get(sb, "/v2", "kserve.server.metadata", (ctx, req) -> metadata.serverMetadata());
+    for (String path : new String[] {MODEL_PATH, VERSION_PATH}) {
+      get(sb, path, "kserve.model.metadata", (ctx, req) -> metadata.modelMetadata(ctx));
+      get(sb, path + "/ready", "kserve.model.ready", (ctx, req) -> metadata.modelReady(ctx));
+      sb.route()
+          .post(path + "/infer")
+          .defaultServiceName("kserve.model.infer")
+          .maxRequestLength(maxRequestBytes)
+          .build(infer);
+    }
+    sb.errorHandler(errorHandler());
+  }
+
+  private static void get(ServerBuilder sb, String path, String name, HttpService service) {
+    sb.route().get(path).defaultServiceName(name).build(service);
+  }
+
+  /** The handler that renders every error on the REST routes as {@code {"error": "..."}}. */
+  public ServerErrorHandler errorHandler() {
+    return new JsonErrorHandler();
+  }
+
+  public long maxRequestBytes() {
+    return maxRequestBytes;
+  }
+}
