@@ -1,0 +1,374 @@
+package dev.infera.core.scheduling;
+
+import dev.infera.spi.ErrorCode;
+import dev.infera.spi.InferenceException;
+import dev.infera.spi.ModelInstance;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Triton's dynamic batcher: queues a model version's requests by priority and runs them, batched
+ * along dimension 0 as {@link BatchPolicy} says, on the version's instances. docs/scheduling.md
+ * describes the rules.
+ *
+ * <p>Threading: one platform thread per instance ({@code infera-exec-<model>-<version>-<i>}), each
+ * taking the next due batch from the shared queue and executing it, so an instance never runs two
+ * batches at once. The queue is guarded by one lock; idle threads wait on its condition for a
+ * request to arrive or until the next batch or timeout is due by the {@link Ticker}, which must
+ * therefore advance in real time. Futures complete on those threads, outside the lock.
+ */
+public final class DynamicBatchScheduler implements Scheduler {
+  /** The most requests queued at once over all priority levels, whatever their policies allow. */
+  public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+  private static final Pattern LABEL = Pattern.compile("model '(.*)' version '(.*)'");
+
+  private final String label;
+  private final List<ModelInstance> instances;
+  private final BatchPolicy policy;
+  private final Ticker ticker;
+  private final SchedulerListener listener;
+  private final BatchRunner runner;
+  private final ResponseSequencer sequencer;
+  private final AtomicInteger inflight = new AtomicInteger();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  // Guarded by lock:
+  private final BatchQueue queue;
+  private boolean stopping;
+  private int liveThreads;
+  private long nextSequence;
+  private int reportedDepth;
+  private int nextManualInstance;
+
+  private DynamicBatchScheduler(
+      String label,
+      List<ModelInstance> instances,
+      BatchPolicy policy,
+      Ticker ticker,
+      SchedulerListener listener,
+      int queueCapacity) {
+    this.label = Objects.requireNonNull(label, "label");
+    this.instances = List.copyOf(instances);
+    if (this.instances.isEmpty()) {
+      throw new IllegalArgumentException(label + ": no instances to run on");
+    }
+    if (queueCapacity < 1) {
+      throw new IllegalArgumentException("queue capacity " + queueCapacity + " (expected >= 1)");
+    }
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.queue = new BatchQueue(policy, queueCapacity);
+    this.sequencer = policy.preserveOrdering() ? new ResponseSequencer() : null;
+    this.runner = new BatchRunner(label, ticker, listener, new Completions());
+  }
+
+  /**
+   * Creates a scheduler and starts one thread per instance.
+   *
+   * @param label names the model version in messages, as {@code model 'x' version '1'}; thread
+   *     names take the model and version from it
+   * @param instances the instances to run on; the scheduler closes none of them
+   * @param ticker the time source for queue delays and timeouts; must advance in real time
+   */
+  public static DynamicBatchScheduler start(
+      String label,
+      List<ModelInstance> instances,
+      BatchPolicy policy,
+      Ticker ticker,
+      SchedulerListener listener) {
+    DynamicBatchScheduler scheduler =
+        new DynamicBatchScheduler(
+            label, instances, policy, ticker, listener, DEFAULT_QUEUE_CAPACITY);
+    scheduler.startThreads();
+    return scheduler;
+  }
+
+  /**
+   * A scheduler without threads, for tests: nothing executes until {@link #runDue} is called, which
+   * runs every due batch on the calling thread.
+   */
+  static DynamicBatchScheduler manual(
+      String label,
+      List<ModelInstance> instances,
+      BatchPolicy policy,
+      Ticker ticker,
+      SchedulerListener listener,
+      int queueCapacity) {
+    return new DynamicBatchScheduler(label, instances, policy, ticker, listener, queueCapacity);
+  }
+
+  private void startThreads() {
+    String prefix = "infera-exec-" + threadNamePart(label) + "-";
+    lock.lock();
+    try {
+      liveThreads = instances.size();
+    } finally {
+      lock.unlock();
+    }
+    for (int i = 0; i < instances.size(); i++) {
+      ModelInstance instance = instances.get(i);
+      Thread thread = new Thread(() -> work(instance), prefix + i);
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  static String threadNamePart(String label) {
+    Matcher matcher = LABEL.matcher(label);
+    String raw = matcher.matches() ? matcher.group(1) + "-" + matcher.group(2) : label;
+    return raw.replaceAll("[^A-Za-z0-9_.-]", "-");
+  }
+
+  @Override
+  public CompletableFuture<ExecutionResult> enqueue(ScheduledRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (policy.mergesRequests() && request.rows() > policy.maxBatchSize()) {
+      return CompletableFuture.failedFuture(
+          new InferenceException(
+              ErrorCode.INVALID_ARGUMENT,
+              label
+                  + ": request has "
+                  + request.rows()
+                  + " rows (expected at most "
+                  + policy.maxBatchSize()
+                  + ", max_batch_size)"));
+    }
+    int level = policy.levelIndex(request.priority());
+    QueuePolicy levelPolicy = policy.queuePolicy(level);
+    QueuedRequest queued =
+        new QueuedRequest(
+            request,
+            ticker.read(),
+            levelPolicy.timeoutNanos(request.timeout().orElse(null)),
+            levelPolicy.timeoutAction(),
+            level,
+            policy.mergesRequests(),
+            this::withdraw);
+    int limit;
+    lock.lock();
+    try {
+      if (stopping) {
+        limit = -1;
+      } else {
+        limit = queue.offer(queued);
+        if (limit == 0) {
+          queued.sequence = nextSequence++;
+          inflight.incrementAndGet();
+          reportDepth();
+          work.signal();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (limit < 0) {
+      queued.future.completeExceptionally(
+          new InferenceException(
+              ErrorCode.UNAVAILABLE, label + ": not accepting requests: stopping"));
+    } else if (limit > 0) {
+      listener.onQueueFull();
+      queued.future.completeExceptionally(
+          new InferenceException(
+              ErrorCode.UNAVAILABLE, label + ": queue is full (" + limit + " requests)"));
+    }
+    return queued.future;
+  }
+
+  @Override
+  public int inflightCount() {
+    return inflight.get();
+  }
+
+  /** The number of requests waiting in the queue (not executing). */
+  public int queueDepth() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> stop() {
+    boolean finished;
+    lock.lock();
+    try {
+      stopping = true;
+      work.signalAll();
+      finished = liveThreads == 0 && queue.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+    if (finished) {
+      stopped.complete(null);
+    }
+    return stopped;
+  }
+
+  /** Runs every batch that is due now on the calling thread; for schedulers made by manual(). */
+  void runDue() {
+    while (true) {
+      BatchQueue.Poll poll;
+      boolean finished;
+      lock.lock();
+      try {
+        poll = queue.poll(ticker.read(), stopping);
+        reportDepth();
+        finished = stopping && liveThreads == 0 && queue.isEmpty();
+      } finally {
+        lock.unlock();
+      }
+      fail(poll.expired());
+      if (!poll.hasBatch()) {
+        if (finished) {
+          stopped.complete(null);
+        }
+        return;
+      }
+      runner.run(poll.batch(), poll.rows(), instances.get(nextManualInstance++ % instances.size()));
+    }
+  }
+
+  /**
+   * The loop of an instance's thread: take the next due batch, execute it, repeat until stopped.
+   */
+  private void work(ModelInstance instance) {
+    while (true) {
+      BatchQueue.Poll poll = awaitWork();
+      if (poll == null) {
+        break;
+      }
+      fail(poll.expired());
+      if (poll.hasBatch()) {
+        runner.run(poll.batch(), poll.rows(), instance);
+      }
+    }
+    boolean last;
+    lock.lock();
+    try {
+      last = --liveThreads == 0;
+    } finally {
+      lock.unlock();
+    }
+    if (last) {
+      stopped.complete(null);
+    }
+  }
+
+  /** Waits until a batch is due or requests timed out; null once stopping with nothing queued. */
+  private BatchQueue.Poll awaitWork() {
+    lock.lock();
+    try {
+      while (true) {
+        BatchQueue.Poll poll = queue.poll(ticker.read(), stopping);
+        reportDepth();
+        if (poll.hasBatch()) {
+          if (!queue.isEmpty()) {
+            work.signal(); // another idle thread may take what is left
+          }
+          return poll;
+        }
+        if (!poll.expired().isEmpty()) {
+          return poll;
+        }
+        if (stopping && queue.isEmpty()) {
+          work.signalAll();
+          return null;
+        }
+        if (poll.waitsForSignal()) {
+          work.awaitUninterruptibly();
+        } else {
+          awaitNanos(poll.waitNanos());
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void awaitNanos(long nanos) {
+    try {
+      work.await(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      // Nobody interrupts these threads; the caller looks at the queue again either way.
+    }
+  }
+
+  /** Called when a caller cancels a request's future. */
+  private void withdraw(QueuedRequest request) {
+    boolean removed;
+    lock.lock();
+    try {
+      removed = queue.withdraw(request);
+      if (removed) {
+        reportDepth();
+        if (stopping) {
+          work.signalAll();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (removed) {
+      listener.onRequestCancelled();
+      complete(request, () -> {});
+    }
+  }
+
+  private void fail(List<QueuedRequest> expired) {
+    for (QueuedRequest request : expired) {
+      listener.onRequestTimedOut();
+      InferenceException error =
+          new InferenceException(
+              ErrorCode.DEADLINE_EXCEEDED,
+              label
+                  + ": request timed out after waiting "
+                  + Duration.ofNanos(request.timeoutNanos).toMillis()
+                  + " ms in the queue");
+      complete(request, () -> request.future.completeExceptionally(error));
+    }
+  }
+
+  /** Ends a request: no longer in flight, then its completion, in arrival order if preserved. */
+  private void complete(QueuedRequest request, Runnable completion) {
+    inflight.decrementAndGet();
+    if (sequencer == null) {
+      completion.run();
+    } else {
+      sequencer.submit(request.sequence, completion);
+    }
+  }
+
+  private void reportDepth() {
+    int depth = queue.size();
+    if (depth != reportedDepth) {
+      reportedDepth = depth;
+      listener.onQueueDepthChanged(depth);
+    }
+  }
+
+  private final class Completions implements BatchRunner.Outcomes {
+    @Override
+    public void succeeded(QueuedRequest request, ExecutionResult result) {
+      complete(request, () -> request.future.complete(result));
+    }
+
+    @Override
+    public void failed(QueuedRequest request, Throwable error) {
+      complete(request, () -> request.future.completeExceptionally(error));
+    }
+  }
+}
