@@ -1,0 +1,128 @@
+package dev.infera.server.grpc;
+
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.RequestContext;
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceOptions;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.SimpleDecoratingHttpService;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.infera.core.InferenceService;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The gRPC frontend as one Armeria service, for the assembly to bind on the gRPC port:
+ *
+ * <pre>{@code
+ * sb.service(grpcApi.service(), grpcApi.requestSizeLimit());
+ * }</pre>
+ *
+ * Serves {@code inference.GRPCInferenceService} and gRPC server reflection (so that tools such as
+ * grpcurl work without the proto file).
+ *
+ * <p>Two limits apply to a request: the gRPC message limit, set here, and the HTTP request-body
+ * limit of the binding (Armeria's server default is 10 MiB). {@link #requestSizeLimit()} sets the
+ * binding's limit to match the message limit. Either way an oversized request fails with {@code
+ * RESOURCE_EXHAUSTED} naming the limit that applied.
+ *
+ * <p>Request buffers are copied out of the network buffers while parsing ({@code
+ * unsafeWrapRequestBuffers} stays off), because input tensors outlive the call's handler.
+ */
+public final class GrpcApi {
+  /** The default limit on one request message: 64 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  /** The largest message limit gRPC can enforce: one framed message must fit in a Java array. */
+  public static final long MAX_MESSAGE_BYTES_LIMIT = Integer.MAX_VALUE - 5;
+
+  private static final int GRPC_FRAME_HEADER_BYTES = 5;
+
+  private final InferenceService inference;
+  private final int maxMessageBytes;
+
+  /** A frontend accepting request messages up to {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
+  public GrpcApi(InferenceService inference) {
+    this(inference, DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
+  /**
+   * @param maxMessageBytes the largest request message accepted, in bytes (at most {@link
+   *     #MAX_MESSAGE_BYTES_LIMIT}); a larger one fails with {@code RESOURCE_EXHAUSTED}
+   */
+  public GrpcApi(InferenceService inference, long maxMessageBytes) {
+    this.inference = Objects.requireNonNull(inference, "inference");
+    if (maxMessageBytes <= 0 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
+      throw new IllegalArgumentException(
+          "gRPC message limit: "
+              + maxMessageBytes
+              + " bytes (expected 1 to "
+              + MAX_MESSAGE_BYTES_LIMIT
+              + ")");
+    }
+    this.maxMessageBytes = (int) maxMessageBytes;
+  }
+
+  /** A new Armeria service serving the protocol and reflection. */
+  public GrpcService service() {
+    return GrpcService.builder()
+        .addService(new KserveGrpcService(inference))
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .maxRequestMessageLength(maxMessageBytes)
+        .exceptionHandler(
+            ((GrpcExceptionHandlerFunction) this::tooLarge)
+                .orElse(GrpcExceptionHandlerFunction.of()))
+        .build();
+  }
+
+  /**
+   * A body over the binding's limit is too large a message, not an unknown failure. The limit named
+   * is the smaller of the message limit and the binding's body limit.
+   */
+  private Status tooLarge(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof ContentTooLargeException) {
+        long limit = maxMessageBytes;
+        if (ctx instanceof ServiceRequestContext service && service.maxRequestLength() > 0) {
+          limit = Math.min(limit, service.maxRequestLength() - GRPC_FRAME_HEADER_BYTES);
+        }
+        return Status.RESOURCE_EXHAUSTED.withDescription(
+            "request message is larger than the limit of " + limit + " bytes");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A decorator for the binding of {@link #service()} that sets its HTTP request-body limit to one
+   * message of {@link #maxMessageBytes()} and its gRPC frame header.
+   */
+  public Function<? super HttpService, ? extends HttpService> requestSizeLimit() {
+    ServiceOptions options =
+        ServiceOptions.builder()
+            .maxRequestLength((long) maxMessageBytes + GRPC_FRAME_HEADER_BYTES)
+            .build();
+    return delegate ->
+        new SimpleDecoratingHttpService(delegate) {
+          @Override
+          public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
+            return unwrap().serve(ctx, req);
+          }
+
+          @Override
+          public ServiceOptions options() {
+            return options;
+          }
+        };
+  }
+
+  public int maxMessageBytes() {
+    return maxMessageBytes;
+  }
+}

@@ -1,0 +1,250 @@
+package dev.infera.server.grpc;
+
+import dev.infera.core.InferenceRequest;
+import dev.infera.core.InferenceResponse;
+import dev.infera.core.InferenceService;
+import dev.infera.core.ModelMetadata;
+import dev.infera.core.ServerMetadata;
+import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.infera.server.grpc.proto.ModelConfigRequest;
+import dev.infera.server.grpc.proto.ModelConfigResponse;
+import dev.infera.server.grpc.proto.ModelInferRequest;
+import dev.infera.server.grpc.proto.ModelInferResponse;
+import dev.infera.server.grpc.proto.ModelMetadataRequest;
+import dev.infera.server.grpc.proto.ModelMetadataResponse;
+import dev.infera.server.grpc.proto.ModelMetadataResponse.TensorMetadata;
+import dev.infera.server.grpc.proto.ModelReadyRequest;
+import dev.infera.server.grpc.proto.ModelReadyResponse;
+import dev.infera.server.grpc.proto.ModelStatisticsRequest;
+import dev.infera.server.grpc.proto.ModelStatisticsResponse;
+import dev.infera.server.grpc.proto.RepositoryIndexRequest;
+import dev.infera.server.grpc.proto.RepositoryIndexResponse;
+import dev.infera.server.grpc.proto.RepositoryModelLoadRequest;
+import dev.infera.server.grpc.proto.RepositoryModelLoadResponse;
+import dev.infera.server.grpc.proto.RepositoryModelUnloadRequest;
+import dev.infera.server.grpc.proto.RepositoryModelUnloadResponse;
+import dev.infera.server.grpc.proto.ServerLiveRequest;
+import dev.infera.server.grpc.proto.ServerLiveResponse;
+import dev.infera.server.grpc.proto.ServerMetadataRequest;
+import dev.infera.server.grpc.proto.ServerMetadataResponse;
+import dev.infera.server.grpc.proto.ServerReadyRequest;
+import dev.infera.server.grpc.proto.ServerReadyResponse;
+import dev.infera.spi.TensorSpec;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code inference.GRPCInferenceService} RPCs over an {@link InferenceService}.
+ *
+ * <p>Non-blocking: {@code ModelInfer} decodes on the calling thread, hands the request to the
+ * engine and answers when the engine's future completes, on the thread that completes it. When the
+ * client cancels the call (or its deadline passes) the future is cancelled, which withdraws the
+ * request if it has not started executing.
+ *
+ * <p>{@code ModelReady} of an unknown model answers {@code ready: false} with status OK, as Triton
+ * does; {@code ModelMetadata} of an unknown model fails with {@code NOT_FOUND}. Failures reach the
+ * client through {@link GrpcStatusMapping}; unexpected ones are logged here, once, with their
+ * trace.
+ */
+public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(KserveGrpcService.class);
+
+  private final InferenceService inference;
+
+  public KserveGrpcService(InferenceService inference) {
+    this.inference = Objects.requireNonNull(inference, "inference");
+  }
+
+  @Override
+  public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> observer) {
+    respond(
+        "ServerLive",
+        observer,
+        () -> ServerLiveResponse.newBuilder().setLive(inference.isLive()).build());
+  }
+
+  @Override
+  public void serverReady(
+      ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
+    respond(
+        "ServerReady",
+        observer,
+        () -> ServerReadyResponse.newBuilder().setReady(inference.isReady()).build());
+  }
+
+  @Override
+  public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
+    respond(
+        "ModelReady",
+        observer,
+        () ->
+            ModelReadyResponse.newBuilder()
+                .setReady(inference.isModelReady(request.getName(), optional(request.getVersion())))
+                .build());
+  }
+
+  @Override
+  public void serverMetadata(
+      ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
+    respond(
+        "ServerMetadata",
+        observer,
+        () -> {
+          ServerMetadata metadata = inference.serverMetadata();
+          return ServerMetadataResponse.newBuilder()
+              .setName(metadata.name())
+              .setVersion(metadata.version())
+              .addAllExtensions(metadata.extensions())
+              .build();
+        });
+  }
+
+  @Override
+  public void modelMetadata(
+      ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
+    respond(
+        "ModelMetadata",
+        observer,
+        () -> {
+          ModelMetadata metadata =
+              inference.modelMetadata(request.getName(), optional(request.getVersion()));
+          return ModelMetadataResponse.newBuilder()
+              .setName(metadata.name())
+              .addAllVersions(metadata.versions())
+              .setPlatform(metadata.platform())
+              .addAllInputs(tensorMetadata(metadata.inputs()))
+              .addAllOutputs(tensorMetadata(metadata.outputs()))
+              .build();
+        });
+  }
+
+  @Override
+  public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    InferenceRequest decoded;
+    CompletableFuture<InferenceResponse> future;
+    try {
+      decoded = ModelInferCodec.decode(request);
+      future = inference.infer(decoded);
+    } catch (RuntimeException e) {
+      fail("ModelInfer", observer, e);
+      return;
+    }
+    boolean rawOutputs = ModelInferCodec.wantsRawOutputs(request);
+    ServerCallStreamObserver<ModelInferResponse> call = cancelOnClientCancel(observer, future);
+    future.whenComplete(
+        (response, failure) -> {
+          if (call != null && call.isCancelled()) {
+            return;
+          }
+          if (failure != null) {
+            fail("ModelInfer", observer, failure);
+            return;
+          }
+          respond(
+              "ModelInfer", observer, () -> ModelInferCodec.encode(response, decoded, rawOutputs));
+        });
+  }
+
+  @Override
+  public void modelConfig(
+      ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
+    unimplemented("ModelConfig", observer);
+  }
+
+  @Override
+  public void modelStatistics(
+      ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> observer) {
+    unimplemented("ModelStatistics", observer);
+  }
+
+  @Override
+  public void repositoryIndex(
+      RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> observer) {
+    unimplemented("RepositoryIndex", observer);
+  }
+
+  @Override
+  public void repositoryModelLoad(
+      RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> observer) {
+    unimplemented("RepositoryModelLoad", observer);
+  }
+
+  @Override
+  public void repositoryModelUnload(
+      RepositoryModelUnloadRequest request,
+      StreamObserver<RepositoryModelUnloadResponse> observer) {
+    unimplemented("RepositoryModelUnload", observer);
+  }
+
+  /**
+   * Cancels the future when the client cancels the call. Returns the call's observer when the
+   * transport gave one (grpc-java and Armeria do), or null when only the gRPC context can tell.
+   */
+  private static <T> ServerCallStreamObserver<T> cancelOnClientCancel(
+      StreamObserver<T> observer, CompletableFuture<?> future) {
+    if (observer instanceof ServerCallStreamObserver<T> call) {
+      call.setOnCancelHandler(() -> future.cancel(false));
+      if (call.isCancelled()) {
+        future.cancel(false);
+      }
+      return call;
+    }
+    Context.current().addListener(context -> future.cancel(false), Runnable::run);
+    return null;
+  }
+
+  private static List<TensorMetadata> tensorMetadata(List<TensorSpec> specs) {
+    return specs.stream()
+        .map(
+            spec -> {
+              TensorMetadata.Builder tensor =
+                  TensorMetadata.newBuilder()
+                      .setName(spec.name())
+                      .setDatatype(spec.dataType().protocolName());
+              for (long dim : spec.shape()) {
+                tensor.addShape(dim);
+              }
+              return tensor.build();
+            })
+        .toList();
+  }
+
+  private static <T> void respond(String rpc, StreamObserver<T> observer, Supplier<T> answer) {
+    T value;
+    try {
+      value = answer.get();
+    } catch (RuntimeException e) {
+      fail(rpc, observer, e);
+      return;
+    }
+    observer.onNext(value);
+    observer.onCompleted();
+  }
+
+  private static void fail(String rpc, StreamObserver<?> observer, Throwable failure) {
+    if (GrpcStatusMapping.isUnexpected(failure)) {
+      log.error("gRPC {} failed", rpc, failure);
+    }
+    observer.onError(GrpcStatusMapping.toStatus(failure).asRuntimeException());
+  }
+
+  private static void unimplemented(String rpc, StreamObserver<?> observer) {
+    observer.onError(
+        Status.UNIMPLEMENTED
+            .withDescription(rpc + " is not implemented by this server yet")
+            .asRuntimeException());
+  }
+
+  private static Optional<String> optional(String value) {
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+}
