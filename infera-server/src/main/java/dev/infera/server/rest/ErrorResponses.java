@@ -95,7 +95,7 @@ final class ErrorResponses {
 
   /** A {@code {"error": message}} response with the given status. */
   static AggregatedHttpResponse json(HttpStatus status, String message) {
-    return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, errorBody(message));
+    return AggregatedHttpResponse.of(status, MediaType.JSON, errorBody(message));
   }
 
   static byte[] errorBody(String message) {

@@ -294,7 +294,7 @@ class RestApiTest {
   }
 
   private static String error(AggregatedHttpResponse response) throws Exception {
-    assertThat(response.contentType()).isEqualTo(MediaType.JSON_UTF_8);
+    assertThat(response.contentType()).isEqualTo(MediaType.JSON);
     JsonNode json = MAPPER.readTree(response.contentUtf8());
     assertThat(json.size()).isEqualTo(1);
     return json.get("error").asText();
