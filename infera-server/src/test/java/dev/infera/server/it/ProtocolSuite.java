@@ -81,6 +81,37 @@ abstract class ProtocolSuite {
     }
   }
 
+  static Stream<Arguments> xgboostCases() {
+    Samples samples = Samples.of("xgb_tabular");
+    return samples.cases().stream().map(c -> Arguments.of(c.name(), c));
+  }
+
+  /**
+   * The XGBoost model's reference samples, bit for bit. Its margin is one value per row, which
+   * Triton's configuration declares as dims [1] (reshaped to the model's scalar per row), so the
+   * client sees [batch, 1] where the reference file says [batch]; the values are compared exactly.
+   */
+  @ParameterizedTest(name = "xgb_tabular {0}")
+  @MethodSource("xgboostCases")
+  void xgboostReproducesReferenceSamplesExactly(String name, Samples.Case sample) {
+    Reply reply = client.infer(Call.of("xgb_tabular", sample.inputs()).withId(sample.id()));
+
+    assertThat(reply.outcome()).as(reply.message()).isEqualTo(Outcome.OK);
+    assertThat(reply.id()).isEqualTo(sample.id());
+    for (Tensor expected : sample.expected()) {
+      Tensor want =
+          expected.rank() == 1 ? expected.withShape(new long[] {expected.dim(0), 1}) : expected;
+      TestTensors.assertMatches(reply.output(expected.name()), want, 0, 0);
+    }
+  }
+
+  @Test
+  void xgboostFeatureCountIsChecked() {
+    Tensor features = TestTensors.fp32("features", new long[] {1, 63}, new float[63]);
+
+    assertInvalid(Call.of("xgb_tabular", List.of(features)), "features", "64");
+  }
+
   @Test
   void modelWithoutConfigIsCompletedFromTheOnnxFile() {
     Samples.Case sample = Samples.of("simple").cases().get(1);
