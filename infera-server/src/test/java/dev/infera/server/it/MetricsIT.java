@@ -1,0 +1,71 @@
+package dev.infera.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infera.server.InferaServer;
+import dev.infera.server.it.ProtocolClient.Call;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The Prometheus endpoint on the metrics port counts what the inference endpoints did. */
+class MetricsIT {
+  private final InferaServer server = SharedServer.get();
+
+  private String scrape() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+    return response.body();
+  }
+
+  private static double value(String text, String series) {
+    Matcher matcher =
+        Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+  }
+
+  @Test
+  void requestsAreCountedPerModelAndVersion() throws Exception {
+    String labels = "{model=\"string_identity\",version=\"1\"}";
+    double before = value(scrape(), "infera_inference_request_success_total" + labels);
+    Samples.Case sample = Samples.of("string_identity").cases().get(1);
+    try (RestClient rest = new RestClient(server.httpPort(), false)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(rest.infer(Call.of("string_identity", sample.inputs())).outcome())
+            .isEqualTo(Outcome.OK);
+      }
+      rest.infer(Call.of("string_identity", Samples.of("simple").cases().get(0).inputs()));
+    }
+
+    String after = scrape();
+
+    assertThat(value(after, "infera_inference_request_success_total" + labels) - before)
+        .isEqualTo(3);
+    assertThat(
+            value(
+                after,
+                "infera_inference_request_failure_total{model=\"string_identity\",reason=\"invalid_argument\",version=\"1\"}"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(after)
+        .contains("# TYPE infera_inference_request_duration_seconds histogram")
+        .contains("# TYPE infera_inference_queue_duration_seconds histogram")
+        .contains("# TYPE infera_inference_compute_duration_seconds histogram")
+        .contains("infera_inference_count_total" + labels)
+        .contains("infera_inference_exec_count_total" + labels)
+        .contains(
+            "infera_inference_request_duration_seconds_bucket{model=\"string_identity\",version=\"1\",le=\"0.001\"}")
+        .contains("infera_inference_batch_size_rows_bucket")
+        .contains("infera_inference_queue_depth" + labels);
+  }
+}
