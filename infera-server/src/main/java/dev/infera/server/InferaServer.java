@@ -17,8 +17,8 @@ import dev.infera.server.rest.RestApi;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -107,6 +107,9 @@ public final class InferaServer implements AutoCloseable {
 
   private ServerBuilder baseBuilder(int port) {
     return Server.builder()
+        // Armeria's own meters would go to Micrometer's global registry (and warn about the
+        // executors the three endpoints share); the metrics endpoint exports Infera's meters only.
+        .meterRegistry(new CompositeMeterRegistry())
         .http(new InetSocketAddress(options.address(), port))
         .maxRequestLength(options.maxRequestBytes())
         .requestTimeout(Duration.ZERO)
@@ -123,7 +126,6 @@ public final class InferaServer implements AutoCloseable {
   private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
   }

@@ -35,6 +35,38 @@ class MetricsIT {
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 
+  /** promtool from $PROMTOOL or the PATH; .ci/run provides it in CI. */
+  private static String promtool() {
+    String configured = System.getenv("PROMTOOL");
+    if (configured != null && !configured.isBlank()) {
+      return configured;
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "promtool"))) {
+        return dir + "/promtool";
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void exportPassesPromtoolCheckMetrics() throws Exception {
+    String promtool = promtool();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        promtool != null, "promtool not found: set PROMTOOL or run through .ci/run");
+    try (RestClient rest = new RestClient(server.httpPort(), false)) {
+      rest.infer(Call.of("simple", Samples.of("simple").cases().get(0).inputs()));
+    }
+    Process check =
+        new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
+    check.getOutputStream().write(scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    check.getOutputStream().close();
+    String output =
+        new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(check.waitFor()).as(output).isZero();
+  }
+
   @Test
   void requestsAreCountedPerModelAndVersion() throws Exception {
     String labels = "{model=\"string_identity\",version=\"1\"}";
