@@ -88,6 +88,7 @@ final class BatchQueue {
     lists[2 * request.level].addLast(request);
     size++;
     if (request.hasDeadline()) {
+      request.expiryArmed = true;
       deadlines.add(request);
     }
     return 0;
@@ -163,7 +164,10 @@ final class BatchQueue {
     return new Poll(batch, rows, expired, 0);
   }
 
-  /** Rejects or delays every queued request whose timeout passed by {@code now}. */
+  /**
+   * Rejects or delays every queued request whose queue timeout passed by {@code now}, and rejects
+   * every one whose caller's deadline passed (whatever the level's timeout action).
+   */
   private List<QueuedRequest> expire(long now) {
     List<QueuedRequest> expired = List.of();
     while (!deadlines.isEmpty()) {
@@ -172,9 +176,10 @@ final class BatchQueue {
         break;
       }
       deadlines.poll();
-      if (!head.isQueued()) {
+      if (!head.isQueued() || !head.expiryArmed) {
         continue;
       }
+      head.expiryArmed = false;
       if (head.timeoutAction == TimeoutAction.REJECT) {
         unlink(head);
         if (expired.isEmpty()) {
@@ -182,9 +187,15 @@ final class BatchQueue {
         }
         expired.add(head);
       } else {
-        head.list.remove(head);
-        head.delayed = true;
-        lists[2 * head.level + 1].addLast(head);
+        if (!head.delayed) {
+          head.list.remove(head);
+          head.delayed = true;
+          lists[2 * head.level + 1].addLast(head);
+        }
+        if (head.armCallerDeadline()) {
+          head.expiryArmed = true;
+          deadlines.add(head);
+        }
       }
     }
     compactDeadlines();
@@ -194,13 +205,13 @@ final class BatchQueue {
   /** Drops deadlines of requests that left the queue once they outnumber the queued ones. */
   private void compactDeadlines() {
     if (deadlines.size() > 2 * size + 64) {
-      deadlines.removeIf(request -> !request.isQueued() || request.delayed);
+      deadlines.removeIf(request -> !request.isQueued() || !request.expiryArmed);
     }
   }
 
   private long untilNextDeadline(long now, long wait) {
     for (QueuedRequest head = deadlines.peek(); head != null; head = deadlines.peek()) {
-      if (head.isQueued() && !head.delayed) {
+      if (head.isQueued() && head.expiryArmed) {
         long untilDeadline = Math.max(1, head.deadlineNanos - now);
         return wait == WAIT_FOR_SIGNAL ? untilDeadline : Math.min(wait, untilDeadline);
       }

@@ -3,7 +3,6 @@ package dev.infera.core.scheduling;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.ModelInstance;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -153,6 +152,7 @@ public final class DynamicBatchScheduler implements Scheduler {
             ticker.read(),
             levelPolicy.timeoutNanos(request.timeout().orElse(null)),
             levelPolicy.timeoutAction(),
+            request.timeout().map(QueuePolicy::saturatedNanos).orElse(0L),
             level,
             policy.mergesRequests(),
             this::withdraw);
@@ -332,12 +332,7 @@ public final class DynamicBatchScheduler implements Scheduler {
     for (QueuedRequest request : expired) {
       listener.onRequestTimedOut();
       InferenceException error =
-          new InferenceException(
-              ErrorCode.DEADLINE_EXCEEDED,
-              label
-                  + ": request timed out after waiting "
-                  + Duration.ofNanos(request.timeoutNanos).toMillis()
-                  + " ms in the queue");
+          new InferenceException(ErrorCode.DEADLINE_EXCEEDED, request.expiryMessage(label));
       complete(request, () -> request.future.completeExceptionally(error));
     }
   }

@@ -2,6 +2,7 @@ package dev.infera.core.scheduling;
 
 import dev.infera.core.scheduling.QueuePolicy.TimeoutAction;
 import dev.infera.spi.Tensor;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -14,12 +15,26 @@ final class QueuedRequest {
   final RequestFuture future;
   final long enqueueNanos;
 
-  /** When the queue timeout passes, in ticker nanoseconds; meaningful when hasDeadline. */
-  final long deadlineNanos;
-
+  /** The queue timeout its priority level's policy gives it, in nanoseconds; 0 for none. */
   final long timeoutNanos;
-  final TimeoutAction timeoutAction;
+
+  /** The caller's own deadline, from the request's timeout, in nanoseconds; 0 for none. */
+  final long callerTimeoutNanos;
+
   final int level;
+
+  // The next expiry, guarded by the scheduler's lock; meaningful while expiryArmed.
+  /** When the request next expires, in ticker nanoseconds. */
+  long deadlineNanos;
+
+  /** What happens when deadlineNanos passes; always REJECT for the caller's deadline. */
+  TimeoutAction timeoutAction;
+
+  /** Whether the next expiry is the caller's deadline rather than the queue timeout. */
+  boolean expiresByCaller;
+
+  /** Whether an expiry is pending (the request sits in the queue's deadline heap). */
+  boolean expiryArmed;
 
   /** The inputs sorted by name; null when the request never shares a batch. */
   final Tensor[] sortedInputs;
@@ -41,6 +56,7 @@ final class QueuedRequest {
       long enqueueNanos,
       long timeoutNanos,
       TimeoutAction timeoutAction,
+      long callerTimeoutNanos,
       int level,
       boolean mergeable,
       Consumer<QueuedRequest> onCancel) {
@@ -48,9 +64,14 @@ final class QueuedRequest {
     this.future = new RequestFuture(this, onCancel);
     this.enqueueNanos = enqueueNanos;
     this.timeoutNanos = timeoutNanos;
-    this.deadlineNanos = enqueueNanos + timeoutNanos;
-    this.timeoutAction = timeoutAction;
+    this.callerTimeoutNanos = callerTimeoutNanos;
     this.level = level;
+    if (callerTimeoutNanos > 0 && (timeoutNanos == 0 || callerTimeoutNanos <= timeoutNanos)) {
+      armCallerDeadline();
+    } else {
+      this.deadlineNanos = enqueueNanos + timeoutNanos;
+      this.timeoutAction = timeoutAction;
+    }
     if (mergeable) {
       Tensor[] sorted = BatchKey.sortedByName(request.inputs());
       BatchKey batchKey = BatchKey.of(sorted, request.outputNames());
@@ -63,7 +84,36 @@ final class QueuedRequest {
   }
 
   boolean hasDeadline() {
-    return timeoutNanos > 0;
+    return timeoutNanos > 0 || callerTimeoutNanos > 0;
+  }
+
+  /**
+   * Makes the caller's deadline the next expiry, once its queue timeout was handled by a DELAY.
+   *
+   * @return whether the request has a caller's deadline still to come
+   */
+  boolean armCallerDeadline() {
+    if (callerTimeoutNanos == 0 || expiresByCaller) {
+      return false;
+    }
+    deadlineNanos = enqueueNanos + callerTimeoutNanos;
+    timeoutAction = TimeoutAction.REJECT;
+    expiresByCaller = true;
+    return true;
+  }
+
+  /** Why the request left the queue unexecuted when its expiry passed. */
+  String expiryMessage(String label) {
+    if (expiresByCaller) {
+      return label
+          + ": the request's deadline ("
+          + Duration.ofNanos(callerTimeoutNanos).toMillis()
+          + " ms) passed before it could execute";
+    }
+    return label
+        + ": request timed out after waiting "
+        + Duration.ofNanos(timeoutNanos).toMillis()
+        + " ms in the queue";
   }
 
   boolean isQueued() {

@@ -12,7 +12,7 @@ class BatchQueueTest {
 
   private static QueuedRequest queued(long enqueueNanos, long timeoutNanos) {
     return new QueuedRequest(
-        request("a"), enqueueNanos, timeoutNanos, TimeoutAction.REJECT, 0, true, r -> {});
+        request("a"), enqueueNanos, timeoutNanos, TimeoutAction.REJECT, 0, 0, true, r -> {});
   }
 
   @Test

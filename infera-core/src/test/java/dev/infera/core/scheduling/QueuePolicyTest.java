@@ -172,20 +172,6 @@ class QueuePolicyTest {
   }
 
   @Test
-  void requestTimeoutIsIgnoredWhenOverrideIsNotAllowed() {
-    BatchPolicy policy =
-        WAIT_100MS.withDefaultQueuePolicy(timeout(ms(10), TimeoutAction.REJECT, false));
-    SchedulerHarness harness = new SchedulerHarness(policy);
-
-    CompletableFuture<ExecutionResult> future = harness.enqueue(with("a").timeout(ms(2)).build());
-    harness.advance(ms(2));
-    assertThat(future).isNotDone();
-
-    harness.advance(ms(8));
-    assertThat(failure(future).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
-  }
-
-  @Test
   void requestTimeoutAppliesWhenTheLevelHasNoDefault() {
     SchedulerHarness harness = new SchedulerHarness(WAIT_100MS);
 
