@@ -58,17 +58,22 @@ public final class ServingEngine implements InferenceService {
     ServingVersion version;
     ScheduledRequest scheduled;
     try {
-      version = manager.route(request.modelName(), request.modelVersion());
+      version = manager.acquire(request.modelName(), request.modelVersion());
     } catch (InferenceException e) {
       return CompletableFuture.failedFuture(e);
     }
-    try {
-      scheduled = version.validator().validate(request);
-    } catch (InferenceException e) {
-      version.metrics().recordFailure(e.code(), elapsed(start));
-      return CompletableFuture.failedFuture(e);
+    CompletableFuture<ExecutionResult> execution;
+    try { // the lease keeps a version being swapped out from stopping before the request is queued
+      try {
+        scheduled = version.validator().validate(request);
+      } catch (InferenceException e) {
+        version.metrics().recordFailure(e.code(), elapsed(start));
+        return CompletableFuture.failedFuture(e);
+      }
+      execution = version.scheduler().enqueue(scheduled);
+    } finally {
+      version.release();
     }
-    CompletableFuture<ExecutionResult> execution = version.scheduler().enqueue(scheduled);
     CompletableFuture<InferenceResponse> response =
         execution.handle(
             (result, failure) -> answer(request, version, scheduled, start, result, failure));

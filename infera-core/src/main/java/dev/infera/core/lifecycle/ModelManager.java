@@ -1,6 +1,7 @@
 package dev.infera.core.lifecycle;
 
 import dev.infera.core.config.proto.ModelConfig;
+import dev.infera.core.metrics.LifecycleMetrics;
 import dev.infera.core.metrics.VersionMetrics;
 import dev.infera.core.repository.ModelRepository;
 import dev.infera.core.repository.ModelSource;
@@ -9,7 +10,10 @@ import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -25,16 +29,24 @@ import org.slf4j.LoggerFactory;
  * The one owner of what is loaded. Each model has a record holding its serving versions and, when
  * it failed as a whole (bad configuration, unknown backend), the reason.
  *
+ * <p>Swaps: a load brings a model to what its repository folder (or a configuration override) says.
+ * Versions whose configuration and files are unchanged keep serving untouched; new or changed ones
+ * load and warm up beside the serving ones and are published together once READY; versions no
+ * longer selected leave the routing table, finish the requests routed to them, then free their
+ * resources. A version that fails to load or warm up leaves the one it would have replaced serving,
+ * and the reason shows in the index, the log and {@code infera_model_load_failure_total}.
+ *
  * <p>Threading: loads and unloads of one model are serialized on that model's record; reads ({@link
- * #route}, {@link #index}) take no lock and see each record's latest published version map. A new
- * version is published only once READY; a replaced version drains its accepted requests before it
- * frees its resources.
+ * #route}, {@link #acquire}, {@link #index}) take no lock and see each record's latest published
+ * version map.
  */
 public final class ModelManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
 
   private final ModelRepository repository;
   private final VersionLoader loader;
+  private final LifecycleMetrics lifecycle;
+  private final boolean strictReadiness;
   private final Map<String, ModelRecord> models = new ConcurrentHashMap<>();
 
   public ModelManager(
@@ -45,6 +57,15 @@ public final class ModelManager implements AutoCloseable {
       ManagerOptions options) {
     this.repository = repository;
     this.loader = new VersionLoader(backends, schedulers, meters, options);
+    this.lifecycle =
+        new LifecycleMetrics(
+            meters, Arrays.stream(ModelState.values()).map(ModelState::name).toList());
+    this.strictReadiness = options.strictReadiness();
+  }
+
+  /** The repository the models load from. */
+  public ModelRepository repository() {
+    return repository;
   }
 
   /** Loads every model of the repository; a model that fails is recorded UNAVAILABLE. */
@@ -54,58 +75,76 @@ public final class ModelManager implements AutoCloseable {
     }
   }
 
+  /** Loads (or reloads) one model with the configuration of its repository folder. */
+  public boolean load(String name) {
+    return load(name, Optional.empty());
+  }
+
   /**
-   * Loads (or reloads) one model from the repository. Versions the policy selects are loaded beside
-   * the serving ones and published when ready; versions no longer selected are drained and
-   * unloaded. A failure leaves the versions that were serving in place.
+   * Loads (or reloads) one model: the versions its version policy selects serve afterwards, each
+   * loaded anew only when its configuration or files changed. A failure leaves the versions that
+   * were serving in place.
    *
+   * @param override a configuration to use instead of the folder's {@code config.pbtxt}
    * @return whether the model has at least one READY version afterwards
    */
-  public boolean load(String name) {
+  public boolean load(String name, Optional<ModelConfig> override) {
     ModelRecord record = models.computeIfAbsent(name, ModelRecord::new);
     synchronized (record) {
+      record.want(true);
       Optional<ModelSource> source = repository.find(name);
       if (source.isEmpty()) {
         record.fail("model '" + name + "' is not in the repository " + repository.location());
+        lifecycle.recordLoadFailure(name, "");
+        publishStates();
         return record.hasReady();
       }
       try {
-        loadVersions(record, source.get());
+        loadVersions(record, source.get(), override);
       } catch (InferenceException | IllegalArgumentException e) {
         record.fail(e.getMessage());
+        lifecycle.recordLoadFailure(name, "");
         LOG.error("model '{}' is unavailable: {}", name, e.getMessage());
+      } finally {
+        record.loading(java.util.Set.of());
+        publishStates();
       }
       return record.hasReady();
     }
   }
 
-  private void loadVersions(ModelRecord record, ModelSource source) {
-    ModelConfig config = loader.configOf(source);
+  private void loadVersions(
+      ModelRecord record, ModelSource source, Optional<ModelConfig> override) {
+    ModelConfig config = loader.configOf(source, override);
+    boolean configured = override.isPresent() || source.configText().isPresent();
     SortedMap<Long, Path> selected = loader.selectVersions(config, source);
-    Backend backend = loader.backendFor(config, source, selected.get(selected.firstKey()));
+    Map<Long, Path> toLoad = new LinkedHashMap<>();
     NavigableMap<Long, ServingVersion> next = new TreeMap<>();
-    Map<Long, String> failures = new TreeMap<>();
     for (Map.Entry<Long, Path> entry : selected.entrySet()) {
-      long started = System.nanoTime();
-      try {
-        ServingVersion version =
-            loader.load(source, config, backend, entry.getKey(), entry.getValue());
-        version.markReady();
-        next.put(entry.getKey(), version);
-        LOG.info(
-            "{} is READY ({} backend, {} ms)",
-            ServingVersion.label(source.name(), entry.getKey()),
-            backend.name(),
-            (System.nanoTime() - started) / 1_000_000);
-      } catch (InferenceException | IllegalArgumentException e) {
-        failures.put(entry.getKey(), e.getMessage());
-        LOG.error(
-            "{} failed to load: {}",
-            ServingVersion.label(source.name(), entry.getKey()),
-            e.getMessage());
-        ServingVersion previous = record.versions.get(entry.getKey());
-        if (previous != null) {
-          next.put(entry.getKey(), previous);
+      ServingVersion serving = record.versions.get(entry.getKey());
+      if (serving != null
+          && serving
+              .source()
+              .equals(new VersionSource(config, VersionFingerprint.of(entry.getValue())))) {
+        next.put(entry.getKey(), serving);
+      } else {
+        toLoad.put(entry.getKey(), entry.getValue());
+      }
+    }
+    Map<Long, String> failures = new TreeMap<>();
+    if (!toLoad.isEmpty()) {
+      Backend backend = loader.backendFor(config, source, selected.get(selected.firstKey()));
+      record.loading(toLoad.keySet());
+      publishStates();
+      for (Map.Entry<Long, Path> entry : toLoad.entrySet()) {
+        long number = entry.getKey();
+        Optional<ServingVersion> loaded =
+            loadOne(source, config, configured, backend, number, entry.getValue(), failures);
+        ServingVersion fallback = record.versions.get(number);
+        if (loaded.isPresent()) {
+          next.put(number, loaded.get());
+        } else if (fallback != null) {
+          next.put(number, fallback);
         }
       }
     }
@@ -116,30 +155,116 @@ public final class ModelManager implements AutoCloseable {
       }
     }
     record.publish(next, failures);
-    retired.forEach(ServingVersion::drainAndClose);
+    retired.forEach(version -> retire(record, version));
   }
 
-  /** Drains and unloads every version of a model; it stays known as UNAVAILABLE. */
+  /** Loads and warms up one version; on failure records why and returns empty. */
+  private Optional<ServingVersion> loadOne(
+      ModelSource source,
+      ModelConfig config,
+      boolean configured,
+      Backend backend,
+      long number,
+      Path directory,
+      Map<Long, String> failures) {
+    String label = ServingVersion.label(source.name(), number);
+    long started = System.nanoTime();
+    ServingVersion version;
+    try {
+      version = loader.load(source, config, configured, backend, number, directory);
+    } catch (InferenceException | IllegalArgumentException e) {
+      return failed(source.name(), number, failures, label + " failed to load: " + e.getMessage());
+    }
+    try {
+      long warmupStarted = System.nanoTime();
+      int executions = Warmup.run(version, source.directory());
+      if (executions > 0) {
+        Duration took = Duration.ofNanos(System.nanoTime() - warmupStarted);
+        lifecycle.recordWarmup(source.name(), Long.toString(number), took);
+        LOG.info("{} warmed up: {} executions in {} ms", label, executions, took.toMillis());
+      }
+    } catch (InferenceException | IllegalArgumentException e) {
+      version.drainAndClose();
+      return failed(source.name(), number, failures, e.getMessage());
+    }
+    version.markReady();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    lifecycle.recordLoad(source.name(), Long.toString(number), took);
+    LOG.info("{} is READY ({} backend, {} ms)", label, backend.name(), took.toMillis());
+    return Optional.of(version);
+  }
+
+  private Optional<ServingVersion> failed(
+      String model, long number, Map<Long, String> failures, String reason) {
+    failures.put(number, reason);
+    lifecycle.recordLoadFailure(model, Long.toString(number));
+    LOG.error("{}", reason);
+    return Optional.empty();
+  }
+
+  /** Drains a version that left the routing table, then frees it and records the unload. */
+  private CompletableFuture<Void> retire(ModelRecord record, ServingVersion version) {
+    long started = System.nanoTime();
+    record.draining(version, true);
+    return version
+        .drainAndClose()
+        .whenComplete(
+            (ignored, failure) -> {
+              record.draining(version, false);
+              Duration took = Duration.ofNanos(System.nanoTime() - started);
+              lifecycle.recordUnload(version.model(), Long.toString(version.version()), took);
+              LOG.info(
+                  "{} unloaded ({} ms)",
+                  ServingVersion.label(version.model(), version.version()),
+                  took.toMillis());
+              publishStates();
+            });
+  }
+
+  /**
+   * Takes every version of a model out of routing, drains and unloads them; the model stays known
+   * as not loaded, each version UNAVAILABLE with reason "unloaded".
+   *
+   * @return completes once every version's resources are freed
+   * @throws InferenceException NOT_FOUND when the model was never loaded
+   */
   public CompletableFuture<Void> unload(String name) {
     ModelRecord record = models.get(name);
     if (record == null) {
       throw new InferenceException(ErrorCode.NOT_FOUND, "model '" + name + "' is not loaded");
     }
     synchronized (record) {
+      record.want(false);
       List<ServingVersion> retired = new ArrayList<>(record.versions.values());
-      record.publish(new TreeMap<>(), Map.of());
+      Map<Long, String> reasons = new TreeMap<>();
+      retired.forEach(version -> reasons.put(version.version(), "unloaded"));
+      record.publish(new TreeMap<>(), reasons);
       record.fail("unloaded");
+      publishStates();
       return CompletableFuture.allOf(
-          retired.stream().map(ServingVersion::drainAndClose).toArray(CompletableFuture[]::new));
+          retired.stream()
+              .map(version -> retire(record, version))
+              .toArray(CompletableFuture[]::new));
     }
+  }
+
+  /** Unloads a model and forgets it, as when its folder left the repository. */
+  public CompletableFuture<Void> forget(String name) {
+    if (!models.containsKey(name)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> drained = unload(name);
+    models.remove(name);
+    publishStates();
+    return drained;
   }
 
   /**
    * The version a request goes to: the given version when it is READY, else the highest READY
    * version.
    *
-   * @throws InferenceException NOT_FOUND for an unknown model or version, UNAVAILABLE (with the
-   *     reason) when the model has no ready version
+   * @throws InferenceException NOT_FOUND for an unknown model or version, or a model not loaded;
+   *     UNAVAILABLE (with the reason) when the model should serve but has no ready version
    */
   public ServingVersion route(String name, Optional<String> version) {
     ModelRecord record = models.get(name);
@@ -149,9 +274,30 @@ public final class ModelManager implements AutoCloseable {
     return record.route(version);
   }
 
-  /** Whether the model is known to the manager (loaded, or failed with a reason). */
+  /**
+   * Routes a request as {@link #route} does and takes a lease on the version, which the caller
+   * returns with {@link ServingVersion#release} once the request's execution completed. A version
+   * holding leases is not stopped, so a request routed during a swap still runs.
+   */
+  public ServingVersion acquire(String name, Optional<String> version) {
+    while (true) {
+      ServingVersion routed = route(name, version);
+      if (routed.tryAcquire()) {
+        return routed;
+      }
+      // It left the routing table since it was read: the table now holds its successor.
+    }
+  }
+
+  /** Whether the model is known to the manager (loaded, failed with a reason, or unloaded). */
   public boolean isKnown(String name) {
     return models.containsKey(name);
+  }
+
+  /** Whether the model should be loaded: loaded and not unloaded since. */
+  public boolean isWanted(String name) {
+    ModelRecord record = models.get(name);
+    return record != null && record.wanted();
   }
 
   /** Every known model's versions with their state and reason, sorted by model and version. */
@@ -161,15 +307,37 @@ public final class ModelManager implements AutoCloseable {
     return statuses;
   }
 
+  /** One model's versions with their state and reason; empty for an unknown model. */
+  public List<VersionStatus> statuses(String name) {
+    ModelRecord record = models.get(name);
+    return record == null ? List.of() : record.statuses();
+  }
+
   /** The ready versions of a model, ascending; empty for an unknown model. */
   public List<ServingVersion> readyVersions(String name) {
     ModelRecord record = models.get(name);
     return record == null ? List.of() : record.ready();
   }
 
-  /** Whether every known model has a READY version. */
+  /**
+   * Whether the models count as ready for the server's readiness: with strict readiness (the
+   * default), every model that should be loaded has a READY version; without it, always.
+   */
   public boolean allReady() {
-    return models.values().stream().allMatch(ModelRecord::hasReady);
+    return !strictReadiness
+        || models.values().stream().filter(ModelRecord::wanted).allMatch(ModelRecord::hasReady);
+  }
+
+  private synchronized void publishStates() {
+    Map<String, Map<String, String>> states = new TreeMap<>();
+    for (VersionStatus status : index()) {
+      if (!status.version().isEmpty()) {
+        states
+            .computeIfAbsent(status.model(), m -> new TreeMap<>())
+            .put(status.version(), status.state().name());
+      }
+    }
+    lifecycle.publishStates(states);
   }
 
   /** Drains and unloads every model. */

@@ -9,6 +9,7 @@ import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * One loaded model version and everything it owns: the backend's model, its instances, its
  * scheduler and its meters. Its state is written by the {@link ModelManager} only and read by any
  * thread.
+ *
+ * <p>Leases: a request holds a lease from routing until its execution completes ({@link
+ * ModelManager#acquire}, {@link #release}). Retiring a version ({@link #drainAndClose}) refuses new
+ * leases at once, waits for the held ones, then stops the scheduler and frees the resources, so a
+ * request routed just before a swap is never refused by a stopped scheduler.
  */
 public final class ServingVersion {
   private static final Logger LOG = LoggerFactory.getLogger(ServingVersion.class);
@@ -29,6 +35,10 @@ public final class ServingVersion {
   private final List<ModelInstance> instances;
   private final Scheduler scheduler;
   private final VersionMetrics metrics;
+  private final VersionSource source;
+  private final AtomicLong leases = new AtomicLong();
+  private final CompletableFuture<Void> released = new CompletableFuture<>();
+  private volatile boolean retiring;
   private volatile ModelState state = ModelState.LOADING;
 
   ServingVersion(
@@ -38,7 +48,8 @@ public final class ServingVersion {
       LoadedModel loaded,
       List<ModelInstance> instances,
       Scheduler scheduler,
-      VersionMetrics metrics) {
+      VersionMetrics metrics,
+      VersionSource source) {
     this.model = model;
     this.version = version;
     this.config = config;
@@ -52,6 +63,7 @@ public final class ServingVersion {
     this.instances = List.copyOf(instances);
     this.scheduler = scheduler;
     this.metrics = metrics;
+    this.source = source;
   }
 
   /** How messages name a version: {@code model 'x' version '1'}. */
@@ -91,18 +103,52 @@ public final class ServingVersion {
     return state;
   }
 
+  /** What this version was loaded from: its configuration as given and its files. */
+  VersionSource source() {
+    return source;
+  }
+
+  /** The instances, for warmup before the version serves. */
+  List<ModelInstance> instances() {
+    return instances;
+  }
+
   void markReady() {
     state = ModelState.READY;
   }
 
   /**
-   * Stops routing to this version, lets its accepted requests finish, then frees its instances,
-   * model and meters.
+   * Takes a lease for one request; false once the version is retiring (the caller routes again).
+   */
+  boolean tryAcquire() {
+    leases.incrementAndGet();
+    if (retiring) {
+      release();
+      return false;
+    }
+    return true;
+  }
+
+  /** Returns a lease taken by {@link ModelManager#acquire}; call exactly once per lease. */
+  public void release() {
+    if (leases.decrementAndGet() == 0 && retiring) {
+      released.complete(null);
+    }
+  }
+
+  /**
+   * Stops routing to this version, waits for the requests holding a lease, lets its accepted
+   * requests finish, then frees its instances, model and meters. Called after the version left the
+   * published routing table.
    */
   CompletableFuture<Void> drainAndClose() {
     state = ModelState.UNLOADING;
-    return scheduler
-        .stop()
+    retiring = true;
+    if (leases.get() == 0) {
+      released.complete(null);
+    }
+    return released
+        .thenCompose(ignored -> scheduler.stop())
         .handle(
             (ignored, failure) -> {
               closeResources();

@@ -54,8 +54,16 @@ final class VersionLoader {
     this.options = options;
   }
 
-  /** The configuration as written, validated; the default instance when there is none. */
-  ModelConfig configOf(ModelSource source) {
+  /**
+   * The configuration a load uses, validated: the override a load request gave, else the one
+   * written in the repository, else the default instance when there is none.
+   */
+  ModelConfig configOf(ModelSource source, Optional<ModelConfig> override) {
+    if (override.isPresent()) {
+      ModelConfigValidator.validate(override.get(), source.name());
+      warnUnsupported(override.get(), source.name());
+      return override.get();
+    }
     if (source.configText().isEmpty()) {
       if (options.strictModelConfig()) {
         throw new InferenceException(
@@ -70,13 +78,14 @@ final class VersionLoader {
         ModelConfigParser.parse(
             source.configText().get(), source.directory().resolve("config.pbtxt").toString());
     ModelConfigValidator.validate(config, source.name());
-    for (String field : ModelConfigValidator.unsupportedFields(config)) {
-      LOG.warn(
-          "model '{}': config field '{}' is not supported yet and is ignored",
-          source.name(),
-          field);
-    }
+    warnUnsupported(config, source.name());
     return config;
+  }
+
+  private static void warnUnsupported(ModelConfig config, String model) {
+    for (String field : ModelConfigValidator.unsupportedFields(config)) {
+      LOG.warn("model '{}': config field '{}' is not supported yet and is ignored", model, field);
+    }
   }
 
   /** The versions the configuration's version policy selects, ascending. */
@@ -149,10 +158,20 @@ final class VersionLoader {
                         + " and config.pbtxt names none"));
   }
 
-  /** Loads one version; on failure frees whatever it had created and throws. */
+  /**
+   * Loads one version; on failure frees whatever it had created and throws.
+   *
+   * @param configured whether {@code config} was written (or given by a load request) rather than
+   *     left empty, to be completed from the model file
+   */
   ServingVersion load(
-      ModelSource source, ModelConfig config, Backend backend, long version, Path directory) {
-    boolean configured = source.configText().isPresent();
+      ModelSource source,
+      ModelConfig config,
+      boolean configured,
+      Backend backend,
+      long version,
+      Path directory) {
+    VersionFingerprint files = VersionFingerprint.of(directory);
     ModelLoadRequest request =
         new ModelLoadRequest(
             source.name(),
@@ -198,7 +217,8 @@ final class VersionLoader {
           loaded,
           instances,
           schedulers.create(label, completed, instances, metrics),
-          metrics);
+          metrics,
+          new VersionSource(config, files));
     } catch (RuntimeException e) {
       instances.forEach(ModelInstance::close);
       loaded.close();

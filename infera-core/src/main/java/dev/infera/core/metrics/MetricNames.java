@@ -42,5 +42,33 @@ public final class MetricNames {
   /** Gauge: requests accepted and not yet answered. */
   public static final String INFLIGHT = "infera.inference.inflight";
 
+  /** Tag of {@link #MODEL_STATE}: the state the series stands for. */
+  public static final String TAG_STATE = "state";
+
+  /**
+   * Gauge: 1 for the state a model version is in, 0 for the others, one series per state (LOADING,
+   * READY, UNLOADING, UNAVAILABLE).
+   */
+  public static final String MODEL_STATE = "infera.model.state";
+
+  /**
+   * Timer, seconds: successful loads of a model version, warmup included; its count is the number
+   * of loads (Triton: nv_model_load_duration_secs).
+   */
+  public static final String MODEL_LOAD_DURATION = "infera.model.load.duration";
+
+  /** Counter: loads (or warmups) of a model version that failed. */
+  public static final String MODEL_LOAD_FAILURE = "infera.model.load.failure";
+
+  /**
+   * Timer, seconds: unloads of a model version, from leaving the routing table until its resources
+   * are freed (draining included); its count is the number of unloads (Triton:
+   * nv_model_unload_duration_secs).
+   */
+  public static final String MODEL_UNLOAD_DURATION = "infera.model.unload.duration";
+
+  /** Timer, seconds: warmup of a model version before it turns READY. */
+  public static final String MODEL_WARMUP_DURATION = "infera.model.warmup.duration";
+
   private MetricNames() {}
 }
