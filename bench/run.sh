@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Runs the serving benchmark end to end on this machine and writes docs/benchmarks.md:
+#   (a) the in-process ONNX Runtime limit of each model (no server),
+#   (b) wrk (1 thread) against a trivial HTTP endpoint and against REST JSON inference,
+#   (c) `infera bench` over gRPC and REST binary,
+# with the ratios of (b) and (c) to (a) and to the trivial endpoint.
+#
+# Usage: bench/run.sh [MODELS_DIR]   (default: ../shared/models beside the checkout)
+# Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_WARMUP (default 3),
+#              BENCH_PORT_BASE (default 18400: HTTP, +1 gRPC, +2 metrics, +3 trivial endpoint),
+#              BENCH_OUT (default docs/benchmarks.md), BENCH_SKIP_BUILD (set: use the built jars),
+#              INFERA_JAVA_OPTS (server JVM options).
+# Loopback only; every step is bounded by `timeout`; the servers stop on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+models="$(cd "${1:-$root/../shared/models}" && pwd)"
+duration="${BENCH_DURATION:-10}"
+warmup="${BENCH_WARMUP:-3}"
+base="${BENCH_PORT_BASE:-18400}"
+http=$base grpc=$((base + 1)) metrics=$((base + 2)) trivial=$((base + 3))
+out="${BENCH_OUT:-$root/docs/benchmarks.md}"
+step_limit=$((4 * (duration + warmup) + 60))
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/infera-bench.XXXXXX")"
+server_pid="" trivial_pid=""
+cleanup() {
+  for pid in $server_pid $trivial_pid; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in $server_pid $trivial_pid; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "bench/run.sh: $*" >&2; }
+commands=()
+# Runs and records a command (for the "Commands" section), bounded in time.
+measure() {
+  local text="$*"
+  text="${text//$root\//}" text="${text//$models/\$MODELS}"
+  commands+=("$text")
+  log "$text"
+  timeout "$step_limit" "$@"
+}
+
+for model in tabular_mlp resnet18 text_encoder; do
+  [[ -f "$models/$model/1/model.onnx" ]] || { log "missing $models/$model/1/model.onnx"; exit 1; }
+done
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  apt-get install -y -q wrk >/dev/null
+fi
+
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+  log "building"
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl infera-server,infera-bench -am package >&2)
+fi
+infera="$root/bin/infera"
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- repository: the models, linked, with this folder's configurations -------------------------
+repo="$work/repository"
+for model in tabular_mlp resnet18 text_encoder; do
+  mkdir -p "$repo/$model/1"
+  ln -s "$models/$model/1/model.onnx" "$repo/$model/1/model.onnx"
+  cp "$root/bench/config/$model.pbtxt" "$repo/$model/config.pbtxt"
+done
+body="$work/tabular_mlp.json"
+cp "$models/tabular_mlp/samples/case0/request.json" "$body"
+
+# --- (a) in-process limit (run first, while no server competes for the cores) ------------------
+common=(--duration "$duration" --warmup "$warmup" --format csv)
+measure "$infera" bench --in-process --model-file "$models/tabular_mlp/1/model.onnx" \
+  --batch-sizes 1,8,64,256 "${common[@]}" >"$work/inproc_tabular_mlp.csv"
+measure "$infera" bench --in-process --model-file "$models/resnet18/1/model.onnx" \
+  --batch-sizes 1,4,16 "${common[@]}" >"$work/inproc_resnet18.csv"
+measure "$infera" bench --in-process --model-file "$models/text_encoder/1/model.onnx" \
+  --shape input_ids:128 --shape attention_mask:128 \
+  --batch-sizes 1,8,32 "${common[@]}" >"$work/inproc_text_encoder.csv"
+
+# --- (b) trivial endpoint ceiling with wrk --------------------------------------------------------
+commands+=("bin/infera bench trivial-server --port $trivial &")
+"$infera" bench trivial-server --port "$trivial" >"$work/trivial.log" 2>&1 &
+trivial_pid=$!
+wait_http() {
+  for _ in $(seq 1 240); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.5
+  done
+  log "no answer from $1"
+  return 1
+}
+wait_http "http://127.0.0.1:$trivial/"
+run_wrk() { # name connections url
+  local name=$1 connections=$2 url=$3
+  WRK_BODY="$body" timeout "$step_limit" wrk -t1 -c"$connections" -d"${warmup}s" \
+    -s "$root/bench/wrk/post.lua" "$url" >/dev/null
+  commands+=("WRK_BODY=\$MODELS/tabular_mlp/samples/case0/request.json wrk -t1 -c$connections -d${duration}s -s bench/wrk/post.lua $url")
+  log "wrk -t1 -c$connections $url"
+  WRK_BODY="$body" timeout "$step_limit" wrk -t1 -c"$connections" -d"${duration}s" \
+    -s "$root/bench/wrk/post.lua" "$url" | tee "$work/wrk_$name.txt" >&2
+}
+run_wrk trivial_64 64 "http://127.0.0.1:$trivial/v2/models/tabular_mlp/infer"
+run_wrk trivial_1 1 "http://127.0.0.1:$trivial/v2/models/tabular_mlp/infer"
+kill "$trivial_pid" && wait "$trivial_pid" 2>/dev/null || true
+trivial_pid=""
+
+# --- the server -------------------------------------------------------------------------------------
+commands+=("bin/infera serve --model-repository \$WORK/repository --http-port $http --grpc-port $grpc --metrics-port $metrics &  # the models above with bench/config/<model>.pbtxt")
+"$infera" serve --model-repository "$repo" --http-port "$http" --grpc-port "$grpc" \
+  --metrics-port "$metrics" >"$work/server.log" 2>&1 &
+server_pid=$!
+for model in tabular_mlp resnet18 text_encoder; do
+  wait_http "http://127.0.0.1:$http/v2/models/$model/ready" || { tail -40 "$work/server.log" >&2; exit 1; }
+done
+infer_url="http://127.0.0.1:$http/v2/models/tabular_mlp/infer"
+run_wrk rest_json_64 64 "$infer_url"
+run_wrk rest_json_1 1 "$infer_url"
+
+# --- (c) infera bench over gRPC and REST binary ---------------------------------------------------
+served() { # model protocol range [extra options]
+  local model=$1 protocol=$2 range=$3
+  shift 3
+  local port=$http
+  [[ $protocol == grpc ]] && port=$grpc
+  measure "$infera" bench -m "$model" -u "127.0.0.1:$port" --protocol "$protocol" \
+    --metrics-url "127.0.0.1:$metrics" --concurrency-range "$range" "${common[@]}" "$@" \
+    >"$work/served_${model}_${protocol}.csv"
+}
+served tabular_mlp grpc 1:64:63
+served tabular_mlp rest-binary 1:64:63
+served resnet18 grpc 4:16:12
+served resnet18 rest-binary 4:16:12
+served text_encoder grpc 1:16:15 --shape input_ids:128 --shape attention_mask:128
+served text_encoder rest-binary 1:16:15 --shape input_ids:128 --shape attention_mask:128
+
+log "writing $out"
+source "$root/bench/report.sh"
+write_report >"$out"
+log "done"

@@ -1,0 +1,122 @@
+package dev.infera.bench.client;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import dev.infera.bench.input.InputTensor;
+import dev.infera.bench.input.TensorMeta;
+import dev.infera.bench.input.WireType;
+import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.infera.server.grpc.proto.ModelInferRequest;
+import dev.infera.server.grpc.proto.ModelInferResponse;
+import dev.infera.server.grpc.proto.ModelMetadataRequest;
+import dev.infera.server.grpc.proto.ModelMetadataResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * KServe v2 gRPC with grpc-java's future stub over one plaintext HTTP/2 channel. Tensors travel in
+ * {@code raw_input_contents}; completions run on the channel's event loop.
+ */
+public final class GrpcInferClient implements InferClient {
+  private static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+  private final ManagedChannel channel;
+  private final GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub;
+  private final String model;
+  private final Duration timeout;
+  private volatile ModelInferRequest request;
+
+  /**
+   * @param hostPort the server's gRPC address, {@code host:port}
+   */
+  public GrpcInferClient(String hostPort, String model, Duration timeout) {
+    this.channel =
+        NettyChannelBuilder.forTarget(hostPort)
+            .usePlaintext()
+            .directExecutor()
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .build();
+    this.stub = GRPCInferenceServiceGrpc.newFutureStub(channel);
+    this.model = model;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public List<TensorMeta> metadata() {
+    ModelMetadataResponse response;
+    try {
+      response =
+          GRPCInferenceServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .modelMetadata(ModelMetadataRequest.newBuilder().setName(model).build());
+    } catch (StatusRuntimeException e) {
+      throw new IllegalStateException(
+          "model '" + model + "': ModelMetadata answered " + e.getStatus());
+    }
+    List<TensorMeta> inputs = new ArrayList<>();
+    for (ModelMetadataResponse.TensorMetadata input : response.getInputsList()) {
+      long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
+      inputs.add(
+          new TensorMeta(
+              input.getName(), WireType.of(input.getName(), input.getDatatype()), shape));
+    }
+    return inputs;
+  }
+
+  @Override
+  public void prepare(List<InputTensor> inputs) {
+    ModelInferRequest.Builder builder = ModelInferRequest.newBuilder().setModelName(model);
+    for (InputTensor input : inputs) {
+      ModelInferRequest.InferInputTensor.Builder tensor =
+          builder.addInputsBuilder().setName(input.name()).setDatatype(input.type().name());
+      for (long dim : input.shape()) {
+        tensor.addShape(dim);
+      }
+      builder.addRawInputContents(ByteString.copyFrom(input.raw()));
+    }
+    request = builder.build();
+  }
+
+  @Override
+  public CompletableFuture<String> send() {
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    Futures.addCallback(
+        stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).modelInfer(request),
+        new FutureCallback<ModelInferResponse>() {
+          @Override
+          public void onSuccess(ModelInferResponse response) {
+            outcome.complete(null);
+          }
+
+          @Override
+          public void onFailure(Throwable error) {
+            Status status = Status.fromThrowable(error);
+            outcome.complete(
+                status.getCode() == Status.Code.UNKNOWN && status.getCause() != null
+                    ? InferClient.transportError(status.getCause())
+                    : "grpc " + status.getCode());
+          }
+        },
+        MoreExecutors.directExecutor());
+    return outcome;
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.infera.bench.inprocess;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.ExecutionMode;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import ai.onnxruntime.TensorInfo;
+import dev.infera.bench.input.InputTensor;
+import dev.infera.bench.input.RandomInputs;
+import dev.infera.bench.input.ShapeOverride;
+import dev.infera.bench.input.TensorMeta;
+import dev.infera.bench.input.WireType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs an ONNX model in process with the server backend's default session options. */
+public final class OnnxRuntimeLimit implements AutoCloseable {
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final OrtSession session;
+  private final List<TensorMeta> inputs = new ArrayList<>();
+  private final Map<String, OnnxJavaType> javaTypes = new HashMap<>();
+
+  /**
+   * @param intraOpThreads threads inside one operator; the server's default is the core count
+   */
+  public OnnxRuntimeLimit(Path file, int intraOpThreads) throws OrtException {
+    try (SessionOptions options = new SessionOptions()) {
+      options.setIntraOpNumThreads(intraOpThreads);
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(OptLevel.ALL_OPT);
+      session = env.createSession(file.toString(), options);
+    }
+    for (Map.Entry<String, NodeInfo> entry : session.getInputInfo().entrySet()) {
+      if (!(entry.getValue().getInfo() instanceof TensorInfo info)) {
+        throw new IllegalArgumentException(
+            "input '" + entry.getKey() + "' of " + file + " is not a tensor");
+      }
+      inputs.add(new TensorMeta(entry.getKey(), wireType(entry.getKey(), info), info.getShape()));
+      javaTypes.put(entry.getKey(), info.type);
+    }
+  }
+
+  public List<TensorMeta> inputs() {
+    return List.copyOf(inputs);
+  }
+
+  /** Runs random inputs of one batch size from {@code threads} threads. */
+  public InProcessResult run(
+      int batchSize,
+      int threads,
+      List<ShapeOverride> shapes,
+      long seed,
+      Duration warmup,
+      Duration duration)
+      throws OrtException, InterruptedException {
+    List<InputTensor> tensors = new RandomInputs(seed).generate(inputs, batchSize, shapes);
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (InputTensor tensor : tensors) {
+        feed.put(tensor.name(), onnxTensor(tensor));
+      }
+      return CallLoop.run(
+          "onnxruntime",
+          batchSize,
+          threads,
+          warmup,
+          duration,
+          () -> {
+            try (OrtSession.Result result = session.run(feed)) {
+              result.size();
+            }
+          });
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private OnnxTensor onnxTensor(InputTensor tensor) throws OrtException {
+    if (tensor.type() == WireType.BYTES) {
+      ByteBuffer raw = tensor.buffer();
+      String[] strings = new String[Math.toIntExact(tensor.elementCount())];
+      for (int i = 0; i < strings.length; i++) {
+        byte[] bytes = new byte[raw.getInt()];
+        raw.get(bytes);
+        strings[i] = new String(bytes, StandardCharsets.UTF_8);
+      }
+      return OnnxTensor.createTensor(env, strings, tensor.shape());
+    }
+    ByteBuffer direct =
+        ByteBuffer.allocateDirect(tensor.raw().length).order(ByteOrder.nativeOrder());
+    direct.put(tensor.buffer()).flip();
+    return OnnxTensor.createTensor(env, direct, tensor.shape(), javaTypes.get(tensor.name()));
+  }
+
+  private static WireType wireType(String name, TensorInfo info) {
+    return switch (info.onnxType) {
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> WireType.BOOL;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> WireType.UINT8;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> WireType.UINT16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> WireType.UINT32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> WireType.UINT64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> WireType.INT8;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> WireType.INT16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> WireType.INT32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> WireType.INT64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> WireType.FP16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> WireType.BF16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> WireType.FP32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> WireType.FP64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> WireType.BYTES;
+      default ->
+          throw new IllegalArgumentException(
+              "input '" + name + "': unsupported element type " + info.onnxType);
+    };
+  }
+
+  @Override
+  public void close() throws OrtException {
+    session.close();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.infera.bench.load;
+
+import dev.infera.bench.metrics.ServerSplit;
+import java.util.Map;
+
+/**
+ * What one load step measured.
+ *
+ * @param mode {@code concurrency} or {@code rate}
+ * @param load the concurrency, or the offered rate in requests per second
+ * @param windowSeconds the length of the measurement window
+ * @param requests successful requests completed in the window
+ * @param batchSize inferences (rows) per request
+ * @param latencies of the successful requests in the window
+ * @param errors failed requests in the window, by kind
+ * @param server the server's queue/compute split over the window; {@code null} without metrics
+ */
+public record StepResult(
+    String mode,
+    double load,
+    double windowSeconds,
+    long requests,
+    int batchSize,
+    Latencies latencies,
+    Map<String, Long> errors,
+    ServerSplit server) {
+
+  public StepResult {
+    errors = Map.copyOf(errors);
+  }
+
+  public double requestsPerSecond() {
+    return requests / windowSeconds;
+  }
+
+  public double inferencesPerSecond() {
+    return requests * (double) batchSize / windowSeconds;
+  }
+
+  public long errorCount() {
+    return errors.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

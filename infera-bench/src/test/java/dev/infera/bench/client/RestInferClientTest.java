@@ -1,0 +1,51 @@
+package dev.infera.bench.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infera.bench.input.InputTensor;
+import dev.infera.bench.input.WireType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RestInferClientTest {
+  private static final List<InputTensor> INPUTS =
+      List.of(new InputTensor("x", WireType.INT32, new long[] {1, 2}, new byte[8]));
+
+  private static String request(boolean binary) {
+    try (RestInferClient client =
+        new RestInferClient("127.0.0.1:9", "m", binary, Duration.ofSeconds(1))) {
+      return new String(client.encode(INPUTS), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private static int contentLength(String request) {
+    String head = request.substring(0, request.indexOf("\r\n\r\n"));
+    return Integer.parseInt(head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+  }
+
+  @Test
+  void aJsonRequestPostsToTheModelsInferPathWithItsBodyLength() {
+    String request = request(false);
+
+    assertThat(request).startsWith("POST /v2/models/m/infer HTTP/1.1\r\nHost: 127.0.0.1:9\r\n");
+    assertThat(request).contains("Content-Type: application/json\r\n");
+    String body = request.substring(request.indexOf("\r\n\r\n") + 4);
+    assertThat(contentLength(request)).isEqualTo(body.length());
+    assertThat(body).contains("\"data\":[0,0]");
+  }
+
+  @Test
+  void aBinaryRequestGivesTheJsonHeaderLengthAndAppendsTheRawBytes() {
+    String request = request(true);
+
+    String body = request.substring(request.indexOf("\r\n\r\n") + 4);
+    int headerLength =
+        Integer.parseInt(
+            request.replaceAll("(?s).*Inference-Header-Content-Length: (\\d+).*", "$1"));
+    assertThat(contentLength(request)).isEqualTo(body.length());
+    assertThat(body.length()).isEqualTo(headerLength + 8);
+    assertThat(body.substring(0, headerLength)).endsWith("}").contains("\"binary_data_size\":8");
+  }
+}
