@@ -18,7 +18,9 @@ class MetricsIT {
 
   private String scrape() throws Exception {
     HttpResponse<String> response =
-        HttpClient.newHttpClient()
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
             .send(
                 HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
