@@ -148,6 +148,10 @@ public final class ModelManager implements AutoCloseable {
         }
       }
     }
+    if (next.values().stream().noneMatch(v -> v.state() == ModelState.READY)) {
+      // Nothing selected could be made ready: what served keeps serving.
+      next.putAll(record.versions);
+    }
     List<ServingVersion> retired = new ArrayList<>();
     for (ServingVersion old : record.versions.values()) {
       if (next.get(old.version()) != old) {

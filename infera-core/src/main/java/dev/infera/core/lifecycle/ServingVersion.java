@@ -38,6 +38,7 @@ public final class ServingVersion {
   private final VersionSource source;
   private final AtomicLong leases = new AtomicLong();
   private final CompletableFuture<Void> released = new CompletableFuture<>();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile boolean retiring;
   private volatile ModelState state = ModelState.LOADING;
 
@@ -147,14 +148,20 @@ public final class ServingVersion {
     if (leases.get() == 0) {
       released.complete(null);
     }
-    return released
+    released
         .thenCompose(ignored -> scheduler.stop())
-        .handle(
+        .whenComplete(
             (ignored, failure) -> {
               closeResources();
               state = ModelState.UNAVAILABLE;
-              return null;
+              closed.complete(null);
             });
+    return closed;
+  }
+
+  /** Completes once the version was drained and its resources freed. */
+  CompletableFuture<Void> closed() {
+    return closed;
   }
 
   /** Frees resources of a version that never served (a failed load). */

@@ -37,6 +37,8 @@ public final class VersionMetrics implements AutoCloseable {
   };
   private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 
+  private static final String INFERENCE_PREFIX = "infera.inference.";
+
   private final MeterRegistry registry;
   private final Tags tags;
   private final Counter success;
@@ -121,10 +123,11 @@ public final class VersionMetrics implements AutoCloseable {
     batchSize.record(rows);
   }
 
-  /** Removes this version's meters from the registry. */
+  /** Removes this version's meters from the registry (not the lifecycle meters of the version). */
   @Override
   public void close() {
     registry.getMeters().stream()
+        .filter(meter -> meter.getId().getName().startsWith(INFERENCE_PREFIX))
         .filter(
             meter ->
                 tags.stream()

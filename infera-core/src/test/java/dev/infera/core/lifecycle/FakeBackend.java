@@ -17,15 +17,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend for core tests, which cannot use a real runtime (core must not depend on a backend
  * module). It loads {@code model.fake} files: "add" makes a model with INT32 input {@code x} [-1,2]
- * and output {@code y} = x + version; "broken" fails to load.
+ * and output {@code y} = x + version; "add K" makes y = x + K; "failing" loads a model whose
+ * executions fail; anything else fails to load.
  */
 final class FakeBackend implements Backend {
-  int loaded;
-  int closedModels;
+  volatile int loaded;
+  final AtomicInteger closedModels = new AtomicInteger();
+  final AtomicInteger executions = new AtomicInteger();
 
   @Override
   public String name() {
@@ -51,11 +54,13 @@ final class FakeBackend implements Backend {
     } catch (IOException e) {
       throw new InferenceException(ErrorCode.NOT_FOUND, "no model file " + file);
     }
-    if (!content.equals("add")) {
+    boolean failing = content.equals("failing");
+    if (!failing && !content.startsWith("add")) {
       throw new InferenceException(ErrorCode.INVALID_ARGUMENT, "cannot parse model file " + file);
     }
     loaded++;
-    long version = request.version();
+    long version =
+        content.startsWith("add ") ? Long.parseLong(content.substring(4)) : request.version();
     ModelSignature signature =
         new ModelSignature(
             List.of(new TensorSpec("x", DataType.INT32, new long[] {-1, 2})),
@@ -71,6 +76,10 @@ final class FakeBackend implements Backend {
         return new ModelInstance() {
           @Override
           public List<Tensor> execute(List<Tensor> inputs, List<String> outputNames) {
+            executions.incrementAndGet();
+            if (failing) {
+              throw new InferenceException(ErrorCode.INTERNAL, "the fake model fails");
+            }
             Tensor x = inputs.get(0);
             ByteBuffer in = x.data();
             ByteBuffer out = ByteBuffer.allocate(in.remaining()).order(ByteOrder.LITTLE_ENDIAN);
@@ -88,7 +97,7 @@ final class FakeBackend implements Backend {
 
       @Override
       public void close() {
-        closedModels++;
+        closedModels.incrementAndGet();
       }
     };
   }

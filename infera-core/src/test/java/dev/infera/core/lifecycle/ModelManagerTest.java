@@ -173,7 +173,7 @@ class ModelManagerTest {
 
     manager.unload("add").get(10, TimeUnit.SECONDS);
 
-    assertThat(backend.closedModels).isEqualTo(1);
+    assertThat(backend.closedModels.get()).isEqualTo(1);
     assertThat(engine.isModelReady("add", Optional.empty())).isFalse();
     assertThat(meters.find("infera.inference.request.success").tag("model", "add").counter())
         .isNull();
