@@ -14,6 +14,7 @@ import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.server.grpc.GrpcApi;
 import dev.infera.server.rest.RestApi;
+import dev.infera.server.security.Security;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -41,6 +42,7 @@ public final class InferaServer implements AutoCloseable {
 
   private final ServerOptions options;
   private final PrometheusMeterRegistry registry;
+  private final Security security;
   private final BackendRegistry backends;
   private final ModelManager manager;
   private final ServingEngine engine;
@@ -53,6 +55,7 @@ public final class InferaServer implements AutoCloseable {
     this.options = options;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(registry);
+    this.security = Security.from(options.security(), registry);
     this.backends = BackendRegistry.discover();
     LOG.info(
         "backends: {}",
@@ -80,19 +83,24 @@ public final class InferaServer implements AutoCloseable {
   }
 
   private Server startHttp() {
-    ServerBuilder sb = baseBuilder(options.httpPort());
-    new RestApi(engine, options.maxRequestBytes()).mount(sb);
+    ServerBuilder sb = baseBuilder();
+    security.listen(sb, address(options.httpPort()));
+    new RestApi(engine, options.maxRequestBytes(), options.security().maxTensorElements())
+        .mount(sb);
+    security.protectHttp(sb);
     return started(sb, "HTTP");
   }
 
   private Server startGrpc() {
-    ServerBuilder sb = baseBuilder(options.grpcPort());
-    sb.service(new GrpcApi(engine, options.maxRequestBytes()).service());
+    ServerBuilder sb = baseBuilder();
+    security.listen(sb, address(options.grpcPort()));
+    sb.service(new GrpcApi(engine, options.maxRequestBytes()).service(security.grpcInterceptors()));
     return started(sb, "gRPC");
   }
 
   private Server startMetrics() {
-    ServerBuilder sb = baseBuilder(options.metricsPort());
+    // Plain HTTP and no authentication, for Prometheus scrapers (docs/security.md).
+    ServerBuilder sb = baseBuilder().http(address(options.metricsPort()));
     sb.route()
         .get("/metrics")
         .defaultServiceName("metrics")
@@ -105,12 +113,16 @@ public final class InferaServer implements AutoCloseable {
     return started(sb, "metrics");
   }
 
-  private ServerBuilder baseBuilder(int port) {
+  private InetSocketAddress address(int port) {
+    return new InetSocketAddress(options.address(), port);
+  }
+
+  /** A builder with the settings every endpoint shares; the caller adds the port. */
+  private ServerBuilder baseBuilder() {
     return Server.builder()
         // Armeria's own meters would go to Micrometer's global registry (and warn about the
         // executors the three endpoints share); the metrics endpoint exports Infera's meters only.
         .meterRegistry(new CompositeMeterRegistry())
-        .http(new InetSocketAddress(options.address(), port))
         .maxRequestLength(options.maxRequestBytes())
         .requestTimeout(Duration.ZERO)
         .gracefulShutdownTimeout(Duration.ZERO, options.exitTimeout());

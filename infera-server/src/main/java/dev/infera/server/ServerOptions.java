@@ -1,6 +1,7 @@
 package dev.infera.server;
 
 import dev.infera.core.lifecycle.ManagerOptions;
+import dev.infera.server.security.SecurityOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * @param metricsPort the Prometheus metrics port (8002)
  * @param manager model loading settings
  * @param exitTimeout how long shutdown waits for accepted requests
- * @param maxRequestBytes the largest request body accepted, in bytes
+ * @param maxRequestBytes the largest request body accepted, in bytes (after gzip/deflate decoding)
+ * @param security authentication, TLS and the per-tensor element limit
  */
 public record ServerOptions(
     Path modelRepository,
@@ -25,7 +27,8 @@ public record ServerOptions(
     int metricsPort,
     ManagerOptions manager,
     Duration exitTimeout,
-    long maxRequestBytes) {
+    long maxRequestBytes,
+    SecurityOptions security) {
   public static final int DEFAULT_HTTP_PORT = 8000;
   public static final int DEFAULT_GRPC_PORT = 8001;
   public static final int DEFAULT_METRICS_PORT = 8002;
@@ -37,6 +40,7 @@ public record ServerOptions(
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(manager, "manager");
     Objects.requireNonNull(exitTimeout, "exitTimeout");
+    Objects.requireNonNull(security, "security");
     for (int port : new int[] {httpPort, grpcPort, metricsPort}) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port " + port + " (expected 0 to 65535)");
@@ -57,6 +61,21 @@ public record ServerOptions(
         0,
         ManagerOptions.defaults(),
         DEFAULT_EXIT_TIMEOUT,
-        DEFAULT_MAX_REQUEST_BYTES);
+        DEFAULT_MAX_REQUEST_BYTES,
+        SecurityOptions.none());
+  }
+
+  /** These options with other security settings. */
+  public ServerOptions withSecurity(SecurityOptions other) {
+    return new ServerOptions(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        manager,
+        exitTimeout,
+        maxRequestBytes,
+        other);
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -92,6 +93,8 @@ final class ServeCommand implements Callable<Integer> {
           "The largest request body accepted, in bytes (HTTP 413 / gRPC RESOURCE_EXHAUSTED beyond). Default: ${DEFAULT-VALUE}.")
   long maxRequestBytes;
 
+  @Mixin SecurityFlags securityFlags;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerOptions options =
@@ -103,7 +106,8 @@ final class ServeCommand implements Callable<Integer> {
             metricsPort,
             new ManagerOptions(defaultMaxBatchSize, strictModelConfig),
             Duration.ofSeconds(exitTimeoutSeconds),
-            maxRequestBytes);
+            maxRequestBytes,
+            securityFlags.toOptions());
     InferaServer server = InferaServer.start(options);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());

@@ -12,8 +12,10 @@ import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.infera.core.InferenceService;
 import io.grpc.Metadata;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -71,9 +73,18 @@ public final class GrpcApi {
 
   /** A new Armeria service serving the protocol and reflection. */
   public GrpcService service() {
+    return service(List.of());
+  }
+
+  /**
+   * A new Armeria service serving the protocol and reflection behind {@code interceptors} (as
+   * grpc-java's {@code intercept} orders them: the last one runs first).
+   */
+  public GrpcService service(List<? extends ServerInterceptor> interceptors) {
     return GrpcService.builder()
         .addService(new KserveGrpcService(inference))
         .addService(ProtoReflectionServiceV1.newInstance())
+        .intercept(interceptors)
         .maxRequestMessageLength(maxMessageBytes)
         .exceptionHandler(
             ((GrpcExceptionHandlerFunction) this::tooLarge)

@@ -22,9 +22,11 @@ import java.util.function.Supplier;
  */
 final class InferHttpService implements HttpService {
   private final InferenceService service;
+  private final long maxTensorElements;
 
-  InferHttpService(InferenceService service) {
+  InferHttpService(InferenceService service, long maxTensorElements) {
     this.service = service;
+    this.maxTensorElements = maxTensorElements;
   }
 
   /** A decoded request with what its response needs to be encoded. */
@@ -40,17 +42,23 @@ final class InferHttpService implements HttpService {
             .thenCompose(
                 body ->
                     onPayloadExecutor(
-                        ctx, body.content().length(), () -> decode(body, framing, model, version)))
+                        ctx,
+                        body.content().length(),
+                        () -> decode(body, framing, model, version, maxTensorElements)))
             .thenCompose(call -> infer(ctx, call))
             .exceptionally(ErrorResponses::of);
     return HttpResponse.of(response);
   }
 
   static Call decode(
-      AggregatedHttpRequest body, String framing, String model, Optional<String> version) {
+      AggregatedHttpRequest body,
+      String framing,
+      String model,
+      Optional<String> version,
+      long maxTensorElements) {
     byte[] bytes = body.content().array();
     int jsonLength = BinaryFraming.jsonLength(framing, bytes.length);
-    DecodedRequest decoded = InferRequestDecoder.decode(bytes, 0, jsonLength);
+    DecodedRequest decoded = InferRequestDecoder.decode(bytes, 0, jsonLength, maxTensorElements);
     List<Tensor> inputs = BinaryFraming.attach(decoded.inputs(), bytes, jsonLength, bytes.length);
     return new Call(decoded.toInferenceRequest(model, version, inputs), OutputOptions.of(decoded));
   }

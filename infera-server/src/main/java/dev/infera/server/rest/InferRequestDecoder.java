@@ -3,6 +3,7 @@ package dev.infera.server.rest;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.infera.core.RequestedOutput;
 import dev.infera.spi.InferenceException;
@@ -24,15 +25,24 @@ import java.util.Set;
 final class InferRequestDecoder {
   private InferRequestDecoder() {}
 
-  /** Decodes {@code length} bytes of JSON starting at {@code offset}. */
+  /** Decodes {@code length} bytes of JSON starting at {@code offset}, with no tensor limit. */
   static DecodedRequest decode(byte[] body, int offset, int length) {
+    return decode(body, offset, length, Long.MAX_VALUE);
+  }
+
+  /**
+   * Decodes {@code length} bytes of JSON starting at {@code offset}.
+   *
+   * @param maxTensorElements the most elements an input's shape may hold; more is INVALID_ARGUMENT
+   */
+  static DecodedRequest decode(byte[] body, int offset, int length, long maxTensorElements) {
     if (length == 0) {
       throw InferenceException.invalidArgument("request body is empty; expected a JSON object");
     }
     // Each JSON element takes at least two characters ("1,"), which bounds what "data" can hold.
     long maxElements = length / 2 + 1;
     try (JsonParser parser = Json.FACTORY.createParser(body, offset, length)) {
-      DecodedRequest request = readRequest(parser, maxElements);
+      DecodedRequest request = readRequest(parser, maxElements, maxTensorElements);
       if (parser.nextToken() != null) {
         throw InferenceException.invalidArgument(
             "malformed JSON at "
@@ -43,13 +53,19 @@ final class InferRequestDecoder {
     } catch (StreamReadException e) {
       throw InferenceException.invalidArgument(
           "malformed JSON at " + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+    } catch (StreamConstraintsException e) {
+      throw InferenceException.invalidArgument(
+          "JSON exceeds a limit at "
+              + where(e.getLocation())
+              + ": "
+              + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static DecodedRequest readRequest(JsonParser parser, long maxElements)
-      throws IOException {
+  private static DecodedRequest readRequest(
+      JsonParser parser, long maxElements, long maxTensorElements) throws IOException {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       throw InferenceException.invalidArgument("request body must be a JSON object");
     }
@@ -63,7 +79,7 @@ final class InferRequestDecoder {
       switch (field) {
         case "id" -> id = Optional.of(readString(parser, "request", "id"));
         case "parameters" -> parameters = JsonParameters.read(parser, "request");
-        case "inputs" -> inputs = readInputs(parser, maxElements);
+        case "inputs" -> inputs = readInputs(parser, maxElements, maxTensorElements);
         case "outputs" -> outputs = readOutputs(parser);
         default -> parser.skipChildren();
       }
@@ -76,13 +92,14 @@ final class InferRequestDecoder {
     return request;
   }
 
-  private static List<DecodedInput> readInputs(JsonParser parser, long maxElements)
-      throws IOException {
+  private static List<DecodedInput> readInputs(
+      JsonParser parser, long maxElements, long maxTensorElements) throws IOException {
     requireArray(parser, "inputs");
     List<DecodedInput> inputs = new ArrayList<>();
     Set<String> names = new HashSet<>();
     while (parser.nextToken() != JsonToken.END_ARRAY) {
-      DecodedInput input = JsonInputReader.read(parser, inputs.size(), maxElements);
+      DecodedInput input =
+          JsonInputReader.read(parser, inputs.size(), maxElements, maxTensorElements);
       if (!names.add(input.name())) {
         throw InferenceException.invalidArgument("input '" + input.name() + "' appears twice");
       }

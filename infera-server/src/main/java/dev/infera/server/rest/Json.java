@@ -2,6 +2,7 @@ package dev.infera.server.rest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -15,6 +16,12 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
  * written in their shortest form that parses back to the same value.
  */
 final class Json {
+  /**
+   * The deepest nesting of JSON arrays and objects a request may use; deeper is a 400. A request
+   * needs 3 levels around an input's data, so tensors of rank up to 29 can be sent nested.
+   */
+  static final int MAX_NESTING_DEPTH = 32;
+
   static final JsonFactory FACTORY =
       new JsonFactoryBuilder()
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -22,6 +29,12 @@ final class Json {
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
           .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_NESTING_DEPTH)
+                  // the request-size limit bounds strings (BYTES elements) already
+                  .maxStringLength(Integer.MAX_VALUE)
+                  .build())
           .build();
 
   private Json() {}

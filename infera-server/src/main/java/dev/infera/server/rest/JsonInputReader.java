@@ -28,15 +28,23 @@ final class JsonInputReader {
   private TokenBuffer deferredData;
   private final String position;
   private final long maxElements;
+  private final long maxTensorElements;
 
-  private JsonInputReader(int index, long maxElements) {
+  private JsonInputReader(int index, long maxElements, long maxTensorElements) {
     this.position = "inputs[" + index + "]";
     this.maxElements = maxElements;
+    this.maxTensorElements = maxTensorElements;
   }
 
-  /** Reads the object at the parser's current token. */
-  static DecodedInput read(JsonParser parser, int index, long maxElements) throws IOException {
-    return new JsonInputReader(index, maxElements).readObject(parser);
+  /**
+   * Reads the object at the parser's current token.
+   *
+   * @param maxElements the most elements the request's JSON can hold
+   * @param maxTensorElements the most elements the input's shape may hold (a configured limit)
+   */
+  static DecodedInput read(JsonParser parser, int index, long maxElements, long maxTensorElements)
+      throws IOException {
+    return new JsonInputReader(index, maxElements, maxTensorElements).readObject(parser);
   }
 
   private DecodedInput readObject(JsonParser parser) throws IOException {
@@ -128,12 +136,25 @@ final class JsonInputReader {
   }
 
   private long elementCount(long[] dims) {
+    long count;
     try {
-      return Tensor.elementCount(dims);
+      count = Tensor.elementCount(dims);
     } catch (ArithmeticException e) {
       throw InferenceException.invalidArgument(
           label() + ": shape " + Arrays.toString(dims) + " holds more than 2^63 elements");
     }
+    if (count > maxTensorElements) {
+      throw InferenceException.invalidArgument(
+          label()
+              + ": shape "
+              + Arrays.toString(dims)
+              + " holds "
+              + count
+              + " elements, more than the limit of "
+              + maxTensorElements
+              + " per tensor");
+    }
+    return count;
   }
 
   private DecodedInput finish() throws IOException {

@@ -27,18 +27,28 @@ public final class RestApi {
   private static final String MODEL_PATH = "/v2/models/{model}";
   private static final String VERSION_PATH = "/v2/models/{model}/versions/{version}";
 
+  /** The default limit on the elements of one input tensor: 2^24, a 64 MiB FP32 tensor. */
+  public static final long DEFAULT_MAX_TENSOR_ELEMENTS = 1L << 24;
+
   private final InferenceService service;
   private final long maxRequestBytes;
+  private final long maxTensorElements;
 
   public RestApi(InferenceService service) {
     this(service, DEFAULT_MAX_REQUEST_BYTES);
   }
 
+  public RestApi(InferenceService service, long maxRequestBytes) {
+    this(service, maxRequestBytes, DEFAULT_MAX_TENSOR_ELEMENTS);
+  }
+
   /**
    * @param maxRequestBytes the largest inference request body accepted, JSON and binary data
-   *     together; at most {@code Integer.MAX_VALUE - 8} (bodies are held in one array)
+   *     together, after gzip/deflate decoding; at most {@code Integer.MAX_VALUE - 8} (bodies are
+   *     held in one array)
+   * @param maxTensorElements the most elements one input's shape may hold (400 beyond)
    */
-  public RestApi(InferenceService service, long maxRequestBytes) {
+  public RestApi(InferenceService service, long maxRequestBytes, long maxTensorElements) {
     this.service = Objects.requireNonNull(service, "service");
     if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
@@ -49,6 +59,11 @@ public final class RestApi {
               + ")");
     }
     this.maxRequestBytes = maxRequestBytes;
+    if (maxTensorElements <= 0) {
+      throw new IllegalArgumentException(
+          "maxTensorElements: " + maxTensorElements + " (expected > 0)");
+    }
+    this.maxTensorElements = maxTensorElements;
   }
 
   /**
@@ -58,7 +73,7 @@ public final class RestApi {
    */
   public void mount(ServerBuilder sb) {
     MetadataServices metadata = new MetadataServices(service);
-    HttpService infer = new InferHttpService(service);
+    HttpService infer = new InferHttpService(service, maxTensorElements);
     get(sb, "/v2/health/live", "kserve.health.live", (ctx, req) -> metadata.live());
     get(sb, "/v2/health/ready", "kserve.health.ready", (ctx, req) -> metadata.ready());
     get(sb, "/v2", "kserve.server.metadata", (ctx, req) -> metadata.serverMetadata());

@@ -1,0 +1,43 @@
+package dev.infera.server.security;
+
+import dev.infera.server.grpc.GrpcStatusMapping;
+import dev.infera.spi.InferenceException;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+
+/**
+ * Checks every gRPC call's {@code authorization} metadata against the role {@link AccessPolicy}
+ * gives its method, before the request message is delivered. Refusals close the call with
+ * UNAUTHENTICATED or PERMISSION_DENIED.
+ */
+final class GrpcAuthInterceptor implements ServerInterceptor {
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final Authenticator authenticator;
+
+  GrpcAuthInterceptor(Authenticator authenticator) {
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  public <Q, A> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+    String method = call.getMethodDescriptor().getFullMethodName();
+    try {
+      authenticator.check(
+          AccessPolicy.forGrpc(method),
+          headers.get(AUTHORIZATION),
+          Authenticator.Protocol.GRPC,
+          method,
+          call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    } catch (InferenceException e) {
+      call.close(GrpcStatusMapping.toStatus(e), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    return next.startCall(call, headers);
+  }
+}
