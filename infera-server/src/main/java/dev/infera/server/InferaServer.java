@@ -9,10 +9,12 @@ import dev.infera.core.ServerMetadata;
 import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.lifecycle.BackendRegistry;
 import dev.infera.core.lifecycle.BatchingSchedulerFactory;
+import dev.infera.core.lifecycle.ModelController;
 import dev.infera.core.lifecycle.ModelManager;
 import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.server.grpc.GrpcApi;
+import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
 import dev.infera.server.security.Security;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -45,6 +47,7 @@ public final class InferaServer implements AutoCloseable {
   private final Security security;
   private final BackendRegistry backends;
   private final ModelManager manager;
+  private final ModelController controller;
   private final ServingEngine engine;
   private final Server http;
   private final Server grpc;
@@ -70,7 +73,8 @@ public final class InferaServer implements AutoCloseable {
     this.engine =
         new ServingEngine(
             manager, new ServerMetadata(SERVER_NAME, version(), EXTENSIONS), System::nanoTime);
-    manager.loadAll();
+    this.controller = new ModelController(manager, options.manager().control());
+    controller.start();
     this.http = startHttp();
     this.grpc = startGrpc();
     this.metrics = startMetrics();
@@ -87,6 +91,7 @@ public final class InferaServer implements AutoCloseable {
     security.listen(sb, address(options.httpPort()));
     new RestApi(engine, options.maxRequestBytes(), options.security().maxTensorElements())
         .mount(sb);
+    new RepositoryApi(controller).mount(sb);
     security.protectHttp(sb);
     return started(sb, "HTTP");
   }
@@ -94,7 +99,9 @@ public final class InferaServer implements AutoCloseable {
   private Server startGrpc() {
     ServerBuilder sb = baseBuilder();
     security.listen(sb, address(options.grpcPort()));
-    sb.service(new GrpcApi(engine, options.maxRequestBytes()).service(security.grpcInterceptors()));
+    sb.service(
+        new GrpcApi(engine, options.maxRequestBytes(), controller)
+            .service(security.grpcInterceptors()));
     return started(sb, "gRPC");
   }
 
@@ -163,6 +170,10 @@ public final class InferaServer implements AutoCloseable {
     return engine;
   }
 
+  public ModelController controller() {
+    return controller;
+  }
+
   public ModelManager manager() {
     return manager;
   }
@@ -178,6 +189,7 @@ public final class InferaServer implements AutoCloseable {
     }
     LOG.info("shutting down: refusing new requests, finishing accepted ones");
     engine.stopAccepting();
+    controller.close();
     manager.close();
     grpc.stop().join();
     http.stop().join();

@@ -1,7 +1,9 @@
 package dev.infera.core.lifecycle;
 
+import java.util.Objects;
+
 /**
- * Server-wide settings of model loading. Defaults live in {@link #defaults()}.
+ * Server-wide settings of model loading and control. Defaults live in {@link #defaults()}.
  *
  * @param defaultMaxBatchSize the {@code max_batch_size} given to a batchable model that has no
  *     configuration (Triton's {@code default-max-batch-size}, 4)
@@ -10,9 +12,13 @@ package dev.infera.core.lifecycle;
  * @param strictReadiness whether the server is ready only when every model that should be loaded
  *     has a READY version (Triton's {@code --strict-readiness}, default true); when false, it is
  *     ready whatever the models' states
+ * @param control the model control mode and its settings (default: NONE)
  */
 public record ManagerOptions(
-    int defaultMaxBatchSize, boolean strictModelConfig, boolean strictReadiness) {
+    int defaultMaxBatchSize,
+    boolean strictModelConfig,
+    boolean strictReadiness,
+    ControlOptions control) {
   public static final int DEFAULT_MAX_BATCH_SIZE = 4;
 
   public ManagerOptions {
@@ -20,19 +26,25 @@ public record ManagerOptions(
       throw new IllegalArgumentException(
           "defaultMaxBatchSize " + defaultMaxBatchSize + " (expected >= 1)");
     }
+    Objects.requireNonNull(control, "control");
   }
 
-  /** Options with strict readiness. */
+  /** Options with strict readiness and model control mode NONE. */
   public ManagerOptions(int defaultMaxBatchSize, boolean strictModelConfig) {
-    this(defaultMaxBatchSize, strictModelConfig, true);
+    this(defaultMaxBatchSize, strictModelConfig, true, ControlOptions.none());
   }
 
   public static ManagerOptions defaults() {
-    return new ManagerOptions(DEFAULT_MAX_BATCH_SIZE, false, true);
+    return new ManagerOptions(DEFAULT_MAX_BATCH_SIZE, false);
   }
 
   /** These options with another strict-readiness setting. */
   public ManagerOptions withStrictReadiness(boolean strict) {
-    return new ManagerOptions(defaultMaxBatchSize, strictModelConfig, strict);
+    return new ManagerOptions(defaultMaxBatchSize, strictModelConfig, strict, control);
+  }
+
+  /** These options with another model control mode. */
+  public ManagerOptions withControl(ControlOptions other) {
+    return new ManagerOptions(defaultMaxBatchSize, strictModelConfig, strictReadiness, other);
   }
 }

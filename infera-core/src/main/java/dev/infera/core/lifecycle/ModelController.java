@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * infera-model-control}), one at a time, so that they apply in the order they were asked; callers
  * get futures. {@link #index} reads without waiting.
  */
-public final class ModelController implements AutoCloseable {
+public final class ModelController implements RepositoryControl, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelController.class);
   static final String NOT_LOADED = "not loaded";
 
@@ -104,6 +104,7 @@ public final class ModelController implements AutoCloseable {
    *
    * @param readyOnly only the READY versions (Triton's {@code ready} flag)
    */
+  @Override
   public List<VersionStatus> index(boolean readyOnly) {
     List<VersionStatus> statuses = new ArrayList<>(manager.index());
     for (String name : repository.modelNames()) {
@@ -134,6 +135,7 @@ public final class ModelController implements AutoCloseable {
    *     or configuration, NOT_FOUND for a model the repository does not hold, INVALID_ARGUMENT with
    *     the reasons when a version failed to load (versions that served before keep serving)
    */
+  @Override
   public CompletableFuture<Void> load(String name, Optional<String> configJson) {
     Optional<ModelConfig> override;
     try {
@@ -176,6 +178,7 @@ public final class ModelController implements AutoCloseable {
    * @param unloadDependents accepted for Triton's {@code unload_dependents}; Infera has no
    *     ensembles, so no model depends on another
    */
+  @Override
   public CompletableFuture<Void> unload(String name, boolean unloadDependents) {
     try {
       checkAllowed("model unload", name);

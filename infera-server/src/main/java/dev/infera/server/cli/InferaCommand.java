@@ -14,7 +14,12 @@ import picocli.CommandLine.Spec;
       "Infera serves machine-learning models over the Open Inference Protocol (KServe v2),",
       "REST and gRPC, from a Triton-style model repository."
     },
-    subcommands = {ServeCommand.class, AuthCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ModelsCommand.class,
+      AuthCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class InferaCommand implements Runnable {
   @Spec CommandSpec spec;
 

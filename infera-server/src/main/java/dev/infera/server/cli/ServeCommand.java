@@ -95,6 +95,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin SecurityFlags securityFlags;
 
+  @Mixin ModelControlFlags modelControl;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerOptions options =
@@ -104,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
             httpPort,
             grpcPort,
             metricsPort,
-            new ManagerOptions(defaultMaxBatchSize, strictModelConfig),
+            modelControl.apply(new ManagerOptions(defaultMaxBatchSize, strictModelConfig)),
             Duration.ofSeconds(exitTimeoutSeconds),
             maxRequestBytes,
             securityFlags.toOptions());

@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.infera.core.InferenceService;
+import dev.infera.core.lifecycle.RepositoryControl;
 import io.grpc.Metadata;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
@@ -48,6 +49,7 @@ public final class GrpcApi {
 
   private final InferenceService inference;
   private final int maxMessageBytes;
+  private final RepositoryControl repository;
 
   /** A frontend accepting request messages up to {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
   public GrpcApi(InferenceService inference) {
@@ -59,6 +61,15 @@ public final class GrpcApi {
    *     #MAX_MESSAGE_BYTES_LIMIT}); a larger one fails with {@code RESOURCE_EXHAUSTED}
    */
   public GrpcApi(InferenceService inference, long maxMessageBytes) {
+    this(inference, maxMessageBytes, null);
+  }
+
+  /**
+   * @param repository serves the repository RPCs (index, load, unload); null answers them
+   *     UNIMPLEMENTED
+   */
+  public GrpcApi(InferenceService inference, long maxMessageBytes, RepositoryControl repository) {
+    this.repository = repository;
     this.inference = Objects.requireNonNull(inference, "inference");
     if (maxMessageBytes <= 0 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
       throw new IllegalArgumentException(
@@ -82,7 +93,7 @@ public final class GrpcApi {
    */
   public GrpcService service(List<? extends ServerInterceptor> interceptors) {
     return GrpcService.builder()
-        .addService(new KserveGrpcService(inference))
+        .addService(new KserveGrpcService(inference, repository))
         .addService(ProtoReflectionServiceV1.newInstance())
         .intercept(interceptors)
         .maxRequestMessageLength(maxMessageBytes)

@@ -5,6 +5,7 @@ import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
 import dev.infera.core.ModelMetadata;
 import dev.infera.core.ServerMetadata;
+import dev.infera.core.lifecycle.RepositoryControl;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.infera.server.grpc.proto.ModelConfigRequest;
 import dev.infera.server.grpc.proto.ModelConfigResponse;
@@ -59,9 +60,19 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   private static final Logger log = LoggerFactory.getLogger(KserveGrpcService.class);
 
   private final InferenceService inference;
+  private final RepositoryControl repository;
 
+  /** A service whose repository RPCs answer UNIMPLEMENTED. */
   public KserveGrpcService(InferenceService inference) {
+    this(inference, null);
+  }
+
+  /**
+   * @param repository serves the repository RPCs; null answers them UNIMPLEMENTED
+   */
+  public KserveGrpcService(InferenceService inference, RepositoryControl repository) {
     this.inference = Objects.requireNonNull(inference, "inference");
+    this.repository = repository;
   }
 
   @Override
@@ -169,20 +180,60 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   @Override
   public void repositoryIndex(
       RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> observer) {
-    unimplemented("RepositoryIndex", observer);
+    if (repository == null) {
+      unimplemented("RepositoryIndex", observer);
+      return;
+    }
+    respond("RepositoryIndex", observer, () -> RepositoryMessages.index(repository, request));
   }
 
   @Override
   public void repositoryModelLoad(
       RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> observer) {
-    unimplemented("RepositoryModelLoad", observer);
+    if (repository == null) {
+      unimplemented("RepositoryModelLoad", observer);
+      return;
+    }
+    answerWhenDone(
+        "RepositoryModelLoad",
+        observer,
+        () -> RepositoryMessages.load(repository, request),
+        RepositoryModelLoadResponse.getDefaultInstance());
   }
 
   @Override
   public void repositoryModelUnload(
       RepositoryModelUnloadRequest request,
       StreamObserver<RepositoryModelUnloadResponse> observer) {
-    unimplemented("RepositoryModelUnload", observer);
+    if (repository == null) {
+      unimplemented("RepositoryModelUnload", observer);
+      return;
+    }
+    answerWhenDone(
+        "RepositoryModelUnload",
+        observer,
+        () -> RepositoryMessages.unload(repository, request),
+        RepositoryModelUnloadResponse.getDefaultInstance());
+  }
+
+  private static <T> void answerWhenDone(
+      String rpc, StreamObserver<T> observer, Supplier<CompletableFuture<Void>> work, T answer) {
+    CompletableFuture<Void> done;
+    try {
+      done = work.get();
+    } catch (RuntimeException e) {
+      fail(rpc, observer, e);
+      return;
+    }
+    done.whenComplete(
+        (ignored, failure) -> {
+          if (failure != null) {
+            fail(rpc, observer, failure);
+          } else {
+            observer.onNext(answer);
+            observer.onCompleted();
+          }
+        });
   }
 
   /**
