@@ -1,9 +1,14 @@
 package dev.infera.core.lifecycle;
 
+import dev.infera.core.cache.ResponseCache;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.config.proto.ModelDynamicBatching;
 import dev.infera.core.config.proto.ModelQueuePolicy;
+import dev.infera.core.metrics.MetricNames;
 import dev.infera.core.metrics.VersionMetrics;
+import dev.infera.core.resilience.BreakerSettings;
+import dev.infera.core.resilience.CircuitBreakingScheduler;
+import dev.infera.core.resilience.VersionBreaker;
 import dev.infera.core.scheduling.BatchPolicy;
 import dev.infera.core.scheduling.DynamicBatchScheduler;
 import dev.infera.core.scheduling.QueuePolicy;
@@ -11,30 +16,96 @@ import dev.infera.core.scheduling.Scheduler;
 import dev.infera.core.scheduling.SchedulerListener;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.spi.ModelInstance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates a {@link DynamicBatchScheduler} for each version from its configuration's {@code
  * max_batch_size} and {@code dynamic_batching}, recording into the version's meters. A model
- * without {@code dynamic_batching} executes one request at a time per instance.
+ * without {@code dynamic_batching} executes one request at a time per instance. With {@link
+ * Guards}, each scheduler is wrapped in the version's circuit breaker and, where the model enables
+ * it, the response cache (docs/resilience.md).
  */
 public final class BatchingSchedulerFactory implements SchedulerFactory {
-  private final Ticker ticker;
+  private static final Logger LOG = LoggerFactory.getLogger(BatchingSchedulerFactory.class);
 
+  private final Ticker ticker;
+  private final Guards guards;
+
+  /**
+   * What guards each version's scheduler: a circuit breaker (unless the model turns it off) and,
+   * for models with {@code response_cache { enable: true }}, the server's response cache.
+   *
+   * @param registry where breaker and cache meters go (the registry of the version meters)
+   * @param clock the breaker's clock
+   * @param breakerDefaults the breaker settings a model's {@code circuit_breaker_*} parameters
+   *     start from
+   * @param cache the server's response cache; empty without {@code --cache-config}
+   */
+  public record Guards(
+      MeterRegistry registry,
+      Clock clock,
+      BreakerSettings breakerDefaults,
+      Optional<ResponseCache> cache) {}
+
+  /** A factory of unguarded schedulers: no circuit breaker, no response cache. */
   public BatchingSchedulerFactory(Ticker ticker) {
     this.ticker = ticker;
+    this.guards = null;
+  }
+
+  public BatchingSchedulerFactory(Ticker ticker, Guards guards) {
+    this.ticker = ticker;
+    this.guards = guards;
   }
 
   @Override
   public Scheduler create(
       String label, ModelConfig config, List<ModelInstance> instances, VersionMetrics metrics) {
+    BreakerSettings breaker =
+        guards == null ? null : BreakerSettings.of(config, guards.breakerDefaults());
     DynamicBatchScheduler scheduler =
         DynamicBatchScheduler.start(label, instances, policyOf(config), ticker, listener(metrics));
     metrics.bindGauges(scheduler::queueDepth, scheduler::inflightCount);
-    return scheduler;
+    return guards == null ? scheduler : guarded(label, config, metrics, breaker, scheduler);
+  }
+
+  /** The scheduler behind its circuit breaker, behind the response cache (a hit skips both). */
+  private Scheduler guarded(
+      String label,
+      ModelConfig config,
+      VersionMetrics metrics,
+      BreakerSettings breaker,
+      Scheduler scheduler) {
+    Tags tags =
+        Tags.of(MetricNames.TAG_MODEL, metrics.model(), MetricNames.TAG_VERSION, metrics.version());
+    Scheduler guarded = scheduler;
+    if (breaker.enabled()) {
+      guarded =
+          new CircuitBreakingScheduler(
+              guarded,
+              new VersionBreaker(label, breaker, guards.clock(), guards.registry(), tags),
+              ticker);
+    }
+    if (config.getResponseCache().getEnable()) {
+      if (guards.cache().isPresent()) {
+        guarded = guards.cache().get().wrap(metrics.model(), metrics.version(), tags, guarded);
+      } else {
+        LOG.warn(
+            "{}: response_cache is enabled but the server has no cache"
+                + " (--cache-config local,size=BYTES); serving without one",
+            label);
+      }
+    }
+    return guarded;
   }
 
   /** The batching policy a configuration asks for. */

@@ -1,5 +1,6 @@
 package dev.infera.core.lifecycle;
 
+import dev.infera.core.resilience.CircuitBreakingScheduler;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import java.util.Collections;
@@ -135,10 +136,12 @@ final class ModelRecord {
           String reason = failures.getOrDefault(number, modelFailure);
           byVersion.put(
               number,
-              status(
-                  number,
+              new VersionStatus(
+                  name,
+                  Long.toString(number),
                   version.state(),
-                  reason.isEmpty() ? "" : "serving the previous load; reload failed: " + reason));
+                  reason.isEmpty() ? "" : "serving the previous load; reload failed: " + reason,
+                  CircuitBreakingScheduler.stateOf(version.scheduler())));
         });
     loading.forEach(
         number -> byVersion.putIfAbsent(number, status(number, ModelState.LOADING, "")));

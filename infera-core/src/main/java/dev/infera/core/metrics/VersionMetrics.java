@@ -40,6 +40,8 @@ public final class VersionMetrics implements AutoCloseable {
   private static final String INFERENCE_PREFIX = "infera.inference.";
 
   private final MeterRegistry registry;
+  private final String model;
+  private final String version;
   private final Tags tags;
   private final Counter success;
   private final Map<ErrorCode, Counter> failures = new EnumMap<>(ErrorCode.class);
@@ -52,6 +54,8 @@ public final class VersionMetrics implements AutoCloseable {
 
   public VersionMetrics(MeterRegistry registry, String model, String version) {
     this.registry = registry;
+    this.model = model;
+    this.version = version;
     this.tags = Tags.of(MetricNames.TAG_MODEL, model, MetricNames.TAG_VERSION, version);
     this.success = counter(MetricNames.REQUEST_SUCCESS, "Requests answered successfully", tags);
     for (ErrorCode code : ErrorCode.values()) {
@@ -86,6 +90,16 @@ public final class VersionMetrics implements AutoCloseable {
         .serviceLevelObjectives(TIME_BUCKETS)
         .tags(tags)
         .register(registry);
+  }
+
+  /** The model these meters are tagged with. */
+  public String model() {
+    return model;
+  }
+
+  /** The version these meters are tagged with. */
+  public String version() {
+    return version;
   }
 
   /** Registers the queue-depth and in-flight gauges, read from the scheduler. */
