@@ -35,6 +35,7 @@ public final class ServingVersion {
   private final List<ModelInstance> instances;
   private final Scheduler scheduler;
   private final VersionMetrics metrics;
+  private final Runnable releaseMetrics;
   private final VersionSource source;
   private final AtomicLong leases = new AtomicLong();
   private final CompletableFuture<Void> released = new CompletableFuture<>();
@@ -50,6 +51,7 @@ public final class ServingVersion {
       List<ModelInstance> instances,
       Scheduler scheduler,
       VersionMetrics metrics,
+      Runnable releaseMetrics,
       VersionSource source) {
     this.model = model;
     this.version = version;
@@ -64,6 +66,7 @@ public final class ServingVersion {
     this.instances = List.copyOf(instances);
     this.scheduler = scheduler;
     this.metrics = metrics;
+    this.releaseMetrics = releaseMetrics;
     this.source = source;
   }
 
@@ -178,6 +181,6 @@ public final class ServingVersion {
     } catch (RuntimeException e) {
       LOG.warn("{}: model failed to close: {}", label(model, version), e.toString());
     }
-    metrics.close();
+    releaseMetrics.run();
   }
 }

@@ -40,7 +40,7 @@ final class VersionLoader {
 
   private final BackendRegistry backends;
   private final SchedulerFactory schedulers;
-  private final MeterRegistry meters;
+  private final VersionMetricsPool meters;
   private final ManagerOptions options;
 
   VersionLoader(
@@ -50,7 +50,7 @@ final class VersionLoader {
       ManagerOptions options) {
     this.backends = backends;
     this.schedulers = schedulers;
-    this.meters = meters;
+    this.meters = new VersionMetricsPool(meters);
     this.options = options;
   }
 
@@ -203,7 +203,7 @@ final class VersionLoader {
       throw e;
     }
     String versionText = Long.toString(version);
-    VersionMetrics metrics = new VersionMetrics(meters, source.name(), versionText);
+    VersionMetrics metrics = meters.acquire(source.name(), versionText);
     List<ModelInstance> instances = new ArrayList<>();
     try {
       for (int i = 0; i < instanceCount(completed); i++) {
@@ -218,11 +218,12 @@ final class VersionLoader {
           instances,
           schedulers.create(label, completed, instances, metrics),
           metrics,
+          () -> meters.release(source.name(), versionText),
           new VersionSource(config, files));
     } catch (RuntimeException e) {
       instances.forEach(ModelInstance::close);
       loaded.close();
-      metrics.close();
+      meters.release(source.name(), versionText);
       throw e;
     }
   }

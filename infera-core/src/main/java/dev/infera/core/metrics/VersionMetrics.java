@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 
 /**
@@ -51,6 +52,9 @@ public final class VersionMetrics implements AutoCloseable {
   private final Timer queueDuration;
   private final Timer computeDuration;
   private final DistributionSummary batchSize;
+  private final AtomicReference<IntSupplier> queueDepthSource = new AtomicReference<>(() -> 0);
+  private final AtomicReference<IntSupplier> inflightSource = new AtomicReference<>(() -> 0);
+  private boolean gaugesBound;
 
   public VersionMetrics(MeterRegistry registry, String model, String version) {
     this.registry = registry;
@@ -102,15 +106,25 @@ public final class VersionMetrics implements AutoCloseable {
     return version;
   }
 
-  /** Registers the queue-depth and in-flight gauges, read from the scheduler. */
-  public void bindGauges(IntSupplier queueDepth, IntSupplier inflight) {
+  /**
+   * Registers the queue-depth and in-flight gauges, read from the scheduler. Called again (for a
+   * version reloaded under the same number, which shares these meters), the gauges read the new
+   * scheduler.
+   */
+  public synchronized void bindGauges(IntSupplier queueDepth, IntSupplier inflight) {
+    queueDepthSource.set(queueDepth);
+    inflightSource.set(inflight);
+    if (gaugesBound) {
+      return;
+    }
+    gaugesBound = true;
     io.micrometer.core.instrument.Gauge.builder(
-            MetricNames.QUEUE_DEPTH, queueDepth, supplier -> supplier.getAsInt())
+            MetricNames.QUEUE_DEPTH, queueDepthSource, source -> source.get().getAsInt())
         .description("Requests waiting in the queue")
         .tags(tags)
         .register(registry);
     io.micrometer.core.instrument.Gauge.builder(
-            MetricNames.INFLIGHT, inflight, supplier -> supplier.getAsInt())
+            MetricNames.INFLIGHT, inflightSource, source -> source.get().getAsInt())
         .description("Requests accepted and not yet answered")
         .tags(tags)
         .register(registry);

@@ -55,6 +55,28 @@ class ModelReloadTest {
   }
 
   @Test
+  void versionReloadedUnderTheSameNumberKeepsItsMeters() throws Exception {
+    fixture().model("m", ADD_CONFIG, 1).manager().load("m");
+    fixture.infer("m", Optional.empty());
+    ServingVersion before = fixture.manager.route("m", Optional.empty());
+    fixture.version("m", 1, "add 7");
+
+    fixture.manager.load("m");
+    before.closed().get(10, TimeUnit.SECONDS);
+    fixture.infer("m", Optional.empty());
+
+    assertThat(fixture.counter(MetricNames.REQUEST_SUCCESS, "m", "1")).isEqualTo(2);
+    assertThat(
+            fixture
+                .meters
+                .find(MetricNames.QUEUE_DEPTH)
+                .tag("model", "m")
+                .tag("version", "1")
+                .gauge())
+        .isNotNull();
+  }
+
+  @Test
   void newVersionTakesOverAndTheRetiredOneIsUnloaded() {
     fixture().model("m", ADD_CONFIG, 1).manager().load("m");
     fixture.version("m", 2, "add");
