@@ -65,6 +65,20 @@ public record ServerOptions(
         SecurityOptions.none());
   }
 
+  /** These options with other model loading and control settings. */
+  public ServerOptions withManager(ManagerOptions other) {
+    return new ServerOptions(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        other,
+        exitTimeout,
+        maxRequestBytes,
+        security);
+  }
+
   /** These options with other security settings. */
   public ServerOptions withSecurity(SecurityOptions other) {
     return new ServerOptions(
