@@ -1,0 +1,110 @@
+package dev.infera.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infera.core.lifecycle.ControlOptions;
+import dev.infera.core.lifecycle.ManagerOptions;
+import dev.infera.server.InferaServer;
+import dev.infera.server.ServerOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import picocli.CommandLine;
+
+/**
+ * {@code infera models index|load|unload} against a running server in EXPLICIT mode: readable
+ * tables, exit code 0 on success, 1 with the server's message otherwise.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelsCommandIT {
+  private InferaServer server;
+  private String url;
+
+  private record Run(int exit, String out, String err) {}
+
+  @BeforeAll
+  void start() throws IOException {
+    Path repo = Files.createTempDirectory("infera-models-cli");
+    Path examples = Paths.get("..", "examples", "models").toAbsolutePath().normalize();
+    for (String model : List.of("simple", "string_identity")) {
+      Files.createDirectories(repo.resolve(model).resolve("1"));
+      Files.copy(
+          examples.resolve(model).resolve("config.pbtxt"),
+          repo.resolve(model).resolve("config.pbtxt"));
+      Files.copy(
+          examples.resolve(model).resolve("1/model.onnx"),
+          repo.resolve(model).resolve("1/model.onnx"));
+    }
+    server =
+        InferaServer.start(
+            ServerOptions.onFreePorts(repo)
+                .withManager(
+                    ManagerOptions.defaults()
+                        .withControl(ControlOptions.explicit(List.of("simple")))));
+    url = "http://127.0.0.1:" + server.httpPort();
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        new CommandLine(new InferaCommand())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void indexPrintsATable() {
+    Run run = run("models", "index", "--url", url);
+
+    assertThat(run.exit()).isZero();
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("MODEL            VERSION  STATE        REASON");
+    assertThat(lines.get(1)).isEqualTo("simple           1        READY");
+    assertThat(lines.get(2)).startsWith("string_identity  ").contains("  UNAVAILABLE  ");
+  }
+
+  @Test
+  void loadThenUnload() {
+    Run load = run("models", "load", "string_identity", "--url", url);
+    Run unload = run("models", "unload", "string_identity", "--url", url);
+
+    assertThat(load.exit()).isZero();
+    assertThat(load.out())
+        .contains("model 'string_identity' loaded")
+        .contains("string_identity  1        READY");
+    assertThat(unload.exit()).isZero();
+    assertThat(unload.out()).contains("model 'string_identity' unloaded");
+  }
+
+  @Test
+  void failureExitsWithOneAndTheServersMessage() {
+    Run run = run("models", "load", "ghost", "--url", url);
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("model 'ghost' is not in the repository").contains("HTTP 404");
+  }
+
+  @Test
+  void unreachableServerExitsWithOne() {
+    Run run = run("models", "index", "--url", "http://127.0.0.1:1");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot reach http://127.0.0.1:1");
+  }
+}

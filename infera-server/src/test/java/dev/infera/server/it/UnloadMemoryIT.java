@@ -1,0 +1,90 @@
+package dev.infera.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infera.core.lifecycle.ControlOptions;
+import dev.infera.server.InferaServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Memory comes back on unload: {@code tabular_mlp} (an ONNX Runtime session with 0.33 MB of
+ * weights, warmed up with a batch of 64 on each load) is loaded and unloaded 200 times through the
+ * REST repository API, and the process's resident memory ({@code VmRSS}) after the cycles stays
+ * within {@value #BOUND_MB} MB of what it was after the first {@value #WARMUP_CYCLES} (which let
+ * the JVM and ONNX Runtime reach their steady state). A session leaked per load would add several
+ * MB per cycle: far beyond the bound after 200.
+ */
+class UnloadMemoryIT {
+  private static final Logger LOG = LoggerFactory.getLogger(UnloadMemoryIT.class);
+  private static final int CYCLES = 200;
+  private static final int WARMUP_CYCLES = 20;
+  private static final long BOUND_MB = 48;
+  private static final String WARMUP =
+      """
+      model_warmup [ {
+        name: "random" batch_size: 64
+        inputs { key: "features" value: { data_type: TYPE_FP32, dims: [ 64 ], random_data: true } }
+      } ]
+      """;
+
+  @Test
+  void residentMemoryStaysBoundedOver200LoadUnloadCycles() throws IOException {
+    Path repo = Files.createTempDirectory("infera-memory");
+    TestRepository.copyInto(TestRepository.examples().resolve("tabular_mlp"), repo.resolve("mem"));
+    Path config = repo.resolve("mem/config.pbtxt");
+    Files.writeString(
+        config,
+        Files.readString(config).replace("name: \"tabular_mlp\"", "name: \"mem\"") + WARMUP);
+    try (InferaServer server = LifecycleServers.start(repo, ControlOptions.explicit(List.of()));
+        RestClient rest = new RestClient(server.httpPort(), false)) {
+      for (int i = 0; i < WARMUP_CYCLES; i++) {
+        cycle(rest);
+      }
+      long before = residentKb();
+      long started = System.nanoTime();
+      for (int i = 0; i < CYCLES; i++) {
+        cycle(rest);
+      }
+      long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+      long after = residentKb();
+
+      LOG.info(
+          "VmRSS after {} warm-up cycles: {} MB; after {} more load/unload cycles ({} s): {} MB;"
+              + " growth {} MB (bound {} MB)",
+          WARMUP_CYCLES,
+          before / 1024,
+          CYCLES,
+          seconds,
+          after / 1024,
+          (after - before) / 1024,
+          BOUND_MB);
+      assertThat(after - before).isLessThan(BOUND_MB * 1024);
+      assertThat(server.manager().index())
+          .singleElement()
+          .satisfies(s -> assertThat(s.reason()).isEqualTo("unloaded"));
+    }
+  }
+
+  private static void cycle(RestClient rest) {
+    assertThat(LifecycleServers.post(rest, "/v2/repository/models/mem/load", "").statusCode())
+        .isEqualTo(200);
+    assertThat(LifecycleServers.post(rest, "/v2/repository/models/mem/unload", "").statusCode())
+        .isEqualTo(200);
+  }
+
+  /** The process's resident set size in kB, from /proc/self/status. */
+  private static long residentKb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+}
