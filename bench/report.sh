@@ -38,7 +38,13 @@ wrk_get() { # name field
 num() { awk -v v="$1" 'BEGIN { a = v < 0 ? -v : v
   printf(a >= 100 ? "%.0f" : a >= 1 ? "%.2f" : "%.3f", v) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf("%.0f %%", 100 * a / b); else print "-" }'; }
-yes_no() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
+# "yes" or "**no**"; in parentheses when the machine was shared (not a verdict then).
+yes_no() {
+  local verdict
+  verdict="$(awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }")"
+  [[ -n "${shared:-}" ]] && verdict="($verdict)"
+  echo "$verdict"
+}
 
 write_report() {
   local cpu mem jdk
@@ -46,6 +52,9 @@ write_report() {
   mem="$(awk '/MemTotal/ { printf("%.1f GiB", $2 / 1048576) }' /proc/meminfo)"
   jdk="$(java -version 2>&1 | head -n 1)"
 
+  local shared=""
+  awk -v load="${load_before%% *}" -v cores="$(nproc)" 'BEGIN { exit !(load > 0.5 * cores) }' \
+    && shared=yes
   local s="$work/served" ip="$work/inproc"
   local mlp_best rn_best te_best
   mlp_best="$(csv_max "${ip}_tabular_mlp.csv" rows_per_s)"
@@ -59,6 +68,8 @@ write_report() {
   grpc64="$(csv_get "${s}_tabular_mlp_grpc.csv" concurrency 64 req_per_s)"
   grpc1_p50="$(csv_get "${s}_tabular_mlp_grpc.csv" concurrency 1 p50_ms)"
   bin64="$(csv_get "${s}_tabular_mlp_rest-binary.csv" concurrency 64 req_per_s)"
+  local bjson64
+  bjson64="$(csv_get "${s}_tabular_mlp_rest-json.csv" concurrency 64 req_per_s)"
   rn_grpc16="$(csv_get "${s}_resnet18_grpc.csv" concurrency 16 infer_per_s)"
   rn_bin16="$(csv_get "${s}_resnet18_rest-binary.csv" concurrency 16 infer_per_s)"
   rn_grpc4_p99="$(csv_get "${s}_resnet18_grpc.csv" concurrency 4 p99_ms)"
@@ -72,7 +83,17 @@ write_report() {
 Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') at commit
 \`$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\`; rerun it to refresh. Each
 number comes from one ${duration} s window after ${warmup} s of warm-up, with the load generator on
-the same machine as the server, over loopback.
+the same machine as the server, over loopback. \`bench/run.sh [MODELS_DIR]\` (about 8 minutes)
+rewrites this page; \`bin/infera bench --help\` lists the load driver's options (concurrency
+sweeps, fixed request rates, JSON/CSV output, \`--in-process\` limits for ONNX and XGBoost files).
+
+$([[ -n "$shared" ]] && cat <<SHARED
+> **Shared machine.** Other processes were running (load average ${load_before%% *} on $(nproc) cores
+> before the run; see below), so every number here is lower and noisier than this machine can
+> do, and numbers taken minutes apart are not comparable: the verdicts below are in parentheses.
+> Rerun on a quiet machine for a verdict.
+SHARED
+)
 
 ## Machine
 
@@ -93,7 +114,7 @@ the same machine as the server, over loopback.
 | target | measured | met |
 |---|---|---|
 | \`tabular_mlp\`, REST JSON, 64 connections (wrk): ≥ 30,000 req/s with p99 ≤ 15 ms | $(num "$json64") req/s, p99 $(num "$json64_p99") ms | $(yes_no "$json64 >= 30000 && $json64_p99 <= 15") |
-| \`tabular_mlp\`, gRPC at least as fast as REST JSON (64 concurrent) | $(num "$grpc64") req/s vs $(num "$json64") | $(yes_no "$grpc64 >= $json64") |
+| \`tabular_mlp\`, gRPC at least as fast as REST JSON (64 concurrent; infera bench for both) | $(num "$grpc64") req/s vs $(num "$bjson64") | $(yes_no "$grpc64 >= $bjson64") |
 | \`tabular_mlp\`, 1 connection: p50 ≤ 0.2 ms | REST JSON $(num "$json1_p50") ms, gRPC $(num "$grpc1_p50") ms | $(yes_no "$json1_p50 <= 0.2") |
 | \`resnet18\`, 16 concurrent: ≥ 95 % of the in-process best ($(num "$rn_best") images/s) | gRPC $(num "$rn_grpc16") ($(pct "$rn_grpc16" "$rn_best")), binary $(num "$rn_bin16") ($(pct "$rn_bin16" "$rn_best")) | $(yes_no "$rn_grpc16 >= 0.95 * $rn_best || $rn_bin16 >= 0.95 * $rn_best") |
 | \`resnet18\`, 4 concurrent: p99 ≤ 150 ms | gRPC $(num "$rn_grpc4_p99") ms, binary $(num "$rn_bin4_p99") ms | $(yes_no "$rn_grpc4_p99 <= 150 || $rn_bin4_p99 <= 150") |
@@ -109,6 +130,7 @@ and against the best in-process ONNX Runtime rate (rows per second at any batch 
 | \`tabular_mlp\` REST JSON, wrk, 1 connection | $(num "$json1") req/s | $(pct "$json1" "$triv1") of $(num "$triv1") | $(pct "$json1" "$mlp_best") |
 | \`tabular_mlp\` gRPC, infera bench, 64 concurrent | $(num "$grpc64") req/s | $(pct "$grpc64" "$triv64") | $(pct "$grpc64" "$mlp_best") |
 | \`tabular_mlp\` REST binary, infera bench, 64 concurrent | $(num "$bin64") req/s | $(pct "$bin64" "$triv64") | $(pct "$bin64" "$mlp_best") |
+| \`tabular_mlp\` REST JSON, infera bench, 64 concurrent | $(num "$bjson64") req/s | $(pct "$bjson64" "$triv64") | $(pct "$bjson64" "$mlp_best") |
 | \`resnet18\` gRPC, 16 concurrent | $(num "$rn_grpc16") images/s | | $(pct "$rn_grpc16" "$rn_best") of $(num "$rn_best") |
 | \`resnet18\` REST binary, 16 concurrent | $(num "$rn_bin16") images/s | | $(pct "$rn_bin16" "$rn_best") |
 | \`text_encoder\` (128 tokens) gRPC, 16 concurrent | $(num "$te_grpc16") sequences/s | | $(pct "$te_grpc16" "$te_best") of $(num "$te_best") |
@@ -144,7 +166,7 @@ $(for name in trivial_64 trivial_1 rest_json_64 rest_json_1; do
     echo "| $target | ${name##*_} | $(num "$(wrk_get "$name" rps)") | $(wrk_get "$name" p50_ms) | $(wrk_get "$name" p90_ms) | $(wrk_get "$name" p99_ms) | $(wrk_get "$name" errors) | $(wrk_get "$name" non2xx) |"
   done)
 
-## (c) infera bench: gRPC and REST binary
+## (c) infera bench: gRPC, REST binary (and REST JSON for \`tabular_mlp\`)
 
 Closed loop: each of N concurrent requests is re-sent as soon as it answers. Latency is the
 client's; \`server_queue_ms\` and \`server_compute_ms\` are the mean queue and compute time per
@@ -152,7 +174,8 @@ request and \`server_mean_batch\` the mean rows per execution, from the change o
 \`/metrics\` over the window.
 
 $(for model in tabular_mlp resnet18 text_encoder; do
-    for protocol in grpc rest-binary; do
+    for protocol in grpc rest-binary rest-json; do
+      [[ -f "${s}_${model}_${protocol}.csv" ]] || continue
       printf '### %s, %s\n\n' "$model" "$protocol"
       csv_md "${s}_${model}_${protocol}.csv"
       echo

@@ -122,7 +122,7 @@ infer_url="http://127.0.0.1:$http/v2/models/tabular_mlp/infer"
 run_wrk rest_json_64 64 "$infer_url"
 run_wrk rest_json_1 1 "$infer_url"
 
-# --- (c) infera bench over gRPC and REST binary ---------------------------------------------------
+# --- (c) infera bench over gRPC and REST binary (and REST JSON, to compare with wrk) ---------------------------------------------------
 served() { # model protocol range [extra options]
   local model=$1 protocol=$2 range=$3
   shift 3
@@ -134,6 +134,7 @@ served() { # model protocol range [extra options]
 }
 served tabular_mlp grpc 1:64:63
 served tabular_mlp rest-binary 1:64:63
+served tabular_mlp rest-json 1:64:63
 served resnet18 grpc 4:16:12
 served resnet18 rest-binary 4:16:12
 served text_encoder grpc 1:16:15 --shape input_ids:128 --shape attention_mask:128

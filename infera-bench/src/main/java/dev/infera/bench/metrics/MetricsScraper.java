@@ -30,10 +30,13 @@ public final class MetricsScraper implements Supplier<ServerCounters> {
   @Override
   public ServerCounters get() {
     try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response;
+      try {
+        response = fetch();
+      } catch (IOException e) {
+        // A kept-alive connection the server closed while idle (between two windows): once more.
+        response = fetch();
+      }
       if (response.statusCode() != 200) {
         return warn("status " + response.statusCode());
       }
@@ -44,6 +47,12 @@ public final class MetricsScraper implements Supplier<ServerCounters> {
       Thread.currentThread().interrupt();
       return null;
     }
+  }
+
+  private HttpResponse<String> fetch() throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private ServerCounters warn(String why) {
