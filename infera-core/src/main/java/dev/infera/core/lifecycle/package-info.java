@@ -1,7 +1,10 @@
 /**
  * What is loaded and in which state: {@link dev.infera.core.lifecycle.ModelManager} is the one
  * owner of loaded model versions and their per-version state machine (LOADING, READY, UNLOADING,
- * UNAVAILABLE with a reason). Depends on the repository, configuration, scheduling, resilience,
- * cache and metrics packages and on the backend SPI.
+ * UNAVAILABLE with a reason), swapping reloaded versions in without failing a request and warming
+ * them up first; {@link dev.infera.core.lifecycle.ModelController} applies the model control modes
+ * (none, poll, explicit) and serves the repository API ({@link
+ * dev.infera.core.lifecycle.RepositoryControl}). Depends on the repository, configuration,
+ * scheduling, resilience, cache and metrics packages and on the backend SPI.
  */
 package dev.infera.core.lifecycle;

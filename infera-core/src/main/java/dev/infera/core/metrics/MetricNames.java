@@ -53,7 +53,7 @@ public final class MetricNames {
 
   /**
    * Timer, seconds: successful loads of a model version, warmup included; its count is the number
-   * of loads (Triton: nv_model_load_duration_secs).
+   * of loads (Triton: nv_model_load_duration_secs, a gauge of the last load).
    */
   public static final String MODEL_LOAD_DURATION = "infera.model.load.duration";
 
@@ -62,8 +62,7 @@ public final class MetricNames {
 
   /**
    * Timer, seconds: unloads of a model version, from leaving the routing table until its resources
-   * are freed (draining included); its count is the number of unloads (Triton:
-   * nv_model_unload_duration_secs).
+   * are freed (draining included); its count is the number of unloads.
    */
   public static final String MODEL_UNLOAD_DURATION = "infera.model.unload.duration";
 
