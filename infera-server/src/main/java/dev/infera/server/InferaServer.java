@@ -6,12 +6,14 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.infera.core.ServerMetadata;
+import dev.infera.core.cache.ResponseCache;
 import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.lifecycle.BackendRegistry;
 import dev.infera.core.lifecycle.BatchingSchedulerFactory;
 import dev.infera.core.lifecycle.ModelController;
 import dev.infera.core.lifecycle.ModelManager;
 import dev.infera.core.repository.LocalModelRepository;
+import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.server.grpc.GrpcApi;
 import dev.infera.server.rest.RepositoryApi;
@@ -25,8 +27,13 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +74,13 @@ public final class InferaServer implements AutoCloseable {
         new ModelManager(
             new LocalModelRepository(options.modelRepository()),
             backends,
-            new BatchingSchedulerFactory(Ticker.system()),
+            new BatchingSchedulerFactory(
+                Ticker.system(),
+                new BatchingSchedulerFactory.Guards(
+                    registry,
+                    Clock.systemUTC(),
+                    BreakerSettings.DEFAULTS,
+                    options.cache().map(settings -> new ResponseCache(settings, registry)))),
             registry,
             options.manager());
     this.engine =
@@ -149,6 +162,22 @@ public final class InferaServer implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
   }
 
+  private void awaitUntil(CompletableFuture<?> step, long deadline, String what) {
+    try {
+      step.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn(
+          "exit timeout of {} s passed with {} still pending ({} requests); stopping anyway",
+          options.exitTimeout().toSeconds(),
+          what,
+          engine.inflightCount());
+    } catch (ExecutionException e) {
+      LOG.warn("shutdown: waiting for {} failed: {}", what, e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static String version() {
     String version = InferaServer.class.getPackage().getImplementationVersion();
     return version == null ? "development" : version;
@@ -179,20 +208,27 @@ public final class InferaServer implements AutoCloseable {
   }
 
   /**
-   * Shuts down: readiness turns false and new requests are refused at once; accepted requests
-   * finish (up to the exit timeout); then the endpoints, models and backends stop.
+   * Shuts down: readiness turns false and new requests are refused (503 / UNAVAILABLE) at once;
+   * requests accepted before that get their answers, for up to the exit timeout; then the HTTP and
+   * gRPC endpoints stop once the answers are written, and the models, backends and metrics endpoint
+   * stop last. Requests still running when the exit timeout passes are abandoned.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    LOG.info("shutting down: refusing new requests, finishing accepted ones");
+    long deadline = System.nanoTime() + options.exitTimeout().toNanos();
+    LOG.info(
+        "shutting down: refusing new requests, finishing {} accepted ones (up to {} s)",
+        engine.inflightCount(),
+        options.exitTimeout().toSeconds());
     engine.stopAccepting();
+    awaitUntil(engine.drained(), deadline, "accepted requests");
+    awaitUntil(
+        CompletableFuture.allOf(grpc.stop(), http.stop()), deadline, "responses being written");
     controller.close();
     manager.close();
-    grpc.stop().join();
-    http.stop().join();
     metrics.stop().join();
     backends.close();
     registry.close();

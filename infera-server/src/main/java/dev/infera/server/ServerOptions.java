@@ -1,10 +1,12 @@
 package dev.infera.server;
 
+import dev.infera.core.cache.CacheSettings;
 import dev.infera.core.lifecycle.ManagerOptions;
 import dev.infera.server.security.SecurityOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything {@link InferaServer} is started with. Port 0 picks a free port.
@@ -18,6 +20,7 @@ import java.util.Objects;
  * @param exitTimeout how long shutdown waits for accepted requests
  * @param maxRequestBytes the largest request body accepted, in bytes (after gzip/deflate decoding)
  * @param security authentication, TLS and the per-tensor element limit
+ * @param cache the server-wide response cache ({@code --cache-config}); empty for none
  */
 public record ServerOptions(
     Path modelRepository,
@@ -28,7 +31,8 @@ public record ServerOptions(
     ManagerOptions manager,
     Duration exitTimeout,
     long maxRequestBytes,
-    SecurityOptions security) {
+    SecurityOptions security,
+    Optional<CacheSettings> cache) {
   public static final int DEFAULT_HTTP_PORT = 8000;
   public static final int DEFAULT_GRPC_PORT = 8001;
   public static final int DEFAULT_METRICS_PORT = 8002;
@@ -41,6 +45,7 @@ public record ServerOptions(
     Objects.requireNonNull(manager, "manager");
     Objects.requireNonNull(exitTimeout, "exitTimeout");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(cache, "cache");
     for (int port : new int[] {httpPort, grpcPort, metricsPort}) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port " + port + " (expected 0 to 65535)");
@@ -49,6 +54,30 @@ public record ServerOptions(
     if (maxRequestBytes < 1) {
       throw new IllegalArgumentException("maxRequestBytes " + maxRequestBytes + " (expected > 0)");
     }
+  }
+
+  /** Options without a response cache. */
+  public ServerOptions(
+      Path modelRepository,
+      String address,
+      int httpPort,
+      int grpcPort,
+      int metricsPort,
+      ManagerOptions manager,
+      Duration exitTimeout,
+      long maxRequestBytes,
+      SecurityOptions security) {
+    this(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        manager,
+        exitTimeout,
+        maxRequestBytes,
+        security,
+        Optional.empty());
   }
 
   /** Options for a server on free loopback ports, as tests start it. */
@@ -76,7 +105,8 @@ public record ServerOptions(
         other,
         exitTimeout,
         maxRequestBytes,
-        security);
+        security,
+        cache);
   }
 
   /** These options with other security settings. */
@@ -90,6 +120,37 @@ public record ServerOptions(
         manager,
         exitTimeout,
         maxRequestBytes,
+        other,
+        cache);
+  }
+
+  /** These options with a response cache, or none. */
+  public ServerOptions withCache(Optional<CacheSettings> other) {
+    return new ServerOptions(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        manager,
+        exitTimeout,
+        maxRequestBytes,
+        security,
         other);
+  }
+
+  /** These options with another exit timeout. */
+  public ServerOptions withExitTimeout(Duration other) {
+    return new ServerOptions(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        manager,
+        other,
+        maxRequestBytes,
+        security,
+        cache);
   }
 }

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +36,9 @@ public final class ServingEngine implements InferenceService {
   private final ModelManager manager;
   private final ServerMetadata metadata;
   private final LongSupplier nanoTime;
+  private final AtomicInteger inflight = new AtomicInteger();
+  private final LongAdder accepted = new LongAdder();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean accepting = true;
   private volatile boolean live = true;
 
@@ -51,10 +56,31 @@ public final class ServingEngine implements InferenceService {
   @Override
   public CompletableFuture<InferenceResponse> infer(InferenceRequest request) {
     long start = nanoTime.getAsLong();
+    inflight.incrementAndGet(); // counted before the check, so that a drain never misses it
     if (!accepting) {
+      finished();
       return CompletableFuture.failedFuture(
           InferenceException.unavailable("the server is shutting down; no new requests"));
     }
+    accepted.increment();
+    CompletableFuture<InferenceResponse> response;
+    try {
+      response = accepted(request, start);
+    } catch (RuntimeException e) {
+      finished();
+      throw e;
+    }
+    response.whenComplete((ignored, failure) -> finished());
+    return response;
+  }
+
+  private void finished() {
+    if (inflight.decrementAndGet() == 0 && !accepting) {
+      drained.complete(null);
+    }
+  }
+
+  private CompletableFuture<InferenceResponse> accepted(InferenceRequest request, long start) {
     ServingVersion version;
     ScheduledRequest scheduled;
     try {
@@ -191,6 +217,27 @@ public final class ServingEngine implements InferenceService {
   /** Turns readiness false and refuses new requests; accepted ones go on. */
   public void stopAccepting() {
     accepting = false;
+    if (inflight.get() == 0) {
+      drained.complete(null);
+    }
+  }
+
+  /**
+   * Completes once {@link #stopAccepting} was called and every request accepted before it has its
+   * answer (success or failure).
+   */
+  public CompletableFuture<Void> drained() {
+    return drained.copy();
+  }
+
+  /** Requests accepted since the engine started (refused ones are not counted). */
+  public long acceptedCount() {
+    return accepted.sum();
+  }
+
+  /** Requests accepted and not yet answered. */
+  public int inflightCount() {
+    return inflight.get();
   }
 
   /** Marks the process not live, once shutdown completed. */

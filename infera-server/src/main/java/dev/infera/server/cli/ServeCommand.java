@@ -1,10 +1,12 @@
 package dev.infera.server.cli;
 
+import dev.infera.core.cache.CacheSettings;
 import dev.infera.core.lifecycle.ManagerOptions;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -93,6 +95,13 @@ final class ServeCommand implements Callable<Integer> {
           "The largest request body accepted, in bytes (HTTP 413 / gRPC RESOURCE_EXHAUSTED beyond). Default: ${DEFAULT-VALUE}.")
   long maxRequestBytes;
 
+  @Option(
+      names = "--cache-config",
+      paramLabel = "local,size=BYTES",
+      description =
+          "The response cache (Triton's syntax): local,size=BYTES holds up to BYTES of responses of the models whose config.pbtxt has response_cache { enable: true }. Default: no cache.")
+  String cacheConfig;
+
   @Mixin SecurityFlags securityFlags;
 
   @Mixin ModelControlFlags modelControl;
@@ -109,7 +118,8 @@ final class ServeCommand implements Callable<Integer> {
             modelControl.apply(new ManagerOptions(defaultMaxBatchSize, strictModelConfig)),
             Duration.ofSeconds(exitTimeoutSeconds),
             maxRequestBytes,
-            securityFlags.toOptions());
+            securityFlags.toOptions(),
+            Optional.ofNullable(cacheConfig).map(CacheSettings::parse));
     InferaServer server = InferaServer.start(options);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());

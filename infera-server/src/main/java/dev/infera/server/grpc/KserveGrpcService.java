@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p>Non-blocking: {@code ModelInfer} decodes on the calling thread, hands the request to the
  * engine and answers when the engine's future completes, on the thread that completes it. When the
  * client cancels the call (or its deadline passes) the future is cancelled, which withdraws the
- * request if it has not started executing.
+ * request if it has not started executing. The call's deadline also travels with the request as its
+ * {@code timeout} ({@link CallDeadline}), so the scheduler drops it once the deadline passes.
  *
  * <p>{@code ModelReady} of an unknown model answers {@code ready: false} with status OK, as Triton
  * does; {@code ModelMetadata} of an unknown model fails with {@code NOT_FOUND}. Failures reach the
@@ -143,7 +144,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     InferenceRequest decoded;
     CompletableFuture<InferenceResponse> future;
     try {
-      decoded = ModelInferCodec.decode(request);
+      decoded = CallDeadline.apply(ModelInferCodec.decode(request));
       future = inference.infer(decoded);
     } catch (RuntimeException e) {
       fail("ModelInfer", observer, e);
