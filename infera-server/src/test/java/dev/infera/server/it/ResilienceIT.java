@@ -86,4 +86,17 @@ class ResilienceIT {
       assertThat(SlowQueueModel.metric(server.metricsPort(), SLOW_EXECUTIONS)).isEqualTo(1.0);
     }
   }
+
+  @Test
+  void repositoryIndexShowsEachVersionsCircuitBreaker() throws Exception {
+    try (InferaServer server =
+            InferaServer.start(ServerOptions.onFreePorts(SlowQueueModel.repository(1, "")));
+        RestClient rest = new RestClient(server.httpPort(), false)) {
+      var response = rest.post("/v2/repository/index", "{}".getBytes(), Map.of());
+
+      assertThat(new String(response.body()))
+          .contains("\"name\":\"slow\"")
+          .contains("\"circuit_breaker\":\"CLOSED\"");
+    }
+  }
 }
