@@ -13,12 +13,15 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
 /**
- * Checks each gRPC request message before the service sees it: any {@code model_name} field
- * (non-empty) and {@code model_version} field (non-empty) by {@link ClientNames}, and for {@code
- * ModelInfer} the element count of every input's shape against the per-tensor limit. A failing
- * message closes the call with INVALID_ARGUMENT; the service never sees it.
+ * Checks each gRPC request message of the KServe service ({@code inference} package) before the
+ * service sees it: the model name ({@code model_name}, or {@code name} in the metadata, readiness,
+ * config and statistics requests) and version ({@code model_version} or {@code version}), when not
+ * empty, by {@link ClientNames}; and for {@code ModelInfer} the element count of every input's
+ * shape against the per-tensor limit. A failing message closes the call with INVALID_ARGUMENT; the
+ * service never sees it.
  */
 final class GrpcRequestGuard implements ServerInterceptor {
+  private static final String KSERVE_PACKAGE = "inference";
   private final long maxTensorElements;
 
   GrpcRequestGuard(long maxTensorElements) {
@@ -64,14 +67,15 @@ final class GrpcRequestGuard implements ServerInterceptor {
   }
 
   void check(Object message) {
-    if (!(message instanceof Message proto)) {
+    if (!(message instanceof Message proto)
+        || !proto.getDescriptorForType().getFile().getPackage().equals(KSERVE_PACKAGE)) {
       return;
     }
-    String model = stringField(proto, "model_name");
+    String model = stringField(proto, "model_name", "name");
     if (!model.isEmpty()) {
       ClientNames.checkModel(model);
     }
-    String version = stringField(proto, "model_version");
+    String version = stringField(proto, "model_version", "version");
     if (!version.isEmpty()) {
       ClientNames.checkVersion(version);
     }
@@ -85,13 +89,16 @@ final class GrpcRequestGuard implements ServerInterceptor {
     }
   }
 
-  private static String stringField(Message message, String name) {
-    FieldDescriptor field = message.getDescriptorForType().findFieldByName(name);
-    if (field == null
-        || field.getJavaType() != FieldDescriptor.JavaType.STRING
-        || field.isRepeated()) {
-      return "";
+  /** The first of the named top-level string fields the message has, or "". */
+  private static String stringField(Message message, String... names) {
+    for (String name : names) {
+      FieldDescriptor field = message.getDescriptorForType().findFieldByName(name);
+      if (field != null
+          && field.getJavaType() == FieldDescriptor.JavaType.STRING
+          && !field.isRepeated()) {
+        return (String) message.getField(field);
+      }
     }
-    return (String) message.getField(field);
+    return "";
   }
 }

@@ -1,0 +1,179 @@
+package dev.infera.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.infera.server.InferaServer;
+import dev.infera.server.ServerOptions;
+import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.infera.server.grpc.proto.ServerLiveRequest;
+import dev.infera.server.security.SecurityOptions;
+import dev.infera.server.security.TlsOptions;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS and mutual TLS on the HTTP and gRPC ports, with certificates made for the run: one server
+ * with TLS only, one requiring client certificates signed by the client CA.
+ */
+class TlsIT {
+  @TempDir static Path dir;
+
+  private static TestCertificates.Issued serverCa;
+  private static TestCertificates.Issued clientCa;
+  private static TestCertificates.Issued client;
+  private static TestCertificates.Issued stranger;
+  private static InferaServer tls;
+  private static InferaServer mutual;
+
+  @BeforeAll
+  static void start() throws IOException {
+    serverCa = TestCertificates.authority("test server CA");
+    clientCa = TestCertificates.authority("test client CA");
+    client = TestCertificates.client(clientCa, "scoring-client");
+    stranger = TestCertificates.client(TestCertificates.authority("other CA"), "stranger");
+    TestCertificates.Issued server = TestCertificates.server(serverCa);
+    Path cert = server.writeCertificate(dir.resolve("server.pem"));
+    Path key = server.writeKey(dir.resolve("server.key"));
+    Path clientCaFile = clientCa.writeCertificate(dir.resolve("client-ca.pem"));
+    Path repository = Files.createDirectories(dir.resolve("models"));
+
+    ServerOptions base = ServerOptions.onFreePorts(repository);
+    tls =
+        InferaServer.start(
+            base.withSecurity(
+                SecurityOptions.none().withTls(new TlsOptions(cert, key, Optional.empty()))));
+    mutual =
+        InferaServer.start(
+            base.withSecurity(
+                SecurityOptions.none()
+                    .withTls(new TlsOptions(cert, key, Optional.of(clientCaFile)))));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (tls != null) {
+      tls.close();
+    }
+    if (mutual != null) {
+      mutual.close();
+    }
+  }
+
+  private static int httpsGet(int port, SSLContext context) throws Exception {
+    HttpClient http = HttpClient.newBuilder().sslContext(context).build();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/v2/health/ready"))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private static boolean grpcLive(int port, ChannelCredentials credentials) {
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
+    try {
+      return GRPCInferenceServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .serverLive(ServerLiveRequest.getDefaultInstance())
+          .getLive();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static ChannelCredentials grpcCredentials(TestCertificates.Issued identity)
+      throws IOException {
+    TlsChannelCredentials.Builder builder =
+        TlsChannelCredentials.newBuilder()
+            .trustManager(serverCa.writeCertificate(dir.resolve("ca-for-grpc.pem")).toFile());
+    if (identity != null) {
+      Path cert = identity.writeCertificate(Files.createTempFile(dir, "client", ".pem"));
+      Path key = identity.writeKey(Files.createTempFile(dir, "client", ".key"));
+      builder.keyManager(cert.toFile(), key.toFile());
+    }
+    return builder.build();
+  }
+
+  @Test
+  void httpsSucceedsWithTheServerCaTrusted() throws Exception {
+    assertThat(httpsGet(tls.httpPort(), TestCertificates.sslContext(serverCa, null)))
+        .isEqualTo(200);
+  }
+
+  @Test
+  void httpsFailsWhenTheServerCertificateIsNotTrusted() {
+    SSLContext trustsAnotherCa = TestCertificates.sslContext(clientCa, null);
+
+    assertThatThrownBy(() -> httpsGet(tls.httpPort(), trustsAnotherCa))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void grpcWorksOverTls() throws IOException {
+    assertThat(grpcLive(tls.grpcPort(), grpcCredentials(null))).isTrue();
+  }
+
+  @Test
+  void mutualTlsAcceptsAClientCertificateFromTheClientCa() throws Exception {
+    assertThat(httpsGet(mutual.httpPort(), TestCertificates.sslContext(serverCa, client)))
+        .isEqualTo(200);
+  }
+
+  @Test
+  void mutualTlsRefusesAClientWithoutACertificate() {
+    SSLContext noCertificate = TestCertificates.sslContext(serverCa, null);
+
+    assertThatThrownBy(() -> httpsGet(mutual.httpPort(), noCertificate))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void mutualTlsRefusesACertificateFromAnotherCa() {
+    SSLContext wrongCa = TestCertificates.sslContext(serverCa, stranger);
+
+    assertThatThrownBy(() -> httpsGet(mutual.httpPort(), wrongCa)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void mutualTlsOverGrpcNeedsTheClientCertificate() throws IOException {
+    assertThat(grpcLive(mutual.grpcPort(), grpcCredentials(client))).isTrue();
+    ChannelCredentials anonymous = grpcCredentials(null);
+    assertThatThrownBy(() -> grpcLive(mutual.grpcPort(), anonymous))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  @Test
+  void theMetricsPortStaysPlainHttp() throws Exception {
+    int status =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + tls.metricsPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode();
+
+    assertThat(status).isEqualTo(200);
+  }
+}
