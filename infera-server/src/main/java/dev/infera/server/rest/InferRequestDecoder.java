@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.infera.core.RequestedOutput;
 import dev.infera.spi.InferenceException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -60,7 +59,10 @@ final class InferRequestDecoder {
               + ": "
               + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // The body is in memory: any other failure is its content, such as bytes that Jackson's
+      // encoding detection takes for UTF-16 or UTF-32 and that are not valid in it.
+      throw InferenceException.invalidArgument(
+          "unreadable JSON (expected UTF-8): " + firstLine(e.getMessage()));
     }
   }
 

@@ -91,4 +91,15 @@ class InferRequestLimitsTest {
 
     assertThat(request.inputs().get(0).tensor().elements().get(0)).hasSize(21_000_000);
   }
+
+  @Test
+  void bytesThatJacksonTakesForUtf32AreInvalidNotInternal() {
+    byte[] body = "[\u0000\u0000\u0000{\"inputs\":[]}".getBytes(StandardCharsets.UTF_8);
+
+    InferenceException e =
+        failure(() -> InferRequestDecoder.decode(body, 0, body.length, Long.MAX_VALUE));
+
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(e.getMessage()).startsWith("unreadable JSON (expected UTF-8)");
+  }
 }
