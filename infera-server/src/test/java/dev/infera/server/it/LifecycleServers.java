@@ -60,7 +60,9 @@ final class LifecycleServers {
   /** The Prometheus text of the metrics endpoint. */
   static String scrape(InferaServer server) {
     try {
-      return HttpClient.newHttpClient()
+      return HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .build()
           .send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
