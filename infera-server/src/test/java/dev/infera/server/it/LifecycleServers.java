@@ -7,16 +7,11 @@ import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Servers with a model control mode, and the repository API and metrics as tests read them. */
 final class LifecycleServers {
@@ -59,28 +54,11 @@ final class LifecycleServers {
 
   /** The Prometheus text of the metrics endpoint. */
   static String scrape(InferaServer server) {
-    try {
-      return HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .build()
-          .send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Metrics.scrape(server.metricsPort());
   }
 
   /** The value of one series, or 0 when absent. */
   static double value(String text, String series) {
-    Matcher matcher =
-        Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
-    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    return Metrics.value(text, series);
   }
 }

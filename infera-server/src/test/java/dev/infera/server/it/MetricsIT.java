@@ -4,37 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infera.server.InferaServer;
 import dev.infera.server.it.ProtocolClient.Call;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The Prometheus endpoint on the metrics port counts what the inference endpoints did. */
 class MetricsIT {
   private final InferaServer server = SharedServer.get();
 
-  private String scrape() throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
-    return response.body();
+  private String scrape() {
+    return Metrics.scrape(server.metricsPort());
   }
 
   private static double value(String text, String series) {
-    Matcher matcher =
-        Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
-    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    return Metrics.value(text, series);
   }
 
   /** promtool from $PROMTOOL or the PATH; .ci/run provides it in CI. */

@@ -278,9 +278,15 @@ abstract class ProtocolSuite {
     assertInvalid(call, "timeout");
   }
 
+  /**
+   * 64 concurrent callers with distinct inputs, on a model with dynamic batching: each gets exactly
+   * its own outputs, and the server merged requests (fewer executions than inferences).
+   */
   @Test
-  void concurrentCallersEachGetTheirOwnOutputs() {
-    ExecutorService callers = Executors.newFixedThreadPool(16);
+  void concurrentCallersEachGetTheirOwnOutputsWithBatching() throws Exception {
+    String labels = "{model=\"simple_batched\",version=\"1\"}";
+    String before = Metrics.scrape(server.metricsPort());
+    ExecutorService callers = Executors.newFixedThreadPool(64);
     try {
       List<CompletableFuture<Void>> calls = new ArrayList<>();
       for (int caller = 0; caller < 64; caller++) {
@@ -291,6 +297,16 @@ abstract class ProtocolSuite {
     } finally {
       callers.shutdownNow();
     }
+    String after = Metrics.scrape(server.metricsPort());
+
+    double executions =
+        Metrics.value(after, "infera_inference_exec_count_total" + labels)
+            - Metrics.value(before, "infera_inference_exec_count_total" + labels);
+    double requests =
+        Metrics.value(after, "infera_inference_request_success_total" + labels)
+            - Metrics.value(before, "infera_inference_request_success_total" + labels);
+    assertThat(requests).isEqualTo(64);
+    assertThat(executions).as("executions for 64 requests").isLessThan(64);
   }
 
   private void checkOwnAnswer(int seed) {
@@ -300,7 +316,7 @@ abstract class ProtocolSuite {
     Reply reply =
         client.infer(
             Call.of(
-                "simple",
+                "simple_batched",
                 List.of(
                     TestTensors.int32("INPUT0", new long[] {rows, 16}, a),
                     TestTensors.int32("INPUT1", new long[] {rows, 16}, b))));

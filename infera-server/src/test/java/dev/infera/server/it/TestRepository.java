@@ -57,6 +57,16 @@ final class TestRepository {
       Path noConfig = root.resolve("simple_autoconfig").resolve("1");
       Files.createDirectories(noConfig);
       Files.copy(root.resolve("simple/1/model.onnx"), noConfig.resolve("model.onnx"));
+      // 'simple' with dynamic batching and a long queue delay, so concurrent callers share batches.
+      Path batched = root.resolve("simple_batched").resolve("1");
+      Files.createDirectories(batched);
+      Files.copy(root.resolve("simple/1/model.onnx"), batched.resolve("model.onnx"));
+      Files.writeString(
+          root.resolve("simple_batched/config.pbtxt"),
+          Files.readString(root.resolve("simple/config.pbtxt"))
+                  .replace("name: \"simple\"", "name: \"simple_batched\"")
+                  .replace("max_batch_size: 8", "max_batch_size: 32")
+              + "dynamic_batching { max_queue_delay_microseconds: 20000 }\n");
       return root;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
