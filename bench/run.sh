@@ -7,6 +7,7 @@
 #
 # Usage: bench/run.sh [MODELS_DIR]   (default: ../shared/models beside the checkout)
 # Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_WARMUP (default 3),
+#              BENCH_SERVER_WARMUP (seconds of load before the first served measurement, default 20),
 #              BENCH_PORT_BASE (default 18400: HTTP, +1 gRPC, +2 metrics, +3 trivial endpoint),
 #              BENCH_OUT (default docs/benchmarks.md), BENCH_SKIP_BUILD (set: use the built jars),
 #              INFERA_JAVA_OPTS (server JVM options).
@@ -17,6 +18,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 models="$(cd "${1:-$root/../shared/models}" && pwd)"
 duration="${BENCH_DURATION:-10}"
 warmup="${BENCH_WARMUP:-3}"
+server_warmup="${BENCH_SERVER_WARMUP:-20}"
 base="${BENCH_PORT_BASE:-18400}"
 http=$base grpc=$((base + 1)) metrics=$((base + 2)) trivial=$((base + 3))
 out="${BENCH_OUT:-$root/docs/benchmarks.md}"
@@ -119,6 +121,11 @@ for model in tabular_mlp resnet18 text_encoder; do
   wait_http "http://127.0.0.1:$http/v2/models/$model/ready" || { tail -40 "$work/server.log" >&2; exit 1; }
 done
 infer_url="http://127.0.0.1:$http/v2/models/tabular_mlp/infer"
+# The JIT needs about 20 s of load before the server's hot path is compiled; each step below
+# then has its own short warm-up as well.
+log "warming the server up (${server_warmup}s of wrk -c64, discarded)"
+WRK_BODY="$body" timeout "$step_limit" wrk -t1 -c64 -d"${server_warmup}s" \
+  -s "$root/bench/wrk/post.lua" "$infer_url" >/dev/null
 run_wrk rest_json_64 64 "$infer_url"
 run_wrk rest_json_1 1 "$infer_url"
 

@@ -161,6 +161,16 @@ public final class BenchCommand implements Callable<Integer> {
           "In process: ONNX Runtime intra-op (XGBoost nthread) threads. Default: the core count.")
   Integer intraOpThreads;
 
+  @Option(
+      names = "--ort-spinning",
+      defaultValue = "true",
+      arity = "1",
+      paramLabel = "BOOL",
+      description =
+          "In process: whether ONNX Runtime's pool threads spin while idle (ONNX Runtime's own"
+              + " default, true; the server turns it off). Default: ${DEFAULT-VALUE}.")
+  boolean ortSpinning;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchCommand()).execute(args));
   }

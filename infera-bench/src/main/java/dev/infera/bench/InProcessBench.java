@@ -35,7 +35,7 @@ final class InProcessBench {
     List<Map<String, Object>> rows = new ArrayList<>();
     if (engine(options.modelFile).equals("onnxruntime")) {
       try (OnnxRuntimeLimit limit =
-          new OnnxRuntimeLimit(options.modelFile, options.intraOpThreads())) {
+          new OnnxRuntimeLimit(options.modelFile, options.intraOpThreads(), options.ortSpinning)) {
         for (int batch : options.batchSizes) {
           rows.add(
               ResultRows.of(

@@ -58,6 +58,9 @@ final class SessionFactory {
       options.setOptimizationLevel(settings.optimizationLevel());
       options.setCPUArenaAllocator(settings.memoryArena());
       options.setMemoryPatternOptimization(settings.memoryPattern());
+      String spinning = settings.spinning() ? "1" : "0";
+      options.addConfigEntry("session.intra_op.allow_spinning", spinning);
+      options.addConfigEntry("session.inter_op.allow_spinning", spinning);
       if (kind == InstanceKind.GPU) {
         addCuda(options);
       }

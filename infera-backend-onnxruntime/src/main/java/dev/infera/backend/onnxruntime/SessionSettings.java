@@ -28,6 +28,11 @@ import java.util.Map;
  *       {@code 0}/{@code false}.
  *   <li>{@code share_session_between_instances}: {@code false} (default): each instance has its own
  *       session; {@code true}: all instances of the model share one session.
+ *   <li>{@code allow_spinning}: {@code 0}/{@code false} (default) or {@code 1}/{@code true}.
+ *       Whether ONNX Runtime's idle pool threads spin waiting for work. Spinning shaves
+ *       microseconds off a dispatch but keeps a core busy between executions, which a server needs
+ *       for its network threads and other models; it pays only for a dedicated, compute-bound
+ *       model.
  * </ul>
  *
  * <p>Other keys are left alone: model configurations carry parameters for other parts too. Values
@@ -40,7 +45,8 @@ record SessionSettings(
     OptLevel optimizationLevel,
     boolean memoryArena,
     boolean memoryPattern,
-    boolean shareSession) {
+    boolean shareSession,
+    boolean spinning) {
 
   static final String INTRA_OP_THREADS = "intra_op_thread_count";
   static final String INTER_OP_THREADS = "inter_op_thread_count";
@@ -49,6 +55,7 @@ record SessionSettings(
   static final String MEMORY_ARENA = "enable_mem_arena";
   static final String MEMORY_PATTERN = "enable_mem_pattern";
   static final String SHARE_SESSION = "share_session_between_instances";
+  static final String ALLOW_SPINNING = "allow_spinning";
 
   SessionSettings {
     if (intraOpThreads < 1 || interOpThreads < 1) {
@@ -81,6 +88,7 @@ record SessionSettings(
     boolean arena = parser.flag(MEMORY_ARENA, true);
     boolean pattern = parser.flag(MEMORY_PATTERN, true);
     boolean share = parser.flag(SHARE_SESSION, false);
+    boolean spinning = parser.flag(ALLOW_SPINNING, false);
     if (!parser.problems.isEmpty()) {
       throw new InferenceException(
           ErrorCode.INVALID_ARGUMENT,
@@ -96,7 +104,8 @@ record SessionSettings(
         level,
         arena,
         pattern,
-        share);
+        share,
+        spinning);
   }
 
   /** Parses values one by one, collecting problems instead of stopping at the first. */

@@ -25,6 +25,7 @@ class SessionSettingsTest {
     assertThat(settings.memoryArena()).isTrue();
     assertThat(settings.memoryPattern()).isTrue();
     assertThat(settings.shareSession()).isFalse();
+    assertThat(settings.spinning()).isFalse();
   }
 
   @Test
@@ -53,14 +54,15 @@ class SessionSettingsTest {
                 "execution_mode", "1",
                 "enable_mem_arena", "0",
                 "enable_mem_pattern", "false",
-                "share_session_between_instances", "true"),
+                "share_session_between_instances", "true",
+                "allow_spinning", "1"),
             1,
             8);
 
     assertThat(settings)
         .isEqualTo(
             new SessionSettings(
-                3, 2, ExecutionMode.PARALLEL, OptLevel.ALL_OPT, false, false, true));
+                3, 2, ExecutionMode.PARALLEL, OptLevel.ALL_OPT, false, false, true, true));
   }
 
   @ParameterizedTest

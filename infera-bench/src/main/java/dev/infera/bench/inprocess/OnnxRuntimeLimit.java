@@ -25,7 +25,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs an ONNX model in process with the server backend's default session options. */
+/**
+ * Runs an ONNX model in process with the server backend's default session options, spinning aside.
+ */
 public final class OnnxRuntimeLimit implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession session;
@@ -34,10 +36,12 @@ public final class OnnxRuntimeLimit implements AutoCloseable {
 
   /**
    * @param intraOpThreads threads inside one operator; the server's default is the core count
+   * @param spinning whether idle pool threads spin (ONNX Runtime's default; the server's is off)
    */
-  public OnnxRuntimeLimit(Path file, int intraOpThreads) throws OrtException {
+  public OnnxRuntimeLimit(Path file, int intraOpThreads, boolean spinning) throws OrtException {
     try (SessionOptions options = new SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
+      options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
       options.setInterOpNumThreads(1);
       options.setExecutionMode(ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OptLevel.ALL_OPT);
