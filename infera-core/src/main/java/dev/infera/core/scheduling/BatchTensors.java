@@ -47,7 +47,9 @@ final class BatchTensors {
       return Tensor.ofBytes(first.name(), shape, elements);
     }
     long bytes = Tensor.elementCount(shape) * first.dataType().byteSize();
-    ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    // Direct memory: native runtimes take a direct buffer without copying it again.
+    ByteBuffer data =
+        ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
     for (QueuedRequest request : batch) {
       data.put(request.sortedInputs[index].data());
     }
