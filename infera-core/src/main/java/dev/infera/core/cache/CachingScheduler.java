@@ -82,11 +82,6 @@ public final class CachingScheduler implements DelegatingScheduler {
   }
 
   @Override
-  public int inflightCount() {
-    return delegate.inflightCount();
-  }
-
-  @Override
   public CompletableFuture<Void> stop() {
     stopping = true;
     return delegate

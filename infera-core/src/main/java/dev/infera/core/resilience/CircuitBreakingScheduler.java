@@ -78,11 +78,6 @@ public final class CircuitBreakingScheduler implements DelegatingScheduler {
   }
 
   @Override
-  public int inflightCount() {
-    return delegate.inflightCount();
-  }
-
-  @Override
   public CompletableFuture<Void> stop() {
     return delegate.stop().whenComplete((ignored, failure) -> breaker.close());
   }

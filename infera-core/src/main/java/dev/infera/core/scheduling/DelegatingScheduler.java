@@ -8,4 +8,10 @@ public interface DelegatingScheduler extends Scheduler {
 
   /** The scheduler this one hands its requests to. */
   Scheduler delegate();
+
+  /** The requests in flight are the delegate's: a decorator holds none of its own. */
+  @Override
+  default int inflightCount() {
+    return delegate().inflightCount();
+  }
 }
