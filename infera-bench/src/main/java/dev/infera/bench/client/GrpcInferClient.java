@@ -6,7 +6,6 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import dev.infera.bench.input.InputTensor;
 import dev.infera.bench.input.TensorMeta;
-import dev.infera.bench.input.WireType;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.infera.server.grpc.proto.ModelInferRequest;
 import dev.infera.server.grpc.proto.ModelInferResponse;
@@ -67,7 +66,7 @@ public final class GrpcInferClient implements InferClient {
       long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
       inputs.add(
           new TensorMeta(
-              input.getName(), WireType.of(input.getName(), input.getDatatype()), shape));
+              input.getName(), TensorMeta.dataType(input.getName(), input.getDatatype()), shape));
     }
     return inputs;
   }

@@ -3,7 +3,6 @@ package dev.infera.bench.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infera.bench.input.TensorMeta;
-import dev.infera.bench.input.WireType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,8 @@ final class MetadataJson {
       for (int i = 0; i < shape.length; i++) {
         shape[i] = shapeNode.get(i).asLong();
       }
-      result.add(new TensorMeta(name, WireType.of(name, input.path("datatype").asText()), shape));
+      result.add(
+          new TensorMeta(name, TensorMeta.dataType(name, input.path("datatype").asText()), shape));
     }
     return result;
   }

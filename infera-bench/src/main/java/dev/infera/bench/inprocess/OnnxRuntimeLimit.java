@@ -14,7 +14,7 @@ import dev.infera.bench.input.InputTensor;
 import dev.infera.bench.input.RandomInputs;
 import dev.infera.bench.input.ShapeOverride;
 import dev.infera.bench.input.TensorMeta;
-import dev.infera.bench.input.WireType;
+import dev.infera.spi.DataType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +93,7 @@ public final class OnnxRuntimeLimit implements AutoCloseable {
   }
 
   private OnnxTensor onnxTensor(InputTensor tensor) throws OrtException {
-    if (tensor.type() == WireType.BYTES) {
+    if (tensor.type() == DataType.BYTES) {
       ByteBuffer raw = tensor.buffer();
       String[] strings = new String[Math.toIntExact(tensor.elementCount())];
       for (int i = 0; i < strings.length; i++) {
@@ -109,22 +109,22 @@ public final class OnnxRuntimeLimit implements AutoCloseable {
     return OnnxTensor.createTensor(env, direct, tensor.shape(), javaTypes.get(tensor.name()));
   }
 
-  private static WireType wireType(String name, TensorInfo info) {
+  private static DataType wireType(String name, TensorInfo info) {
     return switch (info.onnxType) {
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> WireType.BOOL;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> WireType.UINT8;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> WireType.UINT16;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> WireType.UINT32;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> WireType.UINT64;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> WireType.INT8;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> WireType.INT16;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> WireType.INT32;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> WireType.INT64;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> WireType.FP16;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> WireType.BF16;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> WireType.FP32;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> WireType.FP64;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> WireType.BYTES;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> DataType.BOOL;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> DataType.UINT8;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> DataType.UINT16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> DataType.UINT32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> DataType.UINT64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> DataType.INT8;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> DataType.INT16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> DataType.INT32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> DataType.INT64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> DataType.FP16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> DataType.BF16;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> DataType.FP32;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> DataType.FP64;
+      case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> DataType.BYTES;
       default ->
           throw new IllegalArgumentException(
               "input '" + name + "': unsupported element type " + info.onnxType);

@@ -1,5 +1,6 @@
 package dev.infera.bench.input;
 
+import dev.infera.spi.DataType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -11,16 +12,16 @@ import java.util.Arrays;
  */
 public final class InputTensor {
   private final String name;
-  private final WireType type;
+  private final DataType type;
   private final long[] shape;
   private final byte[] raw;
 
-  public InputTensor(String name, WireType type, long[] shape, byte[] raw) {
+  public InputTensor(String name, DataType type, long[] shape, byte[] raw) {
     this.name = name;
     this.type = type;
     this.shape = shape.clone();
     this.raw = raw;
-    if (type != WireType.BYTES && raw.length != elementCount() * type.elementBytes()) {
+    if (type != DataType.BYTES && raw.length != elementCount() * type.byteSize()) {
       throw new IllegalArgumentException(
           "tensor '"
               + name
@@ -31,7 +32,7 @@ public final class InputTensor {
               + " of "
               + type
               + " (expected: "
-              + elementCount() * type.elementBytes()
+              + elementCount() * type.byteSize()
               + ")");
     }
   }
@@ -40,7 +41,7 @@ public final class InputTensor {
     return name;
   }
 
-  public WireType type() {
+  public DataType type() {
     return type;
   }
 

@@ -1,5 +1,6 @@
 package dev.infera.bench.input;
 
+import dev.infera.spi.DataType;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -121,16 +122,16 @@ public final class RandomInputs {
     return shape;
   }
 
-  private byte[] values(WireType type, long[] shape) {
+  private byte[] values(DataType type, long[] shape) {
     long count = 1;
     for (long dim : shape) {
       count = Math.multiplyExact(count, dim);
     }
-    if (type == WireType.BYTES) {
+    if (type == DataType.BYTES) {
       return strings(Math.toIntExact(count));
     }
     ByteBuffer buffer =
-        ByteBuffer.allocate(Math.toIntExact(count * type.elementBytes()))
+        ByteBuffer.allocate(Math.toIntExact(count * type.byteSize()))
             .order(ByteOrder.LITTLE_ENDIAN);
     for (long i = 0; i < count; i++) {
       switch (type) {

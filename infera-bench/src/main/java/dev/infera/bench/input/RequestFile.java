@@ -3,6 +3,7 @@ package dev.infera.bench.input;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infera.spi.DataType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,7 +62,7 @@ public final class RequestFile {
     if (name == null) {
       throw new IllegalArgumentException("an input has no 'name'");
     }
-    WireType type = WireType.of(name, input.path("datatype").asText(null));
+    DataType type = TensorMeta.dataType(name, input.path("datatype").asText(null));
     JsonNode shapeNode = input.get("shape");
     if (shapeNode == null || !shapeNode.isArray()) {
       throw new IllegalArgumentException("input '" + name + "' has no 'shape' array");
@@ -106,8 +107,8 @@ public final class RequestFile {
     }
   }
 
-  private static byte[] encode(String name, WireType type, List<JsonNode> values) {
-    if (type == WireType.BYTES) {
+  private static byte[] encode(String name, DataType type, List<JsonNode> values) {
+    if (type == DataType.BYTES) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       for (JsonNode value : values) {
         byte[] bytes = value.asText().getBytes(StandardCharsets.UTF_8);
@@ -118,16 +119,16 @@ public final class RequestFile {
       return out.toByteArray();
     }
     ByteBuffer buffer =
-        ByteBuffer.allocate(values.size() * type.elementBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer.allocate(values.size() * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
     for (JsonNode value : values) {
-      if (type == WireType.BOOL ? !value.isBoolean() : !value.isNumber()) {
+      if (type == DataType.BOOL ? !value.isBoolean() : !value.isNumber()) {
         throw new IllegalArgumentException(
             "input '"
                 + name
                 + "': element "
                 + value
                 + " (expected "
-                + (type == WireType.BOOL ? "true or false" : "a number")
+                + (type == DataType.BOOL ? "true or false" : "a number")
                 + ")");
       }
       switch (type) {

@@ -10,7 +10,7 @@ import dev.infera.bench.input.RandomInputs;
 import dev.infera.bench.input.RequestFile;
 import dev.infera.bench.input.ShapeOverride;
 import dev.infera.bench.input.TensorMeta;
-import dev.infera.bench.input.WireType;
+import dev.infera.spi.DataType;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 class JsonRequestBodyTest {
   private static final List<TensorMeta> MODEL =
       List.of(
-          new TensorMeta("features", WireType.FP32, new long[] {-1, 4}),
-          new TensorMeta("ids", WireType.INT64, new long[] {-1, -1}),
-          new TensorMeta("flags", WireType.BOOL, new long[] {-1}),
-          new TensorMeta("text", WireType.BYTES, new long[] {-1}));
+          new TensorMeta("features", DataType.FP32, new long[] {-1, 4}),
+          new TensorMeta("ids", DataType.INT64, new long[] {-1, -1}),
+          new TensorMeta("flags", DataType.BOOL, new long[] {-1}),
+          new TensorMeta("text", DataType.BYTES, new long[] {-1}));
 
   private static List<InputTensor> inputs() {
     return new RandomInputs(3).generate(MODEL, 2, List.of(ShapeOverride.parse("ids:3")));
@@ -56,7 +56,7 @@ class JsonRequestBodyTest {
 
   @Test
   void halfPrecisionCannotTravelAsJson() {
-    InputTensor half = new InputTensor("h", WireType.FP16, new long[] {1}, new byte[2]);
+    InputTensor half = new InputTensor("h", DataType.FP16, new long[] {1}, new byte[2]);
 
     assertThatThrownBy(() -> JsonRequestBody.json(List.of(half)))
         .hasMessageContaining("input 'h'")
@@ -75,7 +75,7 @@ class JsonRequestBodyTest {
             """);
 
     assertThat(inputs)
-        .containsExactly(new TensorMeta("input_ids", WireType.INT64, new long[] {-1, -1}));
+        .containsExactly(new TensorMeta("input_ids", DataType.INT64, new long[] {-1, -1}));
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.infera.bench.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infera.bench.input.InputTensor;
-import dev.infera.bench.input.WireType;
+import dev.infera.spi.DataType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class RestInferClientTest {
   private static final List<InputTensor> INPUTS =
-      List.of(new InputTensor("x", WireType.INT32, new long[] {1, 2}, new byte[8]));
+      List.of(new InputTensor("x", DataType.INT32, new long[] {1, 2}, new byte[8]));
 
   private static String request(boolean binary) {
     try (RestInferClient client =

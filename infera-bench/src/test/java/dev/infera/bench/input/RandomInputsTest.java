@@ -3,6 +3,7 @@ package dev.infera.bench.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.infera.spi.DataType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -10,10 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class RandomInputsTest {
   private static final TensorMeta FEATURES =
-      new TensorMeta("features", WireType.FP32, new long[] {-1, 64});
+      new TensorMeta("features", DataType.FP32, new long[] {-1, 64});
   private static final TensorMeta IDS =
-      new TensorMeta("input_ids", WireType.INT64, new long[] {-1, -1});
-  private static final TensorMeta FIXED = new TensorMeta("x", WireType.FP32, new long[] {4, 4});
+      new TensorMeta("input_ids", DataType.INT64, new long[] {-1, -1});
+  private static final TensorMeta FIXED = new TensorMeta("x", DataType.FP32, new long[] {4, 4});
 
   @Test
   void theBatchDimensionTakesTheBatchSize() {
@@ -116,7 +117,7 @@ class RandomInputsTest {
 
   @Test
   void bytesElementsAreLengthPrefixedStrings() {
-    TensorMeta strings = new TensorMeta("s", WireType.BYTES, new long[] {-1, 1});
+    TensorMeta strings = new TensorMeta("s", DataType.BYTES, new long[] {-1, 1});
 
     InputTensor tensor = new RandomInputs(0).generate(List.of(strings), 3, List.of()).get(0);
 

@@ -3,6 +3,7 @@ package dev.infera.bench.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.infera.spi.DataType;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,7 +23,7 @@ class RequestFileTest {
     assertThat(inputs).hasSize(1);
     InputTensor features = inputs.get(0);
     assertThat(features.name()).isEqualTo("features");
-    assertThat(features.type()).isEqualTo(WireType.FP32);
+    assertThat(features.type()).isEqualTo(DataType.FP32);
     assertThat(features.shape()).containsExactly(1, 64);
     assertThat(features.buffer().getFloat()).isEqualTo(-0.8335157f);
   }
