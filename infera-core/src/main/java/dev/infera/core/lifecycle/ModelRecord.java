@@ -71,7 +71,22 @@ final class ModelRecord {
   }
 
   ServingVersion route(Optional<String> requested) {
-    NavigableMap<Long, ServingVersion> snapshot = versions;
+    while (true) {
+      NavigableMap<Long, ServingVersion> snapshot = versions;
+      try {
+        return routeIn(snapshot, requested);
+      } catch (InferenceException e) {
+        // A swap publishes the new table before it retires the old versions, so a snapshot
+        // whose versions stopped being READY while it was read has a successor: route again.
+        if (snapshot == versions) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private ServingVersion routeIn(
+      NavigableMap<Long, ServingVersion> snapshot, Optional<String> requested) {
     if (requested.isPresent()) {
       long number = parseVersion(requested.get());
       ServingVersion version = snapshot.get(number);
