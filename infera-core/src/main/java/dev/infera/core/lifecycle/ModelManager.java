@@ -2,7 +2,6 @@ package dev.infera.core.lifecycle;
 
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.metrics.LifecycleMetrics;
-import dev.infera.core.metrics.VersionMetrics;
 import dev.infera.core.repository.ModelRepository;
 import dev.infera.core.repository.ModelSource;
 import dev.infera.spi.Backend;
@@ -352,10 +351,5 @@ public final class ModelManager implements AutoCloseable {
       drains.add(unload(name));
     }
     CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new)).join();
-  }
-
-  /** Used by tests and the engine to reach a version's meters. */
-  static VersionMetrics metricsOf(ServingVersion version) {
-    return version.metrics();
   }
 }
