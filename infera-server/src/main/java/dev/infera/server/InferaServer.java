@@ -14,6 +14,7 @@ import dev.infera.core.lifecycle.ModelController;
 import dev.infera.core.lifecycle.ModelManager;
 import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.resilience.BreakerSettings;
+import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.server.grpc.GrpcApi;
 import dev.infera.server.rest.RepositoryApi;
@@ -85,7 +86,10 @@ public final class InferaServer implements AutoCloseable {
             options.manager());
     this.engine =
         new ServingEngine(
-            manager, new ServerMetadata(SERVER_NAME, version(), EXTENSIONS), System::nanoTime);
+            Router.highestReady(manager::routingTable),
+            manager::allReady,
+            new ServerMetadata(SERVER_NAME, version(), EXTENSIONS),
+            System::nanoTime);
     this.controller = new ModelController(manager, options.manager().control());
     controller.start();
     this.http = startHttp();

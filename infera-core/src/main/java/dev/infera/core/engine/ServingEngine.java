@@ -5,8 +5,11 @@ import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
 import dev.infera.core.ModelMetadata;
 import dev.infera.core.ServerMetadata;
-import dev.infera.core.lifecycle.ModelManager;
-import dev.infera.core.lifecycle.ServingVersion;
+import dev.infera.core.contract.ModelInterface;
+import dev.infera.core.contract.TensorContract;
+import dev.infera.core.routing.ModelRoutes;
+import dev.infera.core.routing.RoutedVersion;
+import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.ExecutionResult;
 import dev.infera.core.scheduling.ScheduledRequest;
 import dev.infera.spi.ErrorCode;
@@ -23,17 +26,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
  * The {@link InferenceService} frontends call: routes each request to a ready version through the
- * {@link ModelManager}, validates it, queues it on the version's scheduler, records its metrics and
+ * {@link Router}, validates it, queues it on the version's scheduler, records its metrics and
  * shapes the response.
  *
  * <p>Threading: lock-free; the response future completes on the scheduler's thread.
  */
 public final class ServingEngine implements InferenceService {
-  private final ModelManager manager;
+  private final Router router;
+  private final BooleanSupplier modelsReady;
   private final ServerMetadata metadata;
   private final LongSupplier nanoTime;
   private final AtomicInteger inflight = new AtomicInteger();
@@ -43,12 +48,15 @@ public final class ServingEngine implements InferenceService {
   private volatile boolean live = true;
 
   /**
-   * @param manager the owner of the loaded models
+   * @param router routes requests to the lifecycle's published versions
+   * @param modelsReady whether the models count as ready for the server's readiness
    * @param metadata what {@link #serverMetadata} answers
    * @param nanoTime the clock for request durations, in nanoseconds
    */
-  public ServingEngine(ModelManager manager, ServerMetadata metadata, LongSupplier nanoTime) {
-    this.manager = manager;
+  public ServingEngine(
+      Router router, BooleanSupplier modelsReady, ServerMetadata metadata, LongSupplier nanoTime) {
+    this.router = router;
+    this.modelsReady = modelsReady;
     this.metadata = metadata;
     this.nanoTime = nanoTime;
   }
@@ -81,10 +89,10 @@ public final class ServingEngine implements InferenceService {
   }
 
   private CompletableFuture<InferenceResponse> accepted(InferenceRequest request, long start) {
-    ServingVersion version;
+    RoutedVersion version;
     ScheduledRequest scheduled;
     try {
-      version = manager.acquire(request.modelName(), request.modelVersion());
+      version = router.acquire(request.modelName(), request.modelVersion(), Optional.empty());
     } catch (InferenceException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -114,7 +122,7 @@ public final class ServingEngine implements InferenceService {
 
   private InferenceResponse answer(
       InferenceRequest request,
-      ServingVersion version,
+      RoutedVersion version,
       ScheduledRequest scheduled,
       long start,
       ExecutionResult result,
@@ -160,11 +168,11 @@ public final class ServingEngine implements InferenceService {
 
   @Override
   public ModelMetadata modelMetadata(String modelName, Optional<String> version) {
-    ServingVersion routed = manager.route(modelName, version);
+    RoutedVersion routed = router.route(modelName, version, Optional.empty());
     List<String> versions =
         version.isPresent()
             ? List.of(version.get())
-            : manager.readyVersions(modelName).stream()
+            : router.table().model(modelName).map(ModelRoutes::ready).orElse(List.of()).stream()
                 .map(v -> Long.toString(v.version()))
                 .toList();
     ModelInterface contract = routed.contract();
@@ -197,7 +205,7 @@ public final class ServingEngine implements InferenceService {
   @Override
   public boolean isModelReady(String modelName, Optional<String> version) {
     try {
-      manager.route(modelName, version);
+      router.route(modelName, version, Optional.empty());
       return true;
     } catch (InferenceException e) {
       return false;
@@ -211,7 +219,7 @@ public final class ServingEngine implements InferenceService {
 
   @Override
   public boolean isReady() {
-    return accepting && manager.allReady();
+    return accepting && modelsReady.getAsBoolean();
   }
 
   /** Turns readiness false and refuses new requests; accepted ones go on. */

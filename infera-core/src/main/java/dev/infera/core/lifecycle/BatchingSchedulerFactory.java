@@ -8,6 +8,7 @@ import dev.infera.core.metrics.MetricNames;
 import dev.infera.core.metrics.VersionMetrics;
 import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.resilience.CircuitBreakingScheduler;
+import dev.infera.core.resilience.CircuitState;
 import dev.infera.core.resilience.VersionBreaker;
 import dev.infera.core.scheduling.BatchPolicy;
 import dev.infera.core.scheduling.DynamicBatchScheduler;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,18 +70,20 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
   }
 
   @Override
-  public Scheduler create(
+  public VersionScheduler create(
       String label, ModelConfig config, List<ModelInstance> instances, VersionMetrics metrics) {
     BreakerSettings breaker =
         guards == null ? null : BreakerSettings.of(config, guards.breakerDefaults());
     DynamicBatchScheduler scheduler =
         DynamicBatchScheduler.start(label, instances, policyOf(config), ticker, listener(metrics));
     metrics.bindGauges(scheduler::queueDepth, scheduler::inflightCount);
-    return guards == null ? scheduler : guarded(label, config, metrics, breaker, scheduler);
+    return guards == null
+        ? VersionScheduler.unguarded(scheduler)
+        : guarded(label, config, metrics, breaker, scheduler);
   }
 
   /** The scheduler behind its circuit breaker, behind the response cache (a hit skips both). */
-  private Scheduler guarded(
+  private VersionScheduler guarded(
       String label,
       ModelConfig config,
       VersionMetrics metrics,
@@ -88,12 +92,12 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
     Tags tags =
         Tags.of(MetricNames.TAG_MODEL, metrics.model(), MetricNames.TAG_VERSION, metrics.version());
     Scheduler guarded = scheduler;
+    Supplier<CircuitState> circuit = () -> CircuitState.DISABLED;
     if (breaker.enabled()) {
-      guarded =
-          new CircuitBreakingScheduler(
-              guarded,
-              new VersionBreaker(label, breaker, guards.clock(), guards.registry(), tags),
-              ticker);
+      VersionBreaker versionBreaker =
+          new VersionBreaker(label, breaker, guards.clock(), guards.registry(), tags);
+      guarded = new CircuitBreakingScheduler(guarded, versionBreaker, ticker);
+      circuit = versionBreaker::state;
     }
     if (config.getResponseCache().getEnable()) {
       if (guards.cache().isPresent()) {
@@ -105,7 +109,7 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
             label);
       }
     }
-    return guarded;
+    return new VersionScheduler(guarded, circuit);
   }
 
   /** The batching policy a configuration asks for. */

@@ -4,6 +4,8 @@ import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.metrics.LifecycleMetrics;
 import dev.infera.core.repository.ModelRepository;
 import dev.infera.core.repository.ModelSource;
+import dev.infera.core.routing.ModelRoutes;
+import dev.infera.core.routing.RoutingTable;
 import dev.infera.spi.Backend;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
@@ -36,8 +38,7 @@ import org.slf4j.LoggerFactory;
  * and the reason shows in the index, the log and {@code infera_model_load_failure_total}.
  *
  * <p>Threading: loads and unloads of one model are serialized on that model's record; reads ({@link
- * #route}, {@link #acquire}, {@link #index}) take no lock and see each record's latest published
- * version map.
+ * #routingTable}, {@link #index}) take no lock and see each record's latest published version map.
  */
 public final class ModelManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
@@ -47,6 +48,7 @@ public final class ModelManager implements AutoCloseable {
   private final LifecycleMetrics lifecycle;
   private final boolean strictReadiness;
   private final Map<String, ModelRecord> models = new ConcurrentHashMap<>();
+  private volatile RoutingTable table = RoutingTable.EMPTY; // replaced under publishRoutes' lock
 
   public ModelManager(
       ModelRepository repository,
@@ -88,7 +90,7 @@ public final class ModelManager implements AutoCloseable {
    * @return whether the model has at least one READY version afterwards
    */
   public boolean load(String name, Optional<ModelConfig> override) {
-    ModelRecord record = models.computeIfAbsent(name, ModelRecord::new);
+    ModelRecord record = models.computeIfAbsent(name, n -> new ModelRecord(n, this::publishRoutes));
     synchronized (record) {
       record.want(true);
       Optional<ModelSource> source = repository.find(name);
@@ -258,38 +260,18 @@ public final class ModelManager implements AutoCloseable {
     }
     CompletableFuture<Void> drained = unload(name);
     models.remove(name);
+    withdrawRoutes(name);
     publishStates();
     return drained;
   }
 
   /**
-   * The version a request goes to: the given version when it is READY, else the highest READY
-   * version.
-   *
-   * @throws InferenceException NOT_FOUND for an unknown model or version, or a model not loaded;
-   *     UNAVAILABLE (with the reason) when the model should serve but has no ready version
+   * The latest published routing table: every known model's serving versions. A new table is
+   * published whenever what serves changes; a swap publishes the new versions before it retires the
+   * old ones.
    */
-  public ServingVersion route(String name, Optional<String> version) {
-    ModelRecord record = models.get(name);
-    if (record == null) {
-      throw new InferenceException(ErrorCode.NOT_FOUND, "model '" + name + "' is not found");
-    }
-    return record.route(version);
-  }
-
-  /**
-   * Routes a request as {@link #route} does and takes a lease on the version, which the caller
-   * returns with {@link ServingVersion#release} once the request's execution completed. A version
-   * holding leases is not stopped, so a request routed during a swap still runs.
-   */
-  public ServingVersion acquire(String name, Optional<String> version) {
-    while (true) {
-      ServingVersion routed = route(name, version);
-      if (routed.tryAcquire()) {
-        return routed;
-      }
-      // It left the routing table since it was read: the table now holds its successor.
-    }
+  public RoutingTable routingTable() {
+    return table;
   }
 
   /** Whether the model is known to the manager (loaded, failed with a reason, or unloaded). */
@@ -329,6 +311,16 @@ public final class ModelManager implements AutoCloseable {
   public boolean allReady() {
     return !strictReadiness
         || models.values().stream().filter(ModelRecord::wanted).allMatch(ModelRecord::hasReady);
+  }
+
+  private synchronized void publishRoutes(ModelRoutes routes) {
+    if (models.containsKey(routes.name())) {
+      table = table.with(routes);
+    }
+  }
+
+  private synchronized void withdrawRoutes(String name) {
+    table = table.without(name);
   }
 
   private synchronized void publishStates() {

@@ -1,22 +1,22 @@
 package dev.infera.core.lifecycle;
 
-import dev.infera.core.resilience.CircuitBreakingScheduler;
-import dev.infera.spi.ErrorCode;
-import dev.infera.spi.InferenceException;
+import dev.infera.core.routing.ModelRoutes;
+import dev.infera.core.routing.RoutedVersion;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * One model's published state: its serving versions, the versions being loaded or drained, and the
  * reasons it or its versions are not ready. Written under the record's lock by {@link ModelManager}
  * (the draining set also by the threads that finish a drain); read without locks through the
- * volatile fields, which always hold complete immutable snapshots.
+ * volatile fields, which always hold complete immutable snapshots. Every change of what serves is
+ * handed to the publisher as the model's new {@link ModelRoutes}, which routing reads.
  */
 final class ModelRecord {
   final String name;
@@ -26,19 +26,32 @@ final class ModelRecord {
   private volatile Set<Long> loading = Set.of();
   private volatile boolean wanted;
   private final Map<ServingVersion, Boolean> draining = new ConcurrentHashMap<>();
+  private final Consumer<ModelRoutes> publisher;
 
-  ModelRecord(String name) {
+  /**
+   * @param publisher receives the model's routes after every change, under the record's lock
+   */
+  ModelRecord(String name, Consumer<ModelRoutes> publisher) {
     this.name = name;
+    this.publisher = publisher;
   }
 
   void publish(NavigableMap<Long, ServingVersion> next, Map<Long, String> failures) {
     versions = Collections.unmodifiableNavigableMap(new TreeMap<>(next));
     versionFailures = Map.copyOf(failures);
     failure = next.isEmpty() && !failures.isEmpty() ? failures.values().iterator().next() : "";
+    publishRoutes();
   }
 
   void fail(String reason) {
     failure = reason;
+    publishRoutes();
+  }
+
+  private void publishRoutes() {
+    publisher.accept(
+        new ModelRoutes(
+            name, new TreeMap<Long, RoutedVersion>(versions), versionFailures, failure, wanted));
   }
 
   /** Whether the model should be loaded: it was loaded and not unloaded since. */
@@ -48,6 +61,7 @@ final class ModelRecord {
 
   void want(boolean value) {
     wanted = value;
+    publishRoutes();
   }
 
   void loading(Set<Long> numbers) {
@@ -70,72 +84,6 @@ final class ModelRecord {
     return versions.values().stream().filter(v -> v.state() == ModelState.READY).toList();
   }
 
-  ServingVersion route(Optional<String> requested) {
-    while (true) {
-      NavigableMap<Long, ServingVersion> snapshot = versions;
-      try {
-        return routeIn(snapshot, requested);
-      } catch (InferenceException e) {
-        // A swap publishes the new table before it retires the old versions, so a snapshot
-        // whose versions stopped being READY while it was read has a successor: route again.
-        if (snapshot == versions) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private ServingVersion routeIn(
-      NavigableMap<Long, ServingVersion> snapshot, Optional<String> requested) {
-    if (requested.isPresent()) {
-      long number = parseVersion(requested.get());
-      ServingVersion version = snapshot.get(number);
-      if (version == null || version.state() != ModelState.READY) {
-        String reason = versionFailures.get(number);
-        throw new InferenceException(
-            ErrorCode.NOT_FOUND,
-            "model '"
-                + name
-                + "' version '"
-                + requested.get()
-                + "' is not ready"
-                + (reason != null ? ": " + reason : " (ready versions: " + readyList() + ")"));
-      }
-      return version;
-    }
-    for (ServingVersion version : snapshot.descendingMap().values()) {
-      if (version.state() == ModelState.READY) {
-        return version;
-      }
-    }
-    if (!wanted) {
-      throw new InferenceException(
-          ErrorCode.NOT_FOUND,
-          "model '" + name + "' is not loaded" + (failure.isEmpty() ? "" : ": " + failure));
-    }
-    throw new InferenceException(
-        ErrorCode.UNAVAILABLE,
-        "model '" + name + "' has no ready version" + (failure.isEmpty() ? "" : ": " + failure));
-  }
-
-  private long parseVersion(String text) {
-    try {
-      long number = Long.parseLong(text);
-      if (number >= 0) {
-        return number;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InferenceException(
-        ErrorCode.INVALID_ARGUMENT,
-        "model '" + name + "': version '" + text + "' (expected a non-negative integer)");
-  }
-
-  private List<Long> readyList() {
-    return ready().stream().map(ServingVersion::version).toList();
-  }
-
   /**
    * One status per version: serving versions with their state (and, when a reload of them failed,
    * why they still serve the previous files), then versions loading, draining, or failed; one
@@ -156,7 +104,7 @@ final class ModelRecord {
                   Long.toString(number),
                   version.state(),
                   reason.isEmpty() ? "" : "serving the previous load; reload failed: " + reason,
-                  CircuitBreakingScheduler.stateOf(version.scheduler())));
+                  version.circuitState()));
         });
     loading.forEach(
         number -> byVersion.putIfAbsent(number, status(number, ModelState.LOADING, "")));

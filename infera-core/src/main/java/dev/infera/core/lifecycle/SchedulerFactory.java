@@ -2,11 +2,13 @@ package dev.infera.core.lifecycle;
 
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.metrics.VersionMetrics;
-import dev.infera.core.scheduling.Scheduler;
 import dev.infera.spi.ModelInstance;
 import java.util.List;
 
-/** Creates the scheduler of a model version from its completed configuration. */
+/**
+ * Creates the scheduler of a model version from its completed configuration, with the state of the
+ * breaker guarding it.
+ */
 @FunctionalInterface
 public interface SchedulerFactory {
 
@@ -16,6 +18,6 @@ public interface SchedulerFactory {
    * @param instances the version's instances; the scheduler runs them and closes none
    * @param metrics where the scheduler records executions
    */
-  Scheduler create(
+  VersionScheduler create(
       String label, ModelConfig config, List<ModelInstance> instances, VersionMetrics metrics);
 }

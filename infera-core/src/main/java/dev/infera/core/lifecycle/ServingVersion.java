@@ -1,15 +1,18 @@
 package dev.infera.core.lifecycle;
 
 import dev.infera.core.config.proto.ModelConfig;
-import dev.infera.core.engine.ModelInterface;
-import dev.infera.core.engine.RequestValidator;
+import dev.infera.core.contract.ModelInterface;
+import dev.infera.core.contract.RequestValidator;
 import dev.infera.core.metrics.VersionMetrics;
+import dev.infera.core.resilience.CircuitState;
+import dev.infera.core.routing.RoutedVersion;
 import dev.infera.core.scheduling.Scheduler;
 import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * thread.
  *
  * <p>Leases: a request holds a lease from routing until its execution completes ({@link
- * ModelManager#acquire}, {@link #release}). Retiring a version ({@link #drainAndClose}) refuses new
- * leases at once, waits for the held ones, then stops the scheduler and frees the resources, so a
- * request routed just before a swap is never refused by a stopped scheduler.
+ * dev.infera.core.routing.Router#acquire}, {@link #release}). Retiring a version ({@link
+ * #drainAndClose}) refuses new leases at once, waits for the held ones, then stops the scheduler
+ * and frees the resources, so a request routed just before a swap is never refused by a stopped
+ * scheduler.
  */
-public final class ServingVersion {
+public final class ServingVersion implements RoutedVersion {
   private static final Logger LOG = LoggerFactory.getLogger(ServingVersion.class);
 
   private final String model;
@@ -34,6 +38,7 @@ public final class ServingVersion {
   private final LoadedModel loaded;
   private final List<ModelInstance> instances;
   private final Scheduler scheduler;
+  private final Supplier<CircuitState> circuit;
   private final VersionMetrics metrics;
   private final Runnable releaseMetrics;
   private final VersionSource source;
@@ -49,7 +54,7 @@ public final class ServingVersion {
       ModelConfig config,
       LoadedModel loaded,
       List<ModelInstance> instances,
-      Scheduler scheduler,
+      VersionScheduler scheduler,
       VersionMetrics metrics,
       Runnable releaseMetrics,
       VersionSource source) {
@@ -64,7 +69,8 @@ public final class ServingVersion {
             (int) Math.min(Integer.MAX_VALUE, config.getDynamicBatching().getPriorityLevels()));
     this.loaded = loaded;
     this.instances = List.copyOf(instances);
-    this.scheduler = scheduler;
+    this.scheduler = scheduler.scheduler();
+    this.circuit = scheduler.circuit();
     this.metrics = metrics;
     this.releaseMetrics = releaseMetrics;
     this.source = source;
@@ -72,39 +78,56 @@ public final class ServingVersion {
 
   /** How messages name a version: {@code model 'x' version '1'}. */
   public static String label(String model, long version) {
-    return "model '" + model + "' version '" + version + "'";
+    return RoutedVersion.label(model, version);
   }
 
+  @Override
   public String model() {
     return model;
   }
 
+  @Override
   public long version() {
     return version;
   }
 
+  @Override
   public ModelConfig config() {
     return config;
   }
 
+  @Override
   public ModelInterface contract() {
     return contract;
   }
 
+  @Override
   public RequestValidator validator() {
     return validator;
   }
 
+  @Override
   public Scheduler scheduler() {
     return scheduler;
   }
 
+  @Override
   public VersionMetrics metrics() {
     return metrics;
   }
 
   public ModelState state() {
     return state;
+  }
+
+  @Override
+  public boolean isReady() {
+    return state == ModelState.READY;
+  }
+
+  @Override
+  public CircuitState circuitState() {
+    return circuit.get();
   }
 
   /** What this version was loaded from: its configuration as given and its files. */
@@ -124,7 +147,8 @@ public final class ServingVersion {
   /**
    * Takes a lease for one request; false once the version is retiring (the caller routes again).
    */
-  boolean tryAcquire() {
+  @Override
+  public boolean tryAcquire() {
     leases.incrementAndGet();
     if (retiring) {
       release();
@@ -133,7 +157,7 @@ public final class ServingVersion {
     return true;
   }
 
-  /** Returns a lease taken by {@link ModelManager#acquire}; call exactly once per lease. */
+  @Override
   public void release() {
     if (leases.decrementAndGet() == 0 && retiring) {
       released.complete(null);

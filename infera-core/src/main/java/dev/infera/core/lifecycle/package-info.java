@@ -4,7 +4,8 @@
  * UNAVAILABLE with a reason), swapping reloaded versions in without failing a request and warming
  * them up first; {@link dev.infera.core.lifecycle.ModelController} applies the model control modes
  * (none, poll, explicit) and serves the repository API ({@link
- * dev.infera.core.lifecycle.RepositoryControl}). Depends on the repository, configuration,
+ * dev.infera.core.lifecycle.RepositoryControl}). Publishes what serves as the immutable routing
+ * table of the routing package. Depends on the repository, configuration, routing, contract,
  * scheduling, resilience, cache and metrics packages and on the backend SPI.
  */
 package dev.infera.core.lifecycle;

@@ -55,23 +55,6 @@ public final class CircuitBreakingScheduler implements DelegatingScheduler {
     return breaker.state();
   }
 
-  /**
-   * The circuit state of a version's scheduler, looking through decorating schedulers: DISABLED
-   * when it has no breaker.
-   */
-  public static CircuitState stateOf(Scheduler scheduler) {
-    Scheduler next = scheduler;
-    while (true) {
-      if (next instanceof CircuitBreakingScheduler guarded) {
-        return guarded.circuitState();
-      }
-      if (!(next instanceof DelegatingScheduler decorating)) {
-        return CircuitState.DISABLED;
-      }
-      next = decorating.delegate();
-    }
-  }
-
   @Override
   public Scheduler delegate() {
     return delegate;

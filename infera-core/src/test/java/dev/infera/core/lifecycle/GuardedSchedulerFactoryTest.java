@@ -11,7 +11,6 @@ import dev.infera.core.config.proto.ModelParameter;
 import dev.infera.core.config.proto.ModelResponseCache;
 import dev.infera.core.metrics.VersionMetrics;
 import dev.infera.core.resilience.BreakerSettings;
-import dev.infera.core.resilience.CircuitBreakingScheduler;
 import dev.infera.core.resilience.CircuitState;
 import dev.infera.core.scheduling.Scheduler;
 import dev.infera.core.scheduling.Ticker;
@@ -47,11 +46,11 @@ class GuardedSchedulerFactoryTest {
     created.forEach(scheduler -> scheduler.stop().join());
   }
 
-  private Scheduler create(ModelConfig config) {
-    Scheduler scheduler =
+  private VersionScheduler create(ModelConfig config) {
+    VersionScheduler scheduler =
         factory.create(
             LABEL, config, List.of(new IdleInstance()), new VersionMetrics(registry, "m", "1"));
-    created.add(scheduler);
+    created.add(scheduler.scheduler());
     return scheduler;
   }
 
@@ -61,14 +60,14 @@ class GuardedSchedulerFactoryTest {
 
   @Test
   void everyVersionHasAClosedBreakerByDefault() {
-    Scheduler scheduler = create(config().build());
+    VersionScheduler scheduler = create(config().build());
 
-    assertThat(CircuitBreakingScheduler.stateOf(scheduler)).isEqualTo(CircuitState.CLOSED);
+    assertThat(scheduler.circuit().get()).isEqualTo(CircuitState.CLOSED);
   }
 
   @Test
   void aModelMayTurnItsBreakerOff() {
-    Scheduler scheduler =
+    VersionScheduler scheduler =
         create(
             config()
                 .putParameters(
@@ -76,16 +75,16 @@ class GuardedSchedulerFactoryTest {
                     ModelParameter.newBuilder().setStringValue("false").build())
                 .build());
 
-    assertThat(CircuitBreakingScheduler.stateOf(scheduler)).isEqualTo(CircuitState.DISABLED);
+    assertThat(scheduler.circuit().get()).isEqualTo(CircuitState.DISABLED);
   }
 
   @Test
   void responseCacheWrapsTheBreakerWhenTheModelEnablesIt() {
-    Scheduler scheduler =
+    VersionScheduler scheduler =
         create(config().setResponseCache(ModelResponseCache.newBuilder().setEnable(true)).build());
 
-    assertThat(scheduler).isInstanceOf(CachingScheduler.class);
-    assertThat(CircuitBreakingScheduler.stateOf(scheduler)).isEqualTo(CircuitState.CLOSED);
+    assertThat(scheduler.scheduler()).isInstanceOf(CachingScheduler.class);
+    assertThat(scheduler.circuit().get()).isEqualTo(CircuitState.CLOSED);
   }
 
   @Test

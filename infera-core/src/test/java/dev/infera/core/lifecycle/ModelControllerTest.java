@@ -125,8 +125,7 @@ class ModelControllerTest {
                     + "\"input\":[{\"name\":\"x\",\"dataType\":\"TYPE_INT32\",\"dims\":[\"2\"]}],"
                     + "\"output\":[{\"name\":\"y\",\"dataType\":\"TYPE_INT32\",\"dims\":[2]}]}")));
 
-    assertThat(fixture.manager.route("a", Optional.empty()).config().getMaxBatchSize())
-        .isEqualTo(2);
+    assertThat(fixture.route("a", Optional.empty()).config().getMaxBatchSize()).isEqualTo(2);
   }
 
   @Test
@@ -197,8 +196,7 @@ class ModelControllerTest {
 
     fixture.write("a/config.pbtxt", ADD_CONFIG.replace("max_batch_size: 4", "max_batch_size: 1"));
     await(controller.pollNow());
-    assertThat(fixture.manager.route("a", Optional.empty()).config().getMaxBatchSize())
-        .isEqualTo(1);
+    assertThat(fixture.route("a", Optional.empty()).config().getMaxBatchSize()).isEqualTo(1);
   }
 
   @Test

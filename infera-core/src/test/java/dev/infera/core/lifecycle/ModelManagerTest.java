@@ -8,6 +8,7 @@ import dev.infera.core.InferenceResponse;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.repository.LocalModelRepository;
+import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.spi.DataType;
 import dev.infera.spi.ErrorCode;
@@ -65,7 +66,10 @@ class ModelManagerTest {
     manager.loadAll();
     engine =
         new ServingEngine(
-            manager, new ServerMetadata("infera", "test", List.of()), System::nanoTime);
+            Router.highestReady(manager::routingTable),
+            manager::allReady,
+            new ServerMetadata("infera", "test", List.of()),
+            System::nanoTime);
   }
 
   @AfterEach
@@ -109,7 +113,10 @@ class ModelManagerTest {
     model("add", ADD_CONFIG, 1, 2);
     start();
 
-    assertThatThrownBy(() -> manager.route("add", Optional.of("1")))
+    assertThatThrownBy(
+            () ->
+                Router.highestReady(manager::routingTable)
+                    .route("add", Optional.of("1"), Optional.empty()))
         .isInstanceOf(InferenceException.class)
         .hasMessageContaining("version '1' is not ready")
         .satisfies(e -> assertThat(((InferenceException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));

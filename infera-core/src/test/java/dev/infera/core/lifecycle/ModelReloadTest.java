@@ -32,18 +32,18 @@ class ModelReloadTest {
   @Test
   void unchangedVersionsKeepServingWithoutReloading() {
     fixture().model("m", ADD_CONFIG, 1).manager().load("m");
-    ServingVersion before = fixture.manager.route("m", Optional.empty());
+    ServingVersion before = (ServingVersion) fixture.route("m", Optional.empty());
 
     fixture.manager.load("m");
 
-    assertThat(fixture.manager.route("m", Optional.empty())).isSameAs(before);
+    assertThat(fixture.route("m", Optional.empty())).isSameAs(before);
     assertThat(fixture.backend.loaded).isEqualTo(1);
   }
 
   @Test
   void changedFilesAreLoadedBesideAndTheOldVersionIsClosed() throws Exception {
     fixture().model("m", ADD_CONFIG, 1).manager().load("m");
-    ServingVersion before = fixture.manager.route("m", Optional.empty());
+    ServingVersion before = (ServingVersion) fixture.route("m", Optional.empty());
     fixture.version("m", 1, "add 7");
 
     fixture.manager.load("m");
@@ -58,7 +58,7 @@ class ModelReloadTest {
   void versionReloadedUnderTheSameNumberKeepsItsMeters() throws Exception {
     fixture().model("m", ADD_CONFIG, 1).manager().load("m");
     fixture.infer("m", Optional.empty());
-    ServingVersion before = fixture.manager.route("m", Optional.empty());
+    ServingVersion before = (ServingVersion) fixture.route("m", Optional.empty());
     fixture.version("m", 1, "add 7");
 
     fixture.manager.load("m");
@@ -84,7 +84,7 @@ class ModelReloadTest {
     fixture.manager.load("m");
 
     assertThat(fixture.infer("m", Optional.empty()).modelVersion()).isEqualTo("2");
-    assertThatThrownBy(() -> fixture.manager.route("m", Optional.of("1")))
+    assertThatThrownBy(() -> fixture.route("m", Optional.of("1")))
         .isInstanceOf(InferenceException.class)
         .hasMessageContaining("version '1' is not ready (ready versions: [2])");
   }
@@ -96,8 +96,7 @@ class ModelReloadTest {
 
     fixture.manager.load("m");
 
-    assertThat(fixture.manager.route("m", Optional.empty()).config().getMaxBatchSize())
-        .isEqualTo(2);
+    assertThat(fixture.route("m", Optional.empty()).config().getMaxBatchSize()).isEqualTo(2);
     assertThat(fixture.backend.loaded).isEqualTo(2);
   }
 
@@ -137,7 +136,7 @@ class ModelReloadTest {
 
     fixture.manager.unload("m").get(10, TimeUnit.SECONDS);
 
-    assertThatThrownBy(() -> fixture.manager.route("m", Optional.empty()))
+    assertThatThrownBy(() -> fixture.route("m", Optional.empty()))
         .isInstanceOfSatisfying(
             InferenceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
         .hasMessageContaining("is not loaded: unloaded");
@@ -207,7 +206,6 @@ class ModelReloadTest {
                     + "\"output\":[{\"name\":\"y\",\"data_type\":\"TYPE_INT32\",\"dims\":[2]}]}",
                 "m")));
 
-    assertThat(fixture.manager.route("m", Optional.empty()).config().getMaxBatchSize())
-        .isEqualTo(3);
+    assertThat(fixture.route("m", Optional.empty()).config().getMaxBatchSize()).isEqualTo(3);
   }
 }

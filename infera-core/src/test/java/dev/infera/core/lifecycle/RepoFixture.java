@@ -5,6 +5,8 @@ import dev.infera.core.InferenceResponse;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.repository.LocalModelRepository;
+import dev.infera.core.routing.RoutedVersion;
+import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
@@ -98,12 +100,26 @@ final class RepoFixture implements AutoCloseable {
             options);
     engine =
         new ServingEngine(
-            manager, new ServerMetadata("infera", "test", List.of()), System::nanoTime);
+            Router.highestReady(manager::routingTable),
+            manager::allReady,
+            new ServerMetadata("infera", "test", List.of()),
+            System::nanoTime);
     return manager;
   }
 
   ModelManager manager() {
     return manager(ManagerOptions.defaults());
+  }
+
+  /** A lease on the version a request naming no version goes to now. */
+  RoutedVersion acquire(String model) {
+    return Router.highestReady(manager::routingTable)
+        .acquire(model, Optional.empty(), Optional.empty());
+  }
+
+  /** The version a request naming {@code version} (or none) goes to now. */
+  RoutedVersion route(String model, Optional<String> version) {
+    return Router.highestReady(manager::routingTable).route(model, version, Optional.empty());
   }
 
   static Tensor x(int a, int b) {

@@ -3,6 +3,7 @@ package dev.infera.core.lifecycle;
 import static dev.infera.core.lifecycle.RepoFixture.ADD_CONFIG;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infera.core.routing.RoutedVersion;
 import dev.infera.core.scheduling.ExecutionResult;
 import dev.infera.core.scheduling.ScheduledRequest;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class VersionLeaseTest {
   void retiredVersionWaitsForItsLeasesBeforeStopping() throws Exception {
     fixture = new RepoFixture(repo).model("m", ADD_CONFIG, 1);
     fixture.manager().load("m");
-    ServingVersion leased = fixture.manager.acquire("m", Optional.empty());
+    ServingVersion leased = (ServingVersion) fixture.acquire("m");
     fixture.version("m", 2, "add");
 
     fixture.manager.load("m");
@@ -53,7 +54,7 @@ class VersionLeaseTest {
     fixture.version("m", 2, "add");
     fixture.manager.load("m");
 
-    ServingVersion leased = fixture.manager.acquire("m", Optional.empty());
+    ServingVersion leased = (ServingVersion) fixture.acquire("m");
     leased.release();
 
     assertThat(leased.version()).isEqualTo(2);
@@ -63,7 +64,7 @@ class VersionLeaseTest {
   void retiredVersionRefusesNewLeases() {
     fixture = new RepoFixture(repo).model("m", ADD_CONFIG, 1);
     fixture.manager().load("m");
-    ServingVersion old = fixture.manager.route("m", Optional.empty());
+    RoutedVersion old = fixture.route("m", Optional.empty());
     fixture.version("m", 2, "add");
     fixture.manager.load("m");
 

@@ -45,7 +45,7 @@ class WarmupTest {
     fixture.manager().load("m");
 
     assertThat(fixture.backend.executions.get()).isEqualTo(6);
-    assertThat(fixture.manager.route("m", Optional.empty()).state()).isEqualTo(ModelState.READY);
+    assertThat(fixture.route("m", Optional.empty()).isReady()).isTrue();
     assertThat(fixture.timerCount(MetricNames.MODEL_WARMUP_DURATION, "m", "1")).isEqualTo(1);
   }
 
@@ -69,7 +69,7 @@ class WarmupTest {
 
     fixture.manager().load("m");
 
-    assertThat(fixture.manager.route("m", Optional.empty()).state()).isEqualTo(ModelState.READY);
+    assertThat(fixture.route("m", Optional.empty()).isReady()).isTrue();
     assertThat(fixture.backend.executions.get()).isEqualTo(1);
   }
 

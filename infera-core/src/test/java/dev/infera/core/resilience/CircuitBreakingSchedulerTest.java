@@ -167,10 +167,4 @@ class CircuitBreakingSchedulerTest {
     assertThat(registry.find(VersionBreaker.STATE_METRIC).meters()).isEmpty();
     assertThat(stub.stops).isEqualTo(1);
   }
-
-  @Test
-  void stateLooksThroughDecoratingSchedulersAndIsDisabledWithoutABreaker() {
-    assertThat(CircuitBreakingScheduler.stateOf(scheduler)).isEqualTo(CircuitState.CLOSED);
-    assertThat(CircuitBreakingScheduler.stateOf(stub)).isEqualTo(CircuitState.DISABLED);
-  }
 }

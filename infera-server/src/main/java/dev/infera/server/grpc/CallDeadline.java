@@ -2,7 +2,7 @@ package dev.infera.server.grpc;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.core.InferenceRequest;
-import dev.infera.core.engine.RequestValidator;
+import dev.infera.core.contract.RequestValidator;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import io.grpc.Context;

@@ -1,4 +1,4 @@
-package dev.infera.core.engine;
+package dev.infera.core.contract;
 
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.config.proto.ModelInput;

@@ -1,4 +1,4 @@
-package dev.infera.core.engine;
+package dev.infera.core.contract;
 
 import static dev.infera.spi.InferenceException.invalidArgument;
 

@@ -1,4 +1,4 @@
-package dev.infera.core.engine;
+package dev.infera.core.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,51 @@
+package dev.infera.core.routing;
+
+import dev.infera.core.config.proto.ModelConfig;
+import dev.infera.core.contract.ModelInterface;
+import dev.infera.core.contract.RequestValidator;
+import dev.infera.core.metrics.VersionMetrics;
+import dev.infera.core.resilience.CircuitState;
+import dev.infera.core.scheduling.Scheduler;
+
+/**
+ * One loaded model version as routing and the engine see it: what it accepts, where its requests
+ * queue, where its meters are, and a lease that keeps it from stopping while a routed request is
+ * being queued. The lifecycle implements it and publishes its versions in a {@link RoutingTable}.
+ *
+ * <p>Thread-safe: every method may be called by any thread.
+ */
+public interface RoutedVersion {
+  String model();
+
+  long version();
+
+  /** Whether the version serves requests now (READY). */
+  boolean isReady();
+
+  /** The version's completed configuration. */
+  ModelConfig config();
+
+  ModelInterface contract();
+
+  RequestValidator validator();
+
+  Scheduler scheduler();
+
+  VersionMetrics metrics();
+
+  /** The state of the version's circuit breaker, DISABLED when it has none. */
+  CircuitState circuitState();
+
+  /**
+   * Takes a lease for one request; false once the version is retiring (the caller routes again).
+   */
+  boolean tryAcquire();
+
+  /** Returns a lease taken by {@link #tryAcquire}; call exactly once per lease. */
+  void release();
+
+  /** How messages name a version: {@code model 'x' version '1'}. */
+  static String label(String model, long version) {
+    return "model '" + model + "' version '" + version + "'";
+  }
+}
