@@ -14,6 +14,14 @@ public interface LoadedModel extends AutoCloseable {
    */
   ModelSignature signature();
 
+  /**
+   * The non-finite floating-point input values the model takes; the engine refuses the others
+   * before they reach an instance. Default: {@link NonFiniteValues#ANY}.
+   */
+  default NonFiniteValues acceptedNonFinite() {
+    return NonFiniteValues.ANY;
+  }
+
   /** Creates one execution slot. {@code index} counts from 0 within this model version. */
   ModelInstance newInstance(int index);
 

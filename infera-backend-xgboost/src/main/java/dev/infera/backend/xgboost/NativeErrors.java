@@ -11,6 +11,14 @@ final class NativeErrors {
 
   private NativeErrors() {}
 
+  /**
+   * Whether XGBoost refused the input data itself (its data checks say "Input data contains ..."),
+   * which is the request's fault, not the server's.
+   */
+  static boolean isInputFault(String summary) {
+    return summary.contains("Input data contains");
+  }
+
   /** The first line of the failure's message, without XGBoost's timestamp and source location. */
   static String summary(Throwable failure) {
     String message = failure.getMessage();

@@ -89,8 +89,15 @@ final class XgboostInstance implements ModelInstance {
     try {
       return predictor.predict(data, rows, features, values, margins);
     } catch (XGBoostError | RuntimeException e) {
+      String summary = NativeErrors.summary(e);
+      if (NativeErrors.isInputFault(summary)) {
+        throw new InferenceException(
+            ErrorCode.INVALID_ARGUMENT,
+            "XGBoost refused input '" + input.name() + "' of model " + displayName + ": " + summary,
+            e);
+      }
       throw InferenceException.internal(
-          "XGBoost failed to predict for model " + displayName + ": " + NativeErrors.summary(e), e);
+          "XGBoost failed to predict for model " + displayName + ": " + summary, e);
     }
   }
 

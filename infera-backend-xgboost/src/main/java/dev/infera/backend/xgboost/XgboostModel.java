@@ -4,6 +4,7 @@ import dev.infera.spi.InferenceException;
 import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
 import dev.infera.spi.ModelSignature;
+import dev.infera.spi.NonFiniteValues;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -48,6 +49,12 @@ final class XgboostModel implements LoadedModel {
   @Override
   public ModelSignature signature() {
     return layout.signature();
+  }
+
+  /** NaN is XGBoost's missing value; XGBoost refuses infinities ("Input data contains inf"). */
+  @Override
+  public NonFiniteValues acceptedNonFinite() {
+    return NonFiniteValues.NAN_ONLY;
   }
 
   @Override

@@ -43,6 +43,13 @@ public final class ModelConfigValidator {
     }
     if (config.getMaxBatchSize() < 0) {
       problems.add("max_batch_size " + config.getMaxBatchSize() + " (expected >= 0)");
+    } else if (config.getMaxBatchSize() > ConfigLimits.MAX_BATCH_SIZE) {
+      problems.add(
+          "max_batch_size "
+              + config.getMaxBatchSize()
+              + " is over the limit of "
+              + ConfigLimits.MAX_BATCH_SIZE
+              + " rows per batch");
     }
     checkVersionPolicy(config.getVersionPolicy(), problems);
     checkTensors(config, problems);
@@ -228,6 +235,20 @@ public final class ModelConfigValidator {
                 + ")");
       }
     }
+    if (batching.getPreferredBatchSizeCount() > ConfigLimits.MAX_PREFERRED_BATCH_SIZES) {
+      problems.add(
+          "dynamic_batching: "
+              + batching.getPreferredBatchSizeCount()
+              + " preferred_batch_size entries are over the limit of "
+              + ConfigLimits.MAX_PREFERRED_BATCH_SIZES);
+    }
+    if (Long.compareUnsigned(batching.getPriorityLevels(), ConfigLimits.MAX_PRIORITY_LEVELS) > 0) {
+      problems.add(
+          "dynamic_batching: priority_levels "
+              + Long.toUnsignedString(batching.getPriorityLevels())
+              + " is over the limit of "
+              + ConfigLimits.MAX_PRIORITY_LEVELS);
+    }
     checkPriorities(batching, problems);
   }
 
@@ -281,6 +302,23 @@ public final class ModelConfigValidator {
   }
 
   private static void checkInstanceGroups(List<ModelInstanceGroup> groups, List<String> problems) {
+    long instances = 0;
+    for (ModelInstanceGroup group : groups) {
+      instances += Math.max(1, group.getCount());
+    }
+    int limit = ConfigLimits.maxInstances();
+    if (instances > limit) {
+      problems.add(
+          "instance_group: "
+              + instances
+              + " instances in all are over the limit of "
+              + limit
+              + " on this machine ("
+              + ConfigLimits.INSTANCES_PER_CORE
+              + " per available core, at least "
+              + ConfigLimits.MIN_INSTANCES
+              + ")");
+    }
     for (int i = 0; i < groups.size(); i++) {
       ModelInstanceGroup group = groups.get(i);
       String label = label("instance_group", group.getName(), i);

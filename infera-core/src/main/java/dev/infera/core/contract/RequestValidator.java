@@ -5,6 +5,7 @@ import static dev.infera.spi.InferenceException.invalidArgument;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.RequestedOutput;
 import dev.infera.core.scheduling.ScheduledRequest;
+import dev.infera.spi.NonFiniteValues;
 import dev.infera.spi.Tensor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +19,10 @@ import java.util.stream.Collectors;
 /**
  * Checks a request against a model version's {@link ModelInterface} and turns it into a {@link
  * ScheduledRequest}: every input present once, of the declared type, of an accepted shape, with one
- * batch size within {@code max_batch_size}; every requested output known; {@code priority} and
- * {@code timeout} parameters well-formed. Inputs with a {@code reshape} are reshaped to what the
- * model takes. Every failure is INVALID_ARGUMENT naming the tensor and what was expected.
+ * batch size within {@code max_batch_size}; no non-finite value the model cannot take; every
+ * requested output known; {@code priority} and {@code timeout} parameters well-formed. Inputs with
+ * a {@code reshape} are reshaped to what the model takes. Every failure is INVALID_ARGUMENT naming
+ * the tensor and what was expected.
  *
  * <p>Stateless and thread-safe.
  */
@@ -37,19 +39,28 @@ public final class RequestValidator {
   private final Map<String, TensorContract> inputsByName = new HashMap<>();
   private final Map<String, TensorContract> outputsByName = new HashMap<>();
   private final List<String> allOutputs;
+  private final NonFiniteCheck nonFinite;
 
   /**
    * @param label the model and version, as messages name them ({@code model 'x' version '1'})
    * @param contract what the version offers
    * @param priorityLevels the configured priority levels; 0 when the model has none
+   * @param nonFinite the non-finite floating-point input values the model takes
    */
-  public RequestValidator(String label, ModelInterface contract, int priorityLevels) {
+  public RequestValidator(
+      String label, ModelInterface contract, int priorityLevels, NonFiniteValues nonFinite) {
     this.label = label;
+    this.nonFinite = new NonFiniteCheck(label, nonFinite);
     this.contract = contract;
     this.priorityLevels = priorityLevels;
     contract.inputs().forEach(input -> inputsByName.put(input.name(), input));
     contract.outputs().forEach(output -> outputsByName.put(output.name(), output));
     this.allOutputs = contract.outputs().stream().map(TensorContract::name).toList();
+  }
+
+  /** A validator for a model that takes every non-finite value. */
+  public RequestValidator(String label, ModelInterface contract, int priorityLevels) {
+    this(label, contract, priorityLevels, NonFiniteValues.ANY);
   }
 
   public ScheduledRequest validate(InferenceRequest request) {
@@ -131,6 +142,7 @@ public final class RequestValidator {
               + hint
               + ")");
     }
+    nonFinite.check(tensor);
   }
 
   private int batchRows(List<Tensor> inputs) {

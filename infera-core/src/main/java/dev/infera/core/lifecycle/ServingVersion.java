@@ -66,7 +66,8 @@ public final class ServingVersion implements RoutedVersion {
         new RequestValidator(
             label(model, version),
             contract,
-            (int) Math.min(Integer.MAX_VALUE, config.getDynamicBatching().getPriorityLevels()));
+            (int) Math.min(Integer.MAX_VALUE, config.getDynamicBatching().getPriorityLevels()),
+            loaded.acceptedNonFinite());
     this.loaded = loaded;
     this.instances = List.copyOf(instances);
     this.scheduler = scheduler.scheduler();

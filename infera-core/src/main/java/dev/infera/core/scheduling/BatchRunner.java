@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Executes one formed batch on one instance and hands each request its outcome: its own rows of the
- * outputs, or the batch's error. Stateless apart from what it is built with; runs on the calling
- * thread.
+ * outputs, or its error. A batch that fails is split in halves and each half run again (down to
+ * single requests), so a request whose data the backend cannot take fails alone. Stateless apart
+ * from what it is built with; runs on the calling thread.
  */
 final class BatchRunner {
 
@@ -35,15 +36,31 @@ final class BatchRunner {
 
   void run(List<QueuedRequest> batch, int rows, ModelInstance instance) {
     long start = ticker.read();
-    List<List<Tensor>> outputs;
+    List<Tensor> executed;
     try {
-      outputs = execute(batch, rows, instance);
+      executed = execute(batch, instance);
     } catch (Throwable error) { // any failure fails the batch, never the scheduler's thread
       listener.onBatchFailed(batch.size(), rows, ticker.read() - start);
       InferenceException failure = asInferenceException(error);
-      for (QueuedRequest request : batch) {
-        outcomes.failed(request, failure);
+      if (batch.size() > 1 && mayBeOneRequestsFault(failure)) {
+        // Bisect: the halves run on their own, so a request the backend cannot take fails
+        // alone, after at most 2 * log2(n) more executions, and its batch-mates succeed.
+        int half = batch.size() / 2;
+        List<QueuedRequest> first = batch.subList(0, half);
+        List<QueuedRequest> second = batch.subList(half, batch.size());
+        run(first, rows(first), instance);
+        run(second, rows(second), instance);
+        return;
       }
+      failAll(batch, failure);
+      return;
+    }
+    List<List<Tensor>> outputs;
+    try {
+      outputs = split(executed, batch, rows);
+    } catch (Throwable error) { // the model's outputs do not fit the batch: its fault, not a row's
+      listener.onBatchFailed(batch.size(), rows, ticker.read() - start);
+      failAll(batch, asInferenceException(error));
       return;
     }
     long computeNanos = ticker.read() - start;
@@ -56,16 +73,44 @@ final class BatchRunner {
     }
   }
 
-  private List<List<Tensor>> execute(List<QueuedRequest> batch, int rows, ModelInstance instance) {
+  private void failAll(List<QueuedRequest> batch, InferenceException failure) {
+    for (QueuedRequest request : batch) {
+      outcomes.failed(request, failure);
+    }
+  }
+
+  /**
+   * Whether a failed execution is worth splitting: the backend refused an input, ran out of a
+   * resource a smaller batch may fit, or failed in a way one request's data may have caused. A
+   * closed instance, a cancellation or a deadline fails every request alike.
+   */
+  private static boolean mayBeOneRequestsFault(InferenceException failure) {
+    return switch (failure.code()) {
+      case INVALID_ARGUMENT, RESOURCE_EXHAUSTED, INTERNAL -> true;
+      default -> false;
+    };
+  }
+
+  private static int rows(List<QueuedRequest> requests) {
+    int rows = 0;
+    for (QueuedRequest request : requests) {
+      rows += request.rows();
+    }
+    return rows;
+  }
+
+  private static List<Tensor> execute(List<QueuedRequest> batch, ModelInstance instance) {
     QueuedRequest first = batch.get(0);
-    List<String> outputNames = first.request.outputNames();
+    List<Tensor> inputs = batch.size() == 1 ? first.request.inputs() : BatchTensors.join(batch);
+    return instance.execute(inputs, first.request.outputNames());
+  }
+
+  private List<List<Tensor>> split(List<Tensor> outputs, List<QueuedRequest> batch, int rows) {
+    List<String> outputNames = batch.get(0).request.outputNames();
+    checkCount(outputs, outputNames);
     if (batch.size() == 1) {
-      List<Tensor> outputs = instance.execute(first.request.inputs(), outputNames);
-      checkCount(outputs, outputNames);
       return List.of(outputs);
     }
-    List<Tensor> outputs = instance.execute(BatchTensors.join(batch), outputNames);
-    checkCount(outputs, outputNames);
     return BatchTensors.split(outputs, outputNames, batch, rows, label);
   }
 

@@ -160,6 +160,34 @@ class ModelConfigValidatorTest {
   }
 
   @Test
+  void instanceCountOverTheMachinesLimitIsNamed() {
+    int limit = ConfigLimits.maxInstances();
+
+    assertThat(problems("instance_group [ { count: 100000 kind: KIND_CPU } ]"))
+        .containsExactly(
+            "instance_group: 100000 instances in all are over the limit of "
+                + limit
+                + " on this machine (4 per available core, at least 8)");
+    assertThat(
+            problems(
+                "instance_group [ { count: "
+                    + limit
+                    + " kind: KIND_CPU }, { count: 1 kind: KIND_CPU } ]"))
+        .singleElement()
+        .asString()
+        .contains((limit + 1) + " instances in all are over the limit of " + limit);
+    assertThat(problems("instance_group [ { count: " + limit + " kind: KIND_CPU } ]")).isEmpty();
+  }
+
+  @Test
+  void batchAndQueueNumbersOverTheirLimitsAreNamed() {
+    assertThat(problems("max_batch_size: 2000000"))
+        .containsExactly("max_batch_size 2000000 is over the limit of 1048576 rows per batch");
+    assertThat(problems("max_batch_size: 8\ndynamic_batching { priority_levels: 100000 }"))
+        .contains("dynamic_batching: priority_levels 100000 is over the limit of 256");
+  }
+
+  @Test
   void gpusNeedAGpuGroup() {
     assertThat(problems("instance_group [ { kind: KIND_CPU gpus: [0] } ]"))
         .containsExactly(

@@ -182,6 +182,46 @@ class DynamicBatchingTest {
   }
 
   @Test
+  void aFailedBatchIsBisectedSoOnlyThePoisonedRequestFails() {
+    SchedulerHarness harness = new SchedulerHarness(BatchPolicy.dynamic(8));
+    harness.instance.refuseRowsOf("c");
+
+    List<CompletableFuture<ExecutionResult>> futures =
+        harness.arrive(
+            request("a"), request("b"), request("c"), with("d").rows(2).build(), request("e"));
+    harness.runDue();
+
+    assertThat(futures.get(0)).isCompleted();
+    assertThat(futures.get(1)).isCompleted();
+    assertThat(failure(futures.get(2)).getMessage())
+        .isEqualTo(
+            "model 'm' version '1': execution failed: row c holds a value the model"
+                + " cannot take");
+    assertThat(futures.get(3).join().outputs().get(1).shape()).containsExactly(2, 2);
+    assertThat(futures.get(4)).isCompleted();
+    assertThat(harness.executedBatches())
+        .containsExactly(
+            List.of("a", "b", "c", "d", "d", "e"),
+            List.of("a", "b"),
+            List.of("c", "d", "d", "e"),
+            List.of("c"),
+            List.of("d", "d", "e"));
+  }
+
+  @Test
+  void aBatchFailingForEveryRequestAlikeIsNotRetried() {
+    SchedulerHarness harness = new SchedulerHarness(BatchPolicy.dynamic(8));
+    harness.instance.failNext(InferenceException.unavailable("instance closed"));
+
+    List<CompletableFuture<ExecutionResult>> futures = harness.arrive(request("a"), request("b"));
+    harness.runDue();
+
+    assertThat(futures)
+        .allSatisfy(f -> assertThat(failure(f).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    assertThat(harness.executedBatches()).hasSize(1);
+  }
+
+  @Test
   void withBatchingDisabledEachRequestRunsAlone() {
     SchedulerHarness harness = new SchedulerHarness(BatchPolicy.disabled(8));
 

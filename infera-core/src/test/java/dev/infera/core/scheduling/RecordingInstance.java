@@ -25,6 +25,7 @@ final class RecordingInstance implements ModelInstance {
   private final List<RuntimeException> failures = new CopyOnWriteArrayList<>();
   private volatile Consumer<List<String>> duringExecute = batch -> {};
   private volatile boolean dropLastRowOfY;
+  private volatile String refusedId;
 
   @Override
   public List<Tensor> execute(List<Tensor> inputs, List<String> outputNames) {
@@ -38,6 +39,10 @@ final class RecordingInstance implements ModelInstance {
       duringExecute.accept(rows);
       if (!failures.isEmpty()) {
         throw failures.remove(0);
+      }
+      if (refusedId != null && rows.contains(refusedId)) {
+        throw new IllegalStateException(
+            "row " + refusedId + " holds a value the model cannot take");
       }
       List<Tensor> outputs = new ArrayList<>();
       for (String name : outputNames) {
@@ -90,6 +95,11 @@ final class RecordingInstance implements ModelInstance {
   /** Runs {@code action} inside every execution, given the batch's row IDs. */
   void duringExecute(Consumer<List<String>> action) {
     this.duringExecute = action;
+  }
+
+  /** From now on, every execution containing a row with this ID fails, as poisoned data does. */
+  void refuseRowsOf(String id) {
+    this.refusedId = id;
   }
 
   /** From now on, output Y lacks the batch's last row. */

@@ -1,5 +1,6 @@
 package dev.infera.server.grpc;
 
+import dev.infera.server.messages.ClientMessages;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import io.grpc.Status;
@@ -52,7 +53,8 @@ public final class GrpcStatusMapping {
   public static Status toStatus(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof InferenceException e) {
-      return Status.fromCode(codeFor(e.code())).withDescription(e.getMessage());
+      return Status.fromCode(codeFor(e.code()))
+          .withDescription(ClientMessages.forClient(e.getMessage()));
     }
     if (cause instanceof CancellationException) {
       return Status.CANCELLED.withDescription("the request was cancelled");

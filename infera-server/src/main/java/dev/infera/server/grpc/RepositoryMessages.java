@@ -7,6 +7,7 @@ import dev.infera.server.grpc.proto.RepositoryIndexRequest;
 import dev.infera.server.grpc.proto.RepositoryIndexResponse;
 import dev.infera.server.grpc.proto.RepositoryModelLoadRequest;
 import dev.infera.server.grpc.proto.RepositoryModelUnloadRequest;
+import dev.infera.server.messages.ClientMessages;
 import dev.infera.spi.InferenceException;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,7 @@ final class RepositoryMessages {
           .setName(status.model())
           .setVersion(status.version())
           .setState(status.state().name())
-          .setReason(status.reason());
+          .setReason(ClientMessages.forClient(status.reason()));
     }
     return response.build();
   }

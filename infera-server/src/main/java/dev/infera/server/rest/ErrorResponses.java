@@ -12,6 +12,7 @@ import com.linecorp.armeria.common.util.Exceptions;
 import com.linecorp.armeria.server.HttpResponseException;
 import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.RequestTimeoutException;
+import dev.infera.server.messages.ClientMessages;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import java.io.ByteArrayOutputStream;
@@ -45,7 +46,7 @@ final class ErrorResponses {
       if (e.code() == ErrorCode.INTERNAL) {
         log.error("internal error: {}", e.getMessage(), e);
       }
-      return json(HttpStatusMapping.statusOf(e.code()), e.getMessage());
+      return json(HttpStatusMapping.statusOf(e.code()), ClientMessages.forClient(e.getMessage()));
     }
     if (cause instanceof ContentTooLargeException e) {
       return json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, tooLargeMessage(e));

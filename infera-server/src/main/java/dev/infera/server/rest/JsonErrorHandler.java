@@ -10,6 +10,7 @@ import com.linecorp.armeria.common.annotation.Nullable;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.infera.server.messages.ClientMessages;
 
 /**
  * Makes the responses Armeria produces itself (no route, wrong method, body too large, protocol
@@ -80,7 +81,7 @@ final class JsonErrorHandler implements ServerErrorHandler {
       return "request body is larger than the limit";
     }
     if (description != null && !description.isBlank()) {
-      return status.reasonPhrase() + ": " + description;
+      return status.reasonPhrase() + ": " + ClientMessages.forClient(description);
     }
     return status.reasonPhrase();
   }

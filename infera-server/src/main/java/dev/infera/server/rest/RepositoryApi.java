@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.infera.core.lifecycle.RepositoryControl;
 import dev.infera.core.lifecycle.VersionStatus;
 import dev.infera.core.resilience.CircuitState;
+import dev.infera.server.messages.ClientMessages;
 import dev.infera.spi.InferenceException;
 import java.util.Iterator;
 import java.util.List;
@@ -92,7 +93,7 @@ public final class RepositoryApi {
       }
       model.put("state", status.state().name());
       if (!status.reason().isEmpty()) {
-        model.put("reason", status.reason());
+        model.put("reason", ClientMessages.forClient(status.reason()));
       }
       if (status.circuit() != CircuitState.DISABLED) {
         model.put("circuit_breaker", status.circuit().name());

@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import dev.infera.server.messages.ClientMessages;
 import dev.infera.server.rest.HttpStatusMapping;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
@@ -26,7 +27,8 @@ final class HttpErrors {
   private HttpErrors() {}
 
   static HttpResponse of(InferenceException e) {
-    return of(HttpStatusMapping.statusOf(e.code()), e.code(), e.getMessage());
+    return of(
+        HttpStatusMapping.statusOf(e.code()), e.code(), ClientMessages.forClient(e.getMessage()));
   }
 
   static HttpResponse of(HttpStatus status, ErrorCode code, String message) {

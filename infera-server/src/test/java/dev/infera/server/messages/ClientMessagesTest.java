@@ -1,0 +1,60 @@
+package dev.infera.server.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ClientMessagesTest {
+
+  @Test
+  void javaClassNamesAreRemoved() {
+    assertThat(
+            ClientMessages.forClient(
+                "model 'm': com.google.gson.stream.MalformedJsonException: malformed JSON"))
+        .isEqualTo("model 'm': malformed JSON");
+    assertThat(
+            ClientMessages.forClient("failed: io.netty.handler.codec.DecoderException: bad frame"))
+        .isEqualTo("failed: bad frame");
+  }
+
+  @Test
+  void absolutePathsKeepOnlyTheFileName() {
+    assertThat(
+            ClientMessages.forClient(
+                "model 'broken': ONNX Runtime cannot load '/tmp/infera-repo123/broken/1/model.onnx':"
+                    + " Protobuf parsing failed."))
+        .isEqualTo(
+            "model 'broken': ONNX Runtime cannot load 'model.onnx': Protobuf parsing failed.");
+  }
+
+  @Test
+  void nativeSourceLocationsAndSignaturesAreRemoved() {
+    assertThat(
+            ClientMessages.forClient(
+                "Status Message: /onnxruntime_src/onnxruntime/core/providers/cpu/math/element_wise_ops.h:560"
+                    + " void onnxruntime::BroadcastIterator::Append(ptrdiff_t, ptrdiff_t) axis == 1"
+                    + " was false. Attempting to broadcast an axis by a dimension other than 1."))
+        .isEqualTo(
+            "Status Message: axis == 1 was false. Attempting to broadcast an axis by a dimension"
+                + " other than 1.");
+  }
+
+  @Test
+  void jacksonMethodReferencesAreRemoved() {
+    assertThat(
+            ClientMessages.forClient(
+                "JSON exceeds a limit at line 1, column 40: Document nesting depth (33) exceeds the"
+                    + " maximum allowed (32, from `StreamReadConstraints.getMaxNestingDepth()`)"))
+        .isEqualTo(
+            "JSON exceeds a limit at line 1, column 40: Document nesting depth (33) exceeds the"
+                + " maximum allowed (32)");
+  }
+
+  @Test
+  void ordinaryMessagesPassUnchanged() {
+    String message =
+        "model 'simple' version '1': input 'INPUT0' has shape [1, 15] (expected [-1, 16]); see"
+            + " https://example.com/docs/a.b and 3/4 of rows, path /v2/models/x/infer";
+    assertThat(ClientMessages.forClient(message)).isEqualTo(message);
+  }
+}
