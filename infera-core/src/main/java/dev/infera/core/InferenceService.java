@@ -1,5 +1,10 @@
 package dev.infera.core;
 
+import dev.infera.core.config.proto.ModelConfig;
+import dev.infera.core.metrics.InferenceStatistics;
+import dev.infera.spi.ErrorCode;
+import dev.infera.spi.InferenceException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,6 +31,33 @@ public interface InferenceService {
    *     UNAVAILABLE (with the reason) for a model that failed to load
    */
   ModelMetadata modelMetadata(String modelName, Optional<String> version);
+
+  /**
+   * The effective configuration of a model version (the version a request would be routed to when
+   * none is given): the configuration as completed from the model file and any load-time override.
+   * A service without configurations (such as a test double) answers UNIMPLEMENTED.
+   *
+   * @throws dev.infera.spi.InferenceException NOT_FOUND for an unknown model or version,
+   *     UNAVAILABLE for a model with no ready version
+   */
+  default ModelConfig modelConfig(String modelName, Optional<String> version) {
+    throw new InferenceException(
+        ErrorCode.UNIMPLEMENTED, "this server does not report model configurations");
+  }
+
+  /**
+   * Triton's statistics: of every ready version of every model (no model given), of every ready
+   * version of one model (no version given), or of one version. A service without statistics (such
+   * as a test double) answers UNIMPLEMENTED.
+   *
+   * @throws dev.infera.spi.InferenceException NOT_FOUND for an unknown model or version,
+   *     UNAVAILABLE for a model with no ready version
+   */
+  default List<InferenceStatistics> modelStatistics(
+      Optional<String> modelName, Optional<String> version) {
+    throw new InferenceException(
+        ErrorCode.UNIMPLEMENTED, "this server does not report model statistics");
+  }
 
   /** Whether the model (or the given version) is ready to infer. Never throws for unknown names. */
   boolean isModelReady(String modelName, Optional<String> version);

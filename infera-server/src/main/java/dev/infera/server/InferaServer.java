@@ -16,9 +16,11 @@ import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.Ticker;
+import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.grpc.GrpcApi;
 import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
+import dev.infera.server.rest.SharedMemoryApi;
 import dev.infera.server.security.Security;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -48,7 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class InferaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferaServer.class);
   private static final String SERVER_NAME = "infera";
-  private static final List<String> EXTENSIONS = List.of("binary_tensor_data");
+  private static final List<String> EXTENSIONS =
+      List.of("binary_tensor_data", "statistics", "model_configuration", "system_shared_memory");
 
   private final ServerOptions options;
   private final PrometheusMeterRegistry registry;
@@ -60,6 +63,8 @@ public final class InferaServer implements AutoCloseable {
   private final Server http;
   private final Server grpc;
   private final Server metrics;
+  private final SharedMemoryRegistry sharedMemory =
+      new SharedMemoryRegistry(SharedMemoryRegistry.DEV_SHM);
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private InferaServer(ServerOptions options) {
@@ -109,6 +114,7 @@ public final class InferaServer implements AutoCloseable {
     new RestApi(engine, options.maxRequestBytes(), options.security().maxTensorElements())
         .mount(sb);
     new RepositoryApi(controller).mount(sb);
+    new SharedMemoryApi(sharedMemory).mount(sb);
     security.protectHttp(sb);
     return started(sb, "HTTP");
   }
@@ -117,7 +123,7 @@ public final class InferaServer implements AutoCloseable {
     ServerBuilder sb = baseBuilder();
     security.listen(sb, address(options.grpcPort()));
     sb.service(
-        new GrpcApi(engine, options.maxRequestBytes(), controller)
+        new GrpcApi(engine, options.maxRequestBytes(), controller, sharedMemory)
             .service(security.grpcInterceptors()));
     return started(sb, "gRPC");
   }

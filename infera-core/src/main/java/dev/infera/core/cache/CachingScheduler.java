@@ -4,6 +4,7 @@ import dev.infera.core.scheduling.DelegatingScheduler;
 import dev.infera.core.scheduling.ExecutionResult;
 import dev.infera.core.scheduling.ScheduledRequest;
 import dev.infera.core.scheduling.Scheduler;
+import dev.infera.core.scheduling.Ticker;
 import dev.infera.spi.Tensor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +30,19 @@ public final class CachingScheduler implements DelegatingScheduler {
   private final Scheduler delegate;
   private final Counter hits;
   private final Counter misses;
+  private final Ticker ticker;
+  private final LookupListener listener;
   private volatile boolean stopping;
+
+  /**
+   * Told of every lookup and how long it took, in nanoseconds. Called on the caller's thread of
+   * {@link #enqueue}; must be fast and must not block.
+   */
+  public interface LookupListener {
+    LookupListener NONE = (hit, nanos) -> {};
+
+    void onLookup(boolean hit, long nanos);
+  }
 
   CachingScheduler(
       ResponseCache cache,
@@ -37,8 +50,12 @@ public final class CachingScheduler implements DelegatingScheduler {
       String model,
       String version,
       Tags tags,
-      Scheduler delegate) {
+      Scheduler delegate,
+      Ticker ticker,
+      LookupListener listener) {
     this.cache = cache;
+    this.ticker = ticker;
+    this.listener = listener;
     this.generation = generation;
     this.model = model;
     this.version = version;
@@ -58,12 +75,14 @@ public final class CachingScheduler implements DelegatingScheduler {
 
   @Override
   public CompletableFuture<ExecutionResult> enqueue(ScheduledRequest request) {
+    long start = ticker.read();
     CacheKey key = CacheKey.of(generation, model, version, request);
     List<Tensor> cached = cache.lookup(key);
+    listener.onLookup(cached != null, ticker.read() - start);
     if (cached != null) {
       hits.increment();
       return CompletableFuture.completedFuture(
-          new ExecutionResult(cached, Duration.ZERO, Duration.ZERO, request.rows()));
+          new ExecutionResult(cached, Duration.ZERO, Duration.ZERO, request.rows(), true));
     }
     misses.increment();
     CompletableFuture<ExecutionResult> future = delegate.enqueue(request);

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.infera.core.scheduling.Scheduler;
+import dev.infera.core.scheduling.Ticker;
 import dev.infera.spi.Tensor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -85,8 +86,23 @@ public final class ResponseCache {
    * @param tags the version's metric tags ({@code model}, {@code version})
    */
   public CachingScheduler wrap(String model, String version, Tags tags, Scheduler scheduler) {
+    return wrap(
+        model, version, tags, scheduler, Ticker.system(), CachingScheduler.LookupListener.NONE);
+  }
+
+  /**
+   * Wraps a model version's scheduler so that its responses are cached, telling {@code listener} of
+   * every lookup as timed by {@code ticker}.
+   */
+  public CachingScheduler wrap(
+      String model,
+      String version,
+      Tags tags,
+      Scheduler scheduler,
+      Ticker ticker,
+      CachingScheduler.LookupListener listener) {
     return new CachingScheduler(
-        this, generations.incrementAndGet(), model, version, tags, scheduler);
+        this, generations.incrementAndGet(), model, version, tags, scheduler, ticker, listener);
   }
 
   List<Tensor> lookup(CacheKey key) {

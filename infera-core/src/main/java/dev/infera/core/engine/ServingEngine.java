@@ -10,6 +10,8 @@ import dev.infera.core.contract.TensorContract;
 import dev.infera.core.routing.ModelRoutes;
 import dev.infera.core.routing.RoutedVersion;
 import dev.infera.core.routing.Router;
+import dev.infera.core.config.proto.ModelConfig;
+import dev.infera.core.metrics.InferenceStatistics;
 import dev.infera.core.scheduling.ExecutionResult;
 import dev.infera.core.scheduling.ScheduledRequest;
 import dev.infera.spi.ErrorCode;
@@ -138,7 +140,12 @@ public final class ServingEngine implements InferenceService {
     }
     version
         .metrics()
-        .recordSuccess(scheduled.rows(), elapsed(start), result.queueTime(), result.computeTime());
+        .recordSuccess(
+            scheduled.rows(),
+            elapsed(start),
+            result.queueTime(),
+            result.computeTime(),
+            result.fromCache());
     return new InferenceResponse(
         version.model(), Long.toString(version.version()), request.id(), outputs, Map.of());
   }
@@ -200,6 +207,33 @@ public final class ServingEngine implements InferenceService {
               return new TensorSpec(c.name(), c.dataType(), full);
             })
         .toList();
+  }
+
+  @Override
+  public ModelConfig modelConfig(String modelName, Optional<String> version) {
+    return router.route(modelName, version, Optional.empty()).config();
+  }
+
+  @Override
+  public List<InferenceStatistics> modelStatistics(
+      Optional<String> modelName, Optional<String> version) {
+    if (modelName.isEmpty()) {
+      return router.table().models().values().stream()
+          .sorted(java.util.Comparator.comparing(ModelRoutes::name))
+          .flatMap(routes -> routes.ready().stream())
+          .map(v -> v.metrics().statistics().snapshot())
+          .toList();
+    }
+    String name = modelName.get();
+    if (version.isPresent()) {
+      return List.of(router.route(name, version, Optional.empty()).metrics().statistics().snapshot());
+    }
+    List<RoutedVersion> ready =
+        router.table().model(name).map(ModelRoutes::ready).orElse(List.of());
+    if (ready.isEmpty()) {
+      router.route(name, version, Optional.empty()); // NOT_FOUND or UNAVAILABLE, with the reason
+    }
+    return ready.stream().map(v -> v.metrics().statistics().snapshot()).toList();
   }
 
   @Override

@@ -101,7 +101,23 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
     }
     if (config.getResponseCache().getEnable()) {
       if (guards.cache().isPresent()) {
-        guarded = guards.cache().get().wrap(metrics.model(), metrics.version(), tags, guarded);
+        guarded =
+            guards
+                .cache()
+                .get()
+                .wrap(
+                    metrics.model(),
+                    metrics.version(),
+                    tags,
+                    guarded,
+                    ticker,
+                    (hit, nanos) -> {
+                      if (hit) {
+                        metrics.statistics().recordCacheHit(nanos);
+                      } else {
+                        metrics.statistics().recordCacheMiss(nanos);
+                      }
+                    });
       } else {
         LOG.warn(
             "{}: response_cache is enabled but the server has no cache"
@@ -151,12 +167,12 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
     return new SchedulerListener() {
       @Override
       public void onBatchExecuted(int requests, int rows, long computeNanos) {
-        metrics.recordExecution(rows);
+        metrics.recordExecution(rows, computeNanos);
       }
 
       @Override
       public void onBatchFailed(int requests, int rows, long computeNanos) {
-        metrics.recordExecution(rows);
+        metrics.recordExecution(rows, computeNanos);
       }
     };
   }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The meters of one model version. Created when the version loads, removed from the registry when
@@ -54,10 +55,21 @@ public final class VersionMetrics implements AutoCloseable {
   private final DistributionSummary batchSize;
   private final AtomicReference<IntSupplier> queueDepthSource = new AtomicReference<>(() -> 0);
   private final AtomicReference<IntSupplier> inflightSource = new AtomicReference<>(() -> 0);
+  private final VersionStatistics statistics;
   private boolean gaugesBound;
 
+  /** Meters whose statistics read {@code last_inference} from the system clock. */
   public VersionMetrics(MeterRegistry registry, String model, String version) {
+    this(registry, model, version, System::currentTimeMillis);
+  }
+
+  /**
+   * @param epochMillis the wall clock for the statistics' {@code last_inference}
+   */
+  public VersionMetrics(
+      MeterRegistry registry, String model, String version, LongSupplier epochMillis) {
     this.registry = registry;
+    this.statistics = new VersionStatistics(model, version, epochMillis);
     this.model = model;
     this.version = version;
     this.tags = Tags.of(MetricNames.TAG_MODEL, model, MetricNames.TAG_VERSION, version);
@@ -130,8 +142,24 @@ public final class VersionMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  /** A request answered successfully. */
+  /** Triton's statistics of this version, fed by the same recordings as the meters. */
+  public VersionStatistics statistics() {
+    return statistics;
+  }
+
+  /** A request answered successfully by executing the model. */
   public void recordSuccess(long rows, Duration total, Duration queue, Duration compute) {
+    recordSuccess(rows, total, queue, compute, false);
+  }
+
+  /**
+   * A request answered successfully.
+   *
+   * @param fromCache whether the response cache answered it
+   */
+  public void recordSuccess(
+      long rows, Duration total, Duration queue, Duration compute, boolean fromCache) {
+    statistics.recordSuccess(rows, total.toNanos(), queue.toNanos(), compute.toNanos(), fromCache);
     success.increment();
     inferences.increment(rows);
     requestDuration.record(total);
@@ -141,12 +169,14 @@ public final class VersionMetrics implements AutoCloseable {
 
   /** A request that failed, by its error code. */
   public void recordFailure(ErrorCode code, Duration total) {
+    statistics.recordFailure(total.toNanos());
     failures.get(code).increment();
     requestDuration.record(total);
   }
 
-  /** One execution of a batch of {@code rows} rows. */
-  public void recordExecution(int rows) {
+  /** One execution of a batch of {@code rows} rows, which took {@code computeNanos}. */
+  public void recordExecution(int rows, long computeNanos) {
+    statistics.recordExecution(rows, computeNanos);
     executions.increment();
     batchSize.record(rows);
   }

@@ -11,10 +11,21 @@ import java.util.List;
  * @param queueTime from enqueue until its batch started executing
  * @param computeTime the execution of the batch it ran in
  * @param batchRows the rows of the whole batch it ran in
+ * @param fromCache whether the response cache answered it (then it neither queued nor executed)
  */
 public record ExecutionResult(
-    List<Tensor> outputs, Duration queueTime, Duration computeTime, int batchRows) {
+    List<Tensor> outputs,
+    Duration queueTime,
+    Duration computeTime,
+    int batchRows,
+    boolean fromCache) {
   public ExecutionResult {
     outputs = List.copyOf(outputs);
+  }
+
+  /** The result of an execution of the model. */
+  public ExecutionResult(
+      List<Tensor> outputs, Duration queueTime, Duration computeTime, int batchRows) {
+    this(outputs, queueTime, computeTime, batchRows, false);
   }
 }

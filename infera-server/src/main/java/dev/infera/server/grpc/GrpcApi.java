@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.infera.core.InferenceService;
 import dev.infera.core.lifecycle.RepositoryControl;
+import dev.infera.server.extension.SharedMemoryRegistry;
 import io.grpc.Metadata;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
@@ -50,6 +51,7 @@ public final class GrpcApi {
   private final InferenceService inference;
   private final int maxMessageBytes;
   private final RepositoryControl repository;
+  private final SharedMemoryRegistry sharedMemory;
 
   /** A frontend accepting request messages up to {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
   public GrpcApi(InferenceService inference) {
@@ -69,7 +71,23 @@ public final class GrpcApi {
    *     UNIMPLEMENTED
    */
   public GrpcApi(InferenceService inference, long maxMessageBytes, RepositoryControl repository) {
+    this(
+        inference,
+        maxMessageBytes,
+        repository,
+        new SharedMemoryRegistry(SharedMemoryRegistry.DEV_SHM));
+  }
+
+  /**
+   * @param sharedMemory the system shared memory regions, shared with the REST frontend
+   */
+  public GrpcApi(
+      InferenceService inference,
+      long maxMessageBytes,
+      RepositoryControl repository,
+      SharedMemoryRegistry sharedMemory) {
     this.repository = repository;
+    this.sharedMemory = Objects.requireNonNull(sharedMemory, "sharedMemory");
     this.inference = Objects.requireNonNull(inference, "inference");
     if (maxMessageBytes <= 0 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
       throw new IllegalArgumentException(
@@ -93,7 +111,7 @@ public final class GrpcApi {
    */
   public GrpcService service(List<? extends ServerInterceptor> interceptors) {
     return GrpcService.builder()
-        .addService(new KserveGrpcService(inference, repository))
+        .addService(new KserveGrpcService(inference, repository, sharedMemory))
         .addService(ProtoReflectionServiceV1.newInstance())
         .intercept(interceptors)
         .maxRequestMessageLength(maxMessageBytes)

@@ -6,6 +6,15 @@ import dev.infera.core.InferenceService;
 import dev.infera.core.ModelMetadata;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.lifecycle.RepositoryControl;
+import dev.infera.server.extension.SharedMemoryMessages;
+import dev.infera.server.extension.SharedMemoryRegistry;
+import dev.infera.server.extension.StatisticsMessages;
+import dev.infera.server.grpc.proto.CudaSharedMemoryRegisterRequest;
+import dev.infera.server.grpc.proto.CudaSharedMemoryRegisterResponse;
+import dev.infera.server.grpc.proto.CudaSharedMemoryStatusRequest;
+import dev.infera.server.grpc.proto.CudaSharedMemoryStatusResponse;
+import dev.infera.server.grpc.proto.CudaSharedMemoryUnregisterRequest;
+import dev.infera.server.grpc.proto.CudaSharedMemoryUnregisterResponse;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.infera.server.grpc.proto.ModelConfigRequest;
 import dev.infera.server.grpc.proto.ModelConfigResponse;
@@ -30,6 +39,12 @@ import dev.infera.server.grpc.proto.ServerMetadataRequest;
 import dev.infera.server.grpc.proto.ServerMetadataResponse;
 import dev.infera.server.grpc.proto.ServerReadyRequest;
 import dev.infera.server.grpc.proto.ServerReadyResponse;
+import dev.infera.server.grpc.proto.SystemSharedMemoryRegisterRequest;
+import dev.infera.server.grpc.proto.SystemSharedMemoryRegisterResponse;
+import dev.infera.server.grpc.proto.SystemSharedMemoryStatusRequest;
+import dev.infera.server.grpc.proto.SystemSharedMemoryStatusResponse;
+import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterRequest;
+import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.infera.spi.TensorSpec;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -62,6 +77,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   private final InferenceService inference;
   private final RepositoryControl repository;
+  private final SharedMemoryRegistry sharedMemory;
 
   /** A service whose repository RPCs answer UNIMPLEMENTED. */
   public KserveGrpcService(InferenceService inference) {
@@ -72,8 +88,17 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
    * @param repository serves the repository RPCs; null answers them UNIMPLEMENTED
    */
   public KserveGrpcService(InferenceService inference, RepositoryControl repository) {
+    this(inference, repository, new SharedMemoryRegistry(SharedMemoryRegistry.DEV_SHM));
+  }
+
+  /**
+   * @param sharedMemory the system shared memory regions, shared with the REST frontend
+   */
+  public KserveGrpcService(
+      InferenceService inference, RepositoryControl repository, SharedMemoryRegistry sharedMemory) {
     this.inference = Objects.requireNonNull(inference, "inference");
     this.repository = repository;
+    this.sharedMemory = Objects.requireNonNull(sharedMemory, "sharedMemory");
   }
 
   @Override
@@ -169,13 +194,25 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   @Override
   public void modelConfig(
       ModelConfigRequest request, StreamObserver<ModelConfigResponse> observer) {
-    unimplemented("ModelConfig", observer);
+    respond(
+        "ModelConfig",
+        observer,
+        () ->
+            ModelConfigResponse.newBuilder()
+                .setConfig(inference.modelConfig(request.getName(), optional(request.getVersion())))
+                .build());
   }
 
   @Override
   public void modelStatistics(
       ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> observer) {
-    unimplemented("ModelStatistics", observer);
+    respond(
+        "ModelStatistics",
+        observer,
+        () ->
+            StatisticsMessages.response(
+                inference.modelStatistics(
+                    optional(request.getName()), optional(request.getVersion()))));
   }
 
   @Override
@@ -215,6 +252,78 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
         observer,
         () -> RepositoryMessages.unload(repository, request),
         RepositoryModelUnloadResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void systemSharedMemoryStatus(
+      SystemSharedMemoryStatusRequest request,
+      StreamObserver<SystemSharedMemoryStatusResponse> observer) {
+    respond(
+        "SystemSharedMemoryStatus",
+        observer,
+        () -> SharedMemoryMessages.status(sharedMemory, optional(request.getName())));
+  }
+
+  @Override
+  public void systemSharedMemoryRegister(
+      SystemSharedMemoryRegisterRequest request,
+      StreamObserver<SystemSharedMemoryRegisterResponse> observer) {
+    respond(
+        "SystemSharedMemoryRegister",
+        observer,
+        () -> {
+          sharedMemory.register(
+              request.getName(),
+              request.getKey(),
+              SharedMemoryMessages.unsigned(request.getOffset(), "offset"),
+              SharedMemoryMessages.unsigned(request.getByteSize(), "byte_size"));
+          return SystemSharedMemoryRegisterResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void systemSharedMemoryUnregister(
+      SystemSharedMemoryUnregisterRequest request,
+      StreamObserver<SystemSharedMemoryUnregisterResponse> observer) {
+    respond(
+        "SystemSharedMemoryUnregister",
+        observer,
+        () -> {
+          if (request.getName().isEmpty()) {
+            sharedMemory.unregisterAll();
+          } else {
+            sharedMemory.unregister(request.getName());
+          }
+          return SystemSharedMemoryUnregisterResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void cudaSharedMemoryStatus(
+      CudaSharedMemoryStatusRequest request,
+      StreamObserver<CudaSharedMemoryStatusResponse> observer) {
+    noCudaSharedMemory(observer);
+  }
+
+  @Override
+  public void cudaSharedMemoryRegister(
+      CudaSharedMemoryRegisterRequest request,
+      StreamObserver<CudaSharedMemoryRegisterResponse> observer) {
+    noCudaSharedMemory(observer);
+  }
+
+  @Override
+  public void cudaSharedMemoryUnregister(
+      CudaSharedMemoryUnregisterRequest request,
+      StreamObserver<CudaSharedMemoryUnregisterResponse> observer) {
+    noCudaSharedMemory(observer);
+  }
+
+  private static void noCudaSharedMemory(StreamObserver<?> observer) {
+    observer.onError(
+        Status.UNIMPLEMENTED
+            .withDescription(SharedMemoryMessages.NO_CUDA_SHARED_MEMORY)
+            .asRuntimeException());
   }
 
   private static <T> void answerWhenDone(

@@ -152,7 +152,7 @@ public final class RepositoryApi {
   }
 
   /** The body as JSON; an empty body is an empty object. */
-  private static JsonNode parse(AggregatedHttpRequest request) {
+  static JsonNode parse(AggregatedHttpRequest request) {
     if (request.content().isEmpty()) {
       return MAPPER.createObjectNode();
     }

@@ -15,6 +15,8 @@ import java.util.Objects;
  * GET  /v2/models/{m}[/versions/{v}]               model metadata
  * GET  /v2/models/{m}[/versions/{v}]/ready         200; 404 unknown model; 503 not ready
  * POST /v2/models/{m}[/versions/{v}]/infer         inference (JSON and binary tensor data)
+ * GET  /v2/models[/{m}[/versions/{v}]]/stats       statistics extension
+ * GET  /v2/models/{m}[/versions/{v}]/config        model configuration extension
  * </pre>
  *
  * Every failure is {@code {"error": "..."}} with the status from {@link HttpStatusMapping}; bodies
@@ -74,12 +76,16 @@ public final class RestApi {
   public void mount(ServerBuilder sb) {
     MetadataServices metadata = new MetadataServices(service);
     HttpService infer = new InferHttpService(service, maxTensorElements);
+    ExtensionServices extensions = new ExtensionServices(service);
+    get(sb, "/v2/models/stats", "kserve.model.stats", (ctx, req) -> extensions.statistics(ctx));
     get(sb, "/v2/health/live", "kserve.health.live", (ctx, req) -> metadata.live());
     get(sb, "/v2/health/ready", "kserve.health.ready", (ctx, req) -> metadata.ready());
     get(sb, "/v2", "kserve.server.metadata", (ctx, req) -> metadata.serverMetadata());
     for (String path : new String[] {MODEL_PATH, VERSION_PATH}) {
       get(sb, path, "kserve.model.metadata", (ctx, req) -> metadata.modelMetadata(ctx));
       get(sb, path + "/ready", "kserve.model.ready", (ctx, req) -> metadata.modelReady(ctx));
+      get(sb, path + "/stats", "kserve.model.stats", (ctx, req) -> extensions.statistics(ctx));
+      get(sb, path + "/config", "kserve.model.config", (ctx, req) -> extensions.config(ctx));
       sb.route()
           .post(path + "/infer")
           .defaultServiceName("kserve.model.infer")
