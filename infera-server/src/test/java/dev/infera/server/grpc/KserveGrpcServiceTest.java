@@ -132,12 +132,12 @@ class KserveGrpcServiceTest {
   }
 
   @Test
-  void modelConfigIsUnimplementedWithAClearMessage() {
+  void modelConfigOfAServiceWithoutConfigurationsIsUnimplementedWithAClearMessage() {
     RecordingObserver<ModelConfigResponse> observer = new RecordingObserver<>();
 
     service.modelConfig(ModelConfigRequest.newBuilder().setName("echo").build(), observer);
 
     assertThat(observer.status().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-    assertThat(observer.status().getDescription()).contains("ModelConfig");
+    assertThat(observer.status().getDescription()).contains("model configurations");
   }
 }

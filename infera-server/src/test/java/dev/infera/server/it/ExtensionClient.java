@@ -1,0 +1,69 @@
+package dev.infera.server.it;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Triton's statistics, model configuration and system shared memory extensions as one transport
+ * speaks them, reduced to what both carry, so that {@link ExtensionSuite} asserts the same
+ * behaviour over REST and gRPC.
+ */
+interface ExtensionClient extends AutoCloseable {
+
+  /** A call's status as both transports can express it. */
+  enum Code {
+    OK,
+    INVALID_ARGUMENT,
+    NOT_FOUND,
+    UNAVAILABLE,
+    UNIMPLEMENTED,
+    OTHER
+  }
+
+  /** A call's answer: {@code value} is set when {@code code} is OK, else {@code message}. */
+  record Answer<T>(Code code, String message, T value) {
+    static <T> Answer<T> ok(T value) {
+      return new Answer<>(Code.OK, "", value);
+    }
+
+    static <T> Answer<T> failed(Code code, String message) {
+      return new Answer<>(code, message, null);
+    }
+  }
+
+  /** One entry of the statistics: counts, and per batch size the executions. */
+  record VersionStats(
+      String name,
+      String version,
+      long lastInference,
+      long inferenceCount,
+      long executionCount,
+      Map<String, long[]> inferenceStats,
+      Map<Long, Long> executionsPerBatchSize) {}
+
+  /** The parts of a model configuration the suite checks. */
+  record Config(String name, String platform, long maxBatchSize, List<String> inputs) {}
+
+  /** A registered region's status. */
+  record Region(String name, String key, long offset, long byteSize) {}
+
+  /** {@code model} and {@code version} may be null: every model, every version. */
+  Answer<List<VersionStats>> statistics(String model, String version);
+
+  /** {@code version} may be null. */
+  Answer<Config> config(String model, String version);
+
+  Answer<Void> register(String name, String key, long offset, long byteSize);
+
+  /** {@code name} null: every region. */
+  Answer<Void> unregister(String name);
+
+  /** {@code name} null: every region. */
+  Answer<List<Region>> status(String name);
+
+  /** Any CUDA shared memory call. */
+  Answer<Void> cudaStatus();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,245 @@
+package dev.infera.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infera.server.InferaServer;
+import dev.infera.server.it.ExtensionClient.Answer;
+import dev.infera.server.it.ExtensionClient.Code;
+import dev.infera.server.it.ExtensionClient.Region;
+import dev.infera.server.it.ExtensionClient.VersionStats;
+import dev.infera.server.it.ProtocolClient.Call;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Triton's statistics, model configuration and system shared memory extensions, run against the
+ * shared real server by each transport. Statistics are compared before and after the suite's own
+ * calls (the suites of a JVM run one after the other). Shared memory objects are real POSIX ones
+ * under /dev/shm, removed after each test; every test leaves the server ready.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ExtensionSuite {
+  protected InferaServer server;
+  protected ExtensionClient client;
+  protected ProtocolClient protocol;
+  private final List<Path> objects = new ArrayList<>();
+
+  protected abstract ExtensionClient connect(InferaServer server);
+
+  protected abstract ProtocolClient connectProtocol(InferaServer server);
+
+  @BeforeAll
+  void start() {
+    server = SharedServer.get();
+    client = connect(server);
+    protocol = connectProtocol(server);
+  }
+
+  @AfterAll
+  void closeClients() {
+    client.close();
+    protocol.close();
+  }
+
+  @AfterEach
+  void cleanUp() throws IOException {
+    client.unregister(null);
+    for (Path object : objects) {
+      Files.deleteIfExists(object);
+    }
+    objects.clear();
+    assertThat(protocol.serverReady()).as("server ready after the test").isTrue();
+  }
+
+  /** A new POSIX shared memory object of {@code size} zero bytes; returns its key. */
+  protected String sharedMemoryObject(int size) throws IOException {
+    String name = "infera-it-" + UUID.randomUUID();
+    Path file = Path.of("/dev/shm", name);
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(size);
+    }
+    objects.add(file);
+    return "/" + name;
+  }
+
+  private static Call simpleCall(long rows) {
+    int[] values = new int[(int) rows * 16];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i;
+    }
+    return Call.of(
+        "simple",
+        List.of(
+            TestTensors.int32("INPUT0", new long[] {rows, 16}, values),
+            TestTensors.int32("INPUT1", new long[] {rows, 16}, values)));
+  }
+
+  private VersionStats simpleStats() {
+    Answer<List<VersionStats>> answer = client.statistics("simple", "1");
+    assertThat(answer.code()).as(answer.message()).isEqualTo(Code.OK);
+    assertThat(answer.value()).hasSize(1);
+    return answer.value().get(0);
+  }
+
+  private static long count(VersionStats stats, String name) {
+    return stats.inferenceStats().get(name)[0];
+  }
+
+  private static long nanos(VersionStats stats, String name) {
+    return stats.inferenceStats().get(name)[1];
+  }
+
+  @Test
+  void statisticsCountEachInferenceAndExecution() {
+    VersionStats before = simpleStats();
+    for (int rows : new int[] {1, 2, 2}) {
+      assertThat(protocol.infer(simpleCall(rows)).outcome()).isEqualTo(Outcome.OK);
+    }
+    VersionStats after = simpleStats();
+
+    assertThat(after.name()).isEqualTo("simple");
+    assertThat(after.version()).isEqualTo("1");
+    assertThat(after.inferenceCount() - before.inferenceCount()).isEqualTo(5);
+    assertThat(after.executionCount() - before.executionCount()).isEqualTo(3);
+    for (String stat : List.of("success", "queue", "compute_input", "compute_infer")) {
+      assertThat(count(after, stat) - count(before, stat)).as(stat).isEqualTo(3);
+    }
+    assertThat(nanos(after, "success")).isGreaterThan(nanos(before, "success"));
+    assertThat(nanos(after, "compute_infer")).isGreaterThan(nanos(before, "compute_infer"));
+    assertThat(count(after, "fail")).isEqualTo(count(before, "fail"));
+    assertThat(after.executionsPerBatchSize().get(2L))
+        .isEqualTo(before.executionsPerBatchSize().getOrDefault(2L, 0L) + 2);
+    assertThat(after.lastInference())
+        .isGreaterThan(0)
+        .isGreaterThanOrEqualTo(before.lastInference());
+    assertThat(after.inferenceStats())
+        .containsOnlyKeys(
+            "success",
+            "fail",
+            "queue",
+            "compute_input",
+            "compute_infer",
+            "compute_output",
+            "cache_hit",
+            "cache_miss");
+  }
+
+  @Test
+  void failedRequestsCountAsFailures() {
+    VersionStats before = simpleStats();
+    Call wrongShape =
+        Call.of(
+            "simple",
+            List.of(
+                TestTensors.int32("INPUT0", new long[] {1, 2}, 1, 2),
+                TestTensors.int32("INPUT1", new long[] {1, 2}, 1, 2)));
+    assertThat(protocol.infer(wrongShape).outcome()).isEqualTo(Outcome.INVALID_ARGUMENT);
+    VersionStats after = simpleStats();
+    assertThat(count(after, "fail") - count(before, "fail")).isEqualTo(1);
+    assertThat(count(after, "success")).isEqualTo(count(before, "success"));
+  }
+
+  @Test
+  void statisticsOfEveryModelAndOfOneModel() {
+    Answer<List<VersionStats>> all = client.statistics(null, null);
+    assertThat(all.code()).isEqualTo(Code.OK);
+    assertThat(all.value())
+        .extracting(VersionStats::name)
+        .contains("simple", "string_identity", "tabular_mlp");
+    Answer<List<VersionStats>> one = client.statistics("string_identity", null);
+    assertThat(one.value()).extracting(VersionStats::name).containsOnly("string_identity");
+  }
+
+  @Test
+  void statisticsOfUnknownModelOrVersionAreNotFound() {
+    Answer<List<VersionStats>> model = client.statistics("no_such_model", null);
+    assertThat(model.code()).isEqualTo(Code.NOT_FOUND);
+    assertThat(model.message()).contains("no_such_model");
+    assertThat(client.statistics("simple", "99").code()).isEqualTo(Code.NOT_FOUND);
+  }
+
+  @Test
+  void configIsTheEffectiveConfiguration() {
+    Answer<ExtensionClient.Config> simple = client.config("simple", null);
+    assertThat(simple.code()).as(simple.message()).isEqualTo(Code.OK);
+    assertThat(simple.value())
+        .isEqualTo(
+            new ExtensionClient.Config(
+                "simple", "onnxruntime_onnx", 8, List.of("INPUT0", "INPUT1")));
+    assertThat(client.config("simple", "1").value()).isEqualTo(simple.value());
+  }
+
+  @Test
+  void configOfAModelWithoutConfigIsCompletedFromItsFile() {
+    Answer<ExtensionClient.Config> completed = client.config("simple_autoconfig", null);
+    assertThat(completed.code()).as(completed.message()).isEqualTo(Code.OK);
+    assertThat(completed.value().name()).isEqualTo("simple_autoconfig");
+    assertThat(completed.value().inputs()).containsExactly("INPUT0", "INPUT1");
+  }
+
+  @Test
+  void configOfUnknownModelIsNotFound() {
+    Answer<ExtensionClient.Config> answer = client.config("no_such_model", null);
+    assertThat(answer.code()).isEqualTo(Code.NOT_FOUND);
+    assertThat(answer.message()).contains("no_such_model");
+  }
+
+  @Test
+  void regionsRegisterReportAndUnregister() throws IOException {
+    String a = sharedMemoryObject(256);
+    String b = sharedMemoryObject(64);
+    assertThat(client.register("a", a, 128, 128).code()).isEqualTo(Code.OK);
+    assertThat(client.register("b", b, 0, 64).code()).isEqualTo(Code.OK);
+
+    assertThat(client.status(null).value())
+        .containsExactlyInAnyOrder(new Region("a", a, 128, 128), new Region("b", b, 0, 64));
+    assertThat(client.status("b").value()).containsExactly(new Region("b", b, 0, 64));
+
+    assertThat(client.unregister("a").code()).isEqualTo(Code.OK);
+    assertThat(client.status(null).value()).extracting(Region::name).containsExactly("b");
+    assertThat(client.unregister(null).code()).isEqualTo(Code.OK);
+    assertThat(client.status(null).value()).isEmpty();
+  }
+
+  @Test
+  void badRegistrationsAreInvalidArguments() throws IOException {
+    String key = sharedMemoryObject(64);
+    assertThat(client.register("r", key, 0, 64).code()).isEqualTo(Code.OK);
+
+    assertInvalid(client.register("r", key, 0, 8), "already registered");
+    assertInvalid(client.register("s", key, 32, 64), "past the end");
+    assertInvalid(client.register("s", key, 65, 1), "past the end");
+    assertInvalid(client.register("s", "/no-such-infera-object", 0, 8), "no shared memory object");
+    assertInvalid(client.register("s", "/../etc/passwd", 0, 8), "not a POSIX shared memory name");
+    assertInvalid(client.register("s", "/dev/shm" + key, 0, 8), "not a POSIX shared memory name");
+    assertInvalid(client.status("s"), "'s' is not registered");
+    assertThat(client.status(null).value()).extracting(Region::name).containsExactly("r");
+  }
+
+  @Test
+  void unregisteringAnUnknownRegionIsHarmless() {
+    assertThat(client.unregister("never-registered").code()).isEqualTo(Code.OK);
+  }
+
+  @Test
+  void cudaSharedMemoryIsUnimplementedAndSaysSo() {
+    Answer<Void> answer = client.cudaStatus();
+    assertThat(answer.code()).isEqualTo(Code.UNIMPLEMENTED);
+    assertThat(answer.message()).contains("cuda_shared_memory");
+  }
+
+  protected static void assertInvalid(Answer<?> answer, String mention) {
+    assertThat(answer.code()).as(answer.message()).isEqualTo(Code.INVALID_ARGUMENT);
+    assertThat(answer.message()).contains(mention);
+  }
+}
