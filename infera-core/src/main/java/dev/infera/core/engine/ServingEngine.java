@@ -5,13 +5,13 @@ import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
 import dev.infera.core.ModelMetadata;
 import dev.infera.core.ServerMetadata;
+import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.contract.ModelInterface;
 import dev.infera.core.contract.TensorContract;
+import dev.infera.core.metrics.InferenceStatistics;
 import dev.infera.core.routing.ModelRoutes;
 import dev.infera.core.routing.RoutedVersion;
 import dev.infera.core.routing.Router;
-import dev.infera.core.config.proto.ModelConfig;
-import dev.infera.core.metrics.InferenceStatistics;
 import dev.infera.core.scheduling.ExecutionResult;
 import dev.infera.core.scheduling.ScheduledRequest;
 import dev.infera.spi.ErrorCode;
@@ -226,7 +226,8 @@ public final class ServingEngine implements InferenceService {
     }
     String name = modelName.get();
     if (version.isPresent()) {
-      return List.of(router.route(name, version, Optional.empty()).metrics().statistics().snapshot());
+      return List.of(
+          router.route(name, version, Optional.empty()).metrics().statistics().snapshot());
     }
     List<RoutedVersion> ready =
         router.table().model(name).map(ModelRoutes::ready).orElse(List.of());
