@@ -27,7 +27,9 @@ final class ConfigOverride {
       JsonFormat.parser().merge(json, builder);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new InferenceException(
-          ErrorCode.INVALID_ARGUMENT, "model '" + model + "': parameter 'config' " + problem(e), e);
+          ErrorCode.INVALID_ARGUMENT,
+          "failed to load model '" + model + "': parameter 'config' " + problem(e),
+          e);
     }
     return builder.build();
   }

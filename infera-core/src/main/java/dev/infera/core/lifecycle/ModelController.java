@@ -151,7 +151,7 @@ public final class ModelController implements RepositoryControl, AutoCloseable {
     if (repository.find(name).isEmpty()) {
       throw new InferenceException(
           ErrorCode.NOT_FOUND,
-          "model '" + name + "' is not in the repository " + repository.location());
+          "failed to load: model '" + name + "' is not in the repository " + repository.location());
     }
     boolean ready = manager.load(name, override);
     List<String> reasons =

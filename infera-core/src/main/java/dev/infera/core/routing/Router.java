@@ -81,7 +81,9 @@ public final class Router {
             .orElseThrow(
                 () ->
                     new InferenceException(
-                        ErrorCode.NOT_FOUND, "model '" + model + "' is not found"));
+                        ErrorCode.NOT_FOUND,
+                        // Triton's wording, which its clients' examples check
+                        "Request for unknown model: model '" + model + "' is not found"));
     if (requested.isPresent()) {
       return exactly(routes, requested.get());
     }

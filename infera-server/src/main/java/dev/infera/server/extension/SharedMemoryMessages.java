@@ -10,7 +10,7 @@ import java.util.Optional;
  * messages; REST prints them with {@link TritonJson}.
  */
 public final class SharedMemoryMessages {
-  /** What every CUDA shared memory call answers (UNIMPLEMENTED, HTTP 501). */
+  /** What registering a CUDA shared memory region answers (UNIMPLEMENTED, HTTP 501). */
   public static final String NO_CUDA_SHARED_MEMORY =
       "the cuda_shared_memory extension is not supported by this server;"
           + " use system shared memory (system_shared_memory)";

@@ -302,7 +302,8 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   public void cudaSharedMemoryStatus(
       CudaSharedMemoryStatusRequest request,
       StreamObserver<CudaSharedMemoryStatusResponse> observer) {
-    noCudaSharedMemory(observer);
+    // No CUDA region can be registered: the status lists none (Triton's clients ask at start).
+    respond("CudaSharedMemoryStatus", observer, CudaSharedMemoryStatusResponse::getDefaultInstance);
   }
 
   @Override
@@ -316,7 +317,11 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   public void cudaSharedMemoryUnregister(
       CudaSharedMemoryUnregisterRequest request,
       StreamObserver<CudaSharedMemoryUnregisterResponse> observer) {
-    noCudaSharedMemory(observer);
+    // Nothing can be registered, so there is nothing to unregister (Triton's clients do at start).
+    respond(
+        "CudaSharedMemoryUnregister",
+        observer,
+        CudaSharedMemoryUnregisterResponse::getDefaultInstance);
   }
 
   private static void noCudaSharedMemory(StreamObserver<?> observer) {

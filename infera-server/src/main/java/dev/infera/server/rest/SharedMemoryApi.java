@@ -24,7 +24,9 @@ import java.util.Optional;
  * GET  /v2/systemsharedmemory[/region/{r}]/status      [{"name","key","offset","byte_size"}]
  * POST /v2/systemsharedmemory/region/{r}/register      body {"key","offset","byte_size"}
  * POST /v2/systemsharedmemory[/region/{r}]/unregister  one region, or every region
- * *    /v2/cudasharedmemory/...                        501: CUDA shared memory is not offered
+ * GET  /v2/cudasharedmemory[/region/{r}]/status        [] (no CUDA region can exist)
+ * POST /v2/cudasharedmemory[/region/{r}]/unregister    200 (nothing to unregister)
+ * POST /v2/cudasharedmemory/region/{r}/register        501: CUDA shared memory is not offered
  * </pre>
  *
  * Failures are {@code {"error": "..."}}: an unknown region, a key outside the shared memory folder
@@ -70,10 +72,17 @@ public final class SharedMemoryApi {
             ErrorResponses.of(
                 new InferenceException(
                     ErrorCode.UNIMPLEMENTED, SharedMemoryMessages.NO_CUDA_SHARED_MEMORY));
-    sb.route().path(CUDA + "/status").defaultServiceName("kserve.cudashm").build(noCuda);
-    sb.route().path(CUDA + "/unregister").defaultServiceName("kserve.cudashm").build(noCuda);
+    HttpService noRegions = (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON, "[]");
+    HttpService nothingToUnregister = (ctx, req) -> HttpResponse.of(HttpStatus.OK);
+    for (String prefix : new String[] {CUDA, CUDA + "/region/{region}"}) {
+      sb.route().get(prefix + "/status").defaultServiceName("kserve.cudashm").build(noRegions);
+      sb.route()
+          .post(prefix + "/unregister")
+          .defaultServiceName("kserve.cudashm")
+          .build(nothingToUnregister);
+    }
     sb.route()
-        .path(CUDA + "/region/{region}/{action}")
+        .post(CUDA + "/region/{region}/register")
         .defaultServiceName("kserve.cudashm")
         .build(noCuda);
   }

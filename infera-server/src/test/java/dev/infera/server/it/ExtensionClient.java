@@ -61,8 +61,14 @@ interface ExtensionClient extends AutoCloseable {
   /** {@code name} null: every region. */
   Answer<List<Region>> status(String name);
 
-  /** Any CUDA shared memory call. */
-  Answer<Void> cudaStatus();
+  /** Registers a CUDA shared memory region (device 0, a 16-byte handle). */
+  Answer<Void> cudaRegister(String name);
+
+  /** The CUDA shared memory regions (all). */
+  Answer<Integer> cudaRegionCount();
+
+  /** Unregisters every CUDA shared memory region. */
+  Answer<Void> cudaUnregisterAll();
 
   @Override
   void close();

@@ -232,10 +232,13 @@ abstract class ExtensionSuite {
   }
 
   @Test
-  void cudaSharedMemoryIsUnimplementedAndSaysSo() {
-    Answer<Void> answer = client.cudaStatus();
+  void cudaSharedMemoryRegistrationIsUnimplementedAndSaysSo() {
+    Answer<Void> answer = client.cudaRegister("gpu");
     assertThat(answer.code()).isEqualTo(Code.UNIMPLEMENTED);
     assertThat(answer.message()).contains("cuda_shared_memory");
+    // Triton's clients clear and list CUDA regions at start: there are none.
+    assertThat(client.cudaRegionCount().value()).isZero();
+    assertThat(client.cudaUnregisterAll().code()).isEqualTo(Code.OK);
   }
 
   protected static void assertInvalid(Answer<?> answer, String mention) {

@@ -1,6 +1,8 @@
 package dev.infera.server.it;
 
+import dev.infera.server.grpc.proto.CudaSharedMemoryRegisterRequest;
 import dev.infera.server.grpc.proto.CudaSharedMemoryStatusRequest;
+import dev.infera.server.grpc.proto.CudaSharedMemoryUnregisterRequest;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.infera.server.grpc.proto.InferBatchStatistics;
 import dev.infera.server.grpc.proto.ModelConfigRequest;
@@ -133,10 +135,32 @@ final class GrpcExtensionClient implements ExtensionClient {
   }
 
   @Override
-  public Answer<Void> cudaStatus() {
+  public Answer<Void> cudaRegister(String name) {
     return answer(
         () -> {
-          stub.cudaSharedMemoryStatus(CudaSharedMemoryStatusRequest.getDefaultInstance());
+          stub.cudaSharedMemoryRegister(
+              CudaSharedMemoryRegisterRequest.newBuilder()
+                  .setName(name)
+                  .setRawHandle(com.google.protobuf.ByteString.copyFrom(new byte[16]))
+                  .setByteSize(16)
+                  .build());
+          return null;
+        });
+  }
+
+  @Override
+  public Answer<Integer> cudaRegionCount() {
+    return answer(
+        () ->
+            stub.cudaSharedMemoryStatus(CudaSharedMemoryStatusRequest.getDefaultInstance())
+                .getRegionsCount());
+  }
+
+  @Override
+  public Answer<Void> cudaUnregisterAll() {
+    return answer(
+        () -> {
+          stub.cudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest.getDefaultInstance());
           return null;
         });
   }

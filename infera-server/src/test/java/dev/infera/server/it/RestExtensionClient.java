@@ -117,8 +117,24 @@ final class RestExtensionClient implements ExtensionClient {
   }
 
   @Override
-  public Answer<Void> cudaStatus() {
-    return answer(http.get("/v2/cudasharedmemory/status"), ignored -> null);
+  public Answer<Void> cudaRegister(String name) {
+    return answer(
+        http.post(
+            "/v2/cudasharedmemory/region/" + name + "/register",
+            "{\"raw_handle\":{\"b64\":\"AAAAAAAAAAAAAAAAAAAAAA==\"},\"device_id\":0,\"byte_size\":16}"
+                .getBytes(StandardCharsets.UTF_8),
+            Map.of("Content-Type", "application/json")),
+        ignored -> null);
+  }
+
+  @Override
+  public Answer<Integer> cudaRegionCount() {
+    return answer(http.get("/v2/cudasharedmemory/status"), JsonNode::size);
+  }
+
+  @Override
+  public Answer<Void> cudaUnregisterAll() {
+    return answer(http.post("/v2/cudasharedmemory/unregister", new byte[0], Map.of()), x -> null);
   }
 
   private static String quote(String text) {
