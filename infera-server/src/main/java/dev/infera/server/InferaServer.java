@@ -111,7 +111,8 @@ public final class InferaServer implements AutoCloseable {
   private Server startHttp() {
     ServerBuilder sb = baseBuilder();
     security.listen(sb, address(options.httpPort()));
-    new RestApi(engine, options.maxRequestBytes(), options.security().maxTensorElements())
+    new RestApi(
+            engine, options.maxRequestBytes(), options.security().maxTensorElements(), sharedMemory)
         .mount(sb);
     new RepositoryApi(controller).mount(sb);
     new SharedMemoryApi(sharedMemory).mount(sb);

@@ -7,6 +7,7 @@ import dev.infera.core.ModelMetadata;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.lifecycle.RepositoryControl;
 import dev.infera.server.extension.SharedMemoryMessages;
+import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.extension.StatisticsMessages;
 import dev.infera.server.grpc.proto.CudaSharedMemoryRegisterRequest;
@@ -167,9 +168,11 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
     InferenceRequest decoded;
+    SharedMemoryOutputs outputRegions;
     CompletableFuture<InferenceResponse> future;
     try {
-      decoded = CallDeadline.apply(ModelInferCodec.decode(request));
+      decoded = CallDeadline.apply(ModelInferCodec.decode(request, sharedMemory));
+      outputRegions = SharedMemoryOutputs.resolve(sharedMemory, decoded.outputs());
       future = inference.infer(decoded);
     } catch (RuntimeException e) {
       fail("ModelInfer", observer, e);
@@ -187,7 +190,9 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
             return;
           }
           respond(
-              "ModelInfer", observer, () -> ModelInferCodec.encode(response, decoded, rawOutputs));
+              "ModelInfer",
+              observer,
+              () -> ModelInferCodec.encode(response, decoded, rawOutputs, outputRegions));
         });
   }
 

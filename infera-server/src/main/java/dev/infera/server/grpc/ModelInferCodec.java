@@ -3,6 +3,10 @@ package dev.infera.server.grpc;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.RequestedOutput;
+import dev.infera.server.extension.SharedMemoryOutputs;
+import dev.infera.server.extension.SharedMemoryRegistry;
+import dev.infera.server.extension.SharedMemoryTensors;
+import dev.infera.server.extension.SharedMemoryTensors.Placement;
 import dev.infera.server.grpc.proto.ModelInferRequest;
 import dev.infera.server.grpc.proto.ModelInferRequest.InferInputTensor;
 import dev.infera.server.grpc.proto.ModelInferRequest.InferRequestedOutputTensor;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -36,8 +41,17 @@ public final class ModelInferCodec {
 
   private ModelInferCodec() {}
 
-  /** The engine's request for a protocol request. */
+  /** The engine's request for a protocol request that places no tensor in shared memory. */
   public static InferenceRequest decode(ModelInferRequest request) {
+    return decode(request, null);
+  }
+
+  /**
+   * The engine's request for a protocol request; inputs placed in shared memory are read from
+   * {@code sharedMemory}'s regions (null: such inputs are refused).
+   */
+  public static InferenceRequest decode(
+      ModelInferRequest request, SharedMemoryRegistry sharedMemory) {
     if (request.getModelName().isEmpty()) {
       throw InferenceException.invalidArgument("model_name is empty (expected a model's name)");
     }
@@ -45,7 +59,7 @@ public final class ModelInferCodec {
         request.getModelName(),
         optional(request.getModelVersion()),
         optional(request.getId()),
-        decodeInputs(request),
+        decodeInputs(request, sharedMemory),
         decodeOutputs(request.getOutputsList()),
         InferParameters.decode(request.getParametersMap(), "request"));
   }
@@ -55,28 +69,64 @@ public final class ModelInferCodec {
     return request.getRawInputContentsCount() > 0;
   }
 
-  private static List<Tensor> decodeInputs(ModelInferRequest request) {
+  private static List<Tensor> decodeInputs(
+      ModelInferRequest request, SharedMemoryRegistry sharedMemory) {
+    int count = request.getInputsCount();
+    Placement[] placements = new Placement[count];
+    int inMessage = 0;
+    for (int i = 0; i < count; i++) {
+      InferInputTensor input = request.getInputs(i);
+      Map<String, Object> parameters =
+          InferParameters.decode(input.getParametersMap(), "input '" + input.getName() + "'");
+      placements[i] = SharedMemoryTensors.placement("input '" + input.getName() + "'", parameters);
+      if (placements[i] == null) {
+        inMessage++;
+      }
+    }
     int rawCount = request.getRawInputContentsCount();
     boolean raw = rawCount > 0;
-    if (raw && rawCount != request.getInputsCount()) {
+    if (raw && rawCount != inMessage) {
       throw InferenceException.invalidArgument(
           "raw_input_contents has "
               + rawCount
               + " entries for "
-              + request.getInputsCount()
-              + " inputs (expected one per input, in the order of 'inputs')");
+              + inMessage
+              + " inputs not in shared memory (expected one per such input, in the order of"
+              + " 'inputs')");
     }
-    List<Tensor> inputs = new ArrayList<>(request.getInputsCount());
+    List<Tensor> inputs = new ArrayList<>(count);
     Set<String> names = new HashSet<>();
-    for (int i = 0; i < request.getInputsCount(); i++) {
+    int rawIndex = 0;
+    for (int i = 0; i < count; i++) {
       InferInputTensor input = request.getInputs(i);
       if (!names.add(input.getName())) {
         throw InferenceException.invalidArgument(
             "input '" + input.getName() + "' is given more than once");
       }
-      inputs.add(raw ? decodeRaw(input, request, i) : decodeTyped(input));
+      if (placements[i] != null) {
+        inputs.add(fromSharedMemory(input, placements[i], sharedMemory));
+      } else {
+        inputs.add(raw ? decodeRaw(input, request, rawIndex++) : decodeTyped(input));
+      }
     }
     return inputs;
+  }
+
+  private static Tensor fromSharedMemory(
+      InferInputTensor input, Placement placement, SharedMemoryRegistry sharedMemory) {
+    if (input.hasContents()) {
+      throw InferenceException.invalidArgument(
+          "input '"
+              + input.getName()
+              + "': contents given along with a shared memory region (expected one or the other)");
+    }
+    if (sharedMemory == null) {
+      throw InferenceException.invalidArgument(
+          "input '" + input.getName() + "': shared memory is not available on this endpoint");
+    }
+    DataType type = dataType(input);
+    long[] shape = TensorShapes.shape(input.getName(), input.getShapeList());
+    return SharedMemoryTensors.readInput(sharedMemory, input.getName(), type, shape, placement);
   }
 
   private static Tensor decodeRaw(InferInputTensor input, ModelInferRequest request, int index) {
@@ -128,6 +178,18 @@ public final class ModelInferCodec {
    */
   public static ModelInferResponse encode(
       InferenceResponse response, InferenceRequest request, boolean rawOutputs) {
+    return encode(response, request, rawOutputs, SharedMemoryOutputs.NONE);
+  }
+
+  /**
+   * The protocol answer, with the outputs in {@code sharedMemory} written to their regions: those
+   * carry the region's parameters and no data (an empty raw entry keeps the others' positions).
+   */
+  public static ModelInferResponse encode(
+      InferenceResponse response,
+      InferenceRequest request,
+      boolean rawOutputs,
+      SharedMemoryOutputs sharedMemory) {
     List<Tensor> outputs = selectOutputs(response.outputs(), request.outputs());
     boolean raw =
         rawOutputs || outputs.stream().anyMatch(t -> !TypedContents.isRepresentable(t.dataType()));
@@ -145,7 +207,12 @@ public final class ModelInferCodec {
       for (long dim : output.shape()) {
         tensor.addShape(dim);
       }
-      if (raw) {
+      if (sharedMemory.contains(output.name())) {
+        tensor.putAllParameters(InferParameters.encode(sharedMemory.write(output)));
+        if (raw) {
+          answer.addRawOutputContents(com.google.protobuf.ByteString.EMPTY);
+        }
+      } else if (raw) {
         answer.addRawOutputContents(RawContents.encode(output));
       } else {
         tensor.setContents(TypedContents.encode(output));

@@ -20,13 +20,13 @@ import java.util.List;
  * read-only view, and an output's bytes are wrapped, not copied, into the response (tensors are
  * immutable by contract).
  */
-final class RawContents {
+public final class RawContents {
   private static final int LENGTH_PREFIX_BYTES = 4;
 
   private RawContents() {}
 
   /** Builds an input tensor from its raw contents; size problems name the tensor. */
-  static Tensor decode(String name, DataType type, long[] shape, ByteString raw) {
+  public static Tensor decode(String name, DataType type, long[] shape, ByteString raw) {
     if (type == DataType.BYTES) {
       return decodeBytes(name, shape, raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
     }
@@ -97,7 +97,7 @@ final class RawContents {
   }
 
   /** The raw contents of an output tensor. */
-  static ByteString encode(Tensor tensor) {
+  public static ByteString encode(Tensor tensor) {
     if (tensor.dataType() != DataType.BYTES) {
       return UnsafeByteOperations.unsafeWrap(tensor.data());
     }

@@ -60,7 +60,7 @@ final class BinaryFraming {
     int position = from;
     for (DecodedInput input : inputs) {
       if (!input.isBinary()) {
-        tensors.add(input.tensor());
+        tensors.add(input.tensor()); // null for an input in shared memory, read by the caller
         continue;
       }
       long size = input.binaryDataSize();

@@ -8,7 +8,12 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
+import dev.infera.server.extension.SharedMemoryOutputs;
+import dev.infera.server.extension.SharedMemoryRegistry;
+import dev.infera.server.extension.SharedMemoryTensors;
+import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,14 +28,20 @@ import java.util.function.Supplier;
 final class InferHttpService implements HttpService {
   private final InferenceService service;
   private final long maxTensorElements;
+  private final SharedMemoryRegistry sharedMemory;
 
-  InferHttpService(InferenceService service, long maxTensorElements) {
+  InferHttpService(
+      InferenceService service, long maxTensorElements, SharedMemoryRegistry sharedMemory) {
     this.service = service;
     this.maxTensorElements = maxTensorElements;
+    this.sharedMemory = sharedMemory;
   }
 
-  /** A decoded request with what its response needs to be encoded. */
-  private record Call(InferenceRequest request, OutputOptions options) {}
+  /**
+   * A decoded request with what its response needs to be encoded: the output options and the shared
+   * memory regions its outputs go to (resolved on arrival).
+   */
+  record Call(InferenceRequest request, OutputOptions options, SharedMemoryOutputs regions) {}
 
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
@@ -44,7 +55,8 @@ final class InferHttpService implements HttpService {
                     onPayloadExecutor(
                         ctx,
                         body.content().length(),
-                        () -> decode(body, framing, model, version, maxTensorElements)))
+                        () ->
+                            decode(body, framing, model, version, maxTensorElements, sharedMemory)))
             .thenCompose(call -> infer(ctx, call))
             .exceptionally(ErrorResponses::of);
     return HttpResponse.of(response);
@@ -56,11 +68,47 @@ final class InferHttpService implements HttpService {
       String model,
       Optional<String> version,
       long maxTensorElements) {
+    return decode(body, framing, model, version, maxTensorElements, null);
+  }
+
+  /**
+   * Decodes a request body; inputs in shared memory are read from {@code sharedMemory}'s regions
+   * (null: refused).
+   */
+  static Call decode(
+      AggregatedHttpRequest body,
+      String framing,
+      String model,
+      Optional<String> version,
+      long maxTensorElements,
+      SharedMemoryRegistry sharedMemory) {
     byte[] bytes = body.content().array();
     int jsonLength = BinaryFraming.jsonLength(framing, bytes.length);
     DecodedRequest decoded = InferRequestDecoder.decode(bytes, 0, jsonLength, maxTensorElements);
-    List<Tensor> inputs = BinaryFraming.attach(decoded.inputs(), bytes, jsonLength, bytes.length);
-    return new Call(decoded.toInferenceRequest(model, version, inputs), OutputOptions.of(decoded));
+    List<Tensor> inputs =
+        new ArrayList<>(BinaryFraming.attach(decoded.inputs(), bytes, jsonLength, bytes.length));
+    SharedMemoryOutputs regions = SharedMemoryOutputs.NONE;
+    boolean usesSharedMemory =
+        decoded.inputs().stream().anyMatch(DecodedInput::isInSharedMemory)
+            || decoded.outputs().stream()
+                .anyMatch(o -> o.parameters().containsKey(SharedMemoryTensors.REGION));
+    if (usesSharedMemory) {
+      if (sharedMemory == null) {
+        throw InferenceException.invalidArgument("shared memory is not available on this endpoint");
+      }
+      for (int i = 0; i < inputs.size(); i++) {
+        DecodedInput input = decoded.inputs().get(i);
+        if (input.isInSharedMemory()) {
+          inputs.set(
+              i,
+              SharedMemoryTensors.readInput(
+                  sharedMemory, input.name(), input.type(), input.shape(), input.sharedMemory()));
+        }
+      }
+      regions = SharedMemoryOutputs.resolve(sharedMemory, decoded.outputs());
+    }
+    return new Call(
+        decoded.toInferenceRequest(model, version, inputs), OutputOptions.of(decoded), regions);
   }
 
   private CompletableFuture<HttpResponse> infer(ServiceRequestContext ctx, Call call) {
@@ -72,7 +120,8 @@ final class InferHttpService implements HttpService {
                 ctx,
                 outputBytes(answer),
                 () ->
-                    InferResponseEncoder.encode(answer, call.request().id(), call.options())
+                    InferResponseEncoder.encode(
+                            answer, call.request().id(), call.options(), call.regions())
                         .toHttpResponse()));
   }
 

@@ -2,6 +2,7 @@ package dev.infera.server.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.infera.core.InferenceResponse;
+import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.spi.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,13 +23,27 @@ final class InferResponseEncoder {
 
   static EncodedResponse encode(
       InferenceResponse response, Optional<String> requestId, OutputOptions options) {
+    return encode(response, requestId, options, SharedMemoryOutputs.NONE);
+  }
+
+  /**
+   * Encodes a response; outputs in {@code regions} are written to their shared memory regions and
+   * carry the region's parameters instead of data.
+   */
+  static EncodedResponse encode(
+      InferenceResponse response,
+      Optional<String> requestId,
+      OutputOptions options,
+      SharedMemoryOutputs regions) {
     List<Tensor> outputs = new ArrayList<>(response.outputs().size());
     boolean[] binary = new boolean[response.outputs().size()];
+    List<Map<String, Object>> placed = new ArrayList<>(response.outputs().size());
     long binaryBytes = 0;
     for (Tensor output : response.outputs()) {
+      placed.add(regions.contains(output.name()) ? regions.write(output) : null);
       int k = options.classification(output.name());
       Tensor encoded = k > 0 ? Classification.topK(output, k) : output;
-      binary[outputs.size()] = options.binary(output.name());
+      binary[outputs.size()] = placed.get(outputs.size()) == null && options.binary(output.name());
       if (binary[outputs.size()]) {
         binaryBytes += BinaryTensorWriter.size(encoded);
       }
@@ -37,7 +52,7 @@ final class InferResponseEncoder {
     Buffer out = new Buffer((int) Math.min(Integer.MAX_VALUE - 8, 256 + binaryBytes));
     try {
       try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
-        writeJson(json, response, requestId, outputs, binary);
+        writeJson(json, response, requestId, outputs, binary, placed);
       }
       int jsonLength = out.size();
       for (int i = 0; i < outputs.size(); i++) {
@@ -56,7 +71,8 @@ final class InferResponseEncoder {
       InferenceResponse response,
       Optional<String> requestId,
       List<Tensor> outputs,
-      boolean[] binary)
+      boolean[] binary,
+      List<Map<String, Object>> placed)
       throws IOException {
     json.writeStartObject();
     json.writeStringField("model_name", response.modelName());
@@ -70,13 +86,14 @@ final class InferResponseEncoder {
     }
     json.writeArrayFieldStart("outputs");
     for (int i = 0; i < outputs.size(); i++) {
-      writeOutput(json, outputs.get(i), binary[i]);
+      writeOutput(json, outputs.get(i), binary[i], placed.get(i));
     }
     json.writeEndArray();
     json.writeEndObject();
   }
 
-  private static void writeOutput(JsonGenerator json, Tensor output, boolean binary)
+  private static void writeOutput(
+      JsonGenerator json, Tensor output, boolean binary, Map<String, Object> placed)
       throws IOException {
     json.writeStartObject();
     json.writeStringField("name", output.name());
@@ -86,7 +103,10 @@ final class InferResponseEncoder {
       json.writeNumber(output.dim(d));
     }
     json.writeEndArray();
-    if (binary) {
+    if (placed != null) {
+      json.writeFieldName("parameters");
+      writeParameters(json, placed);
+    } else if (binary) {
       json.writeObjectFieldStart("parameters");
       json.writeNumberField("binary_data_size", BinaryTensorWriter.size(output));
       json.writeEndObject();

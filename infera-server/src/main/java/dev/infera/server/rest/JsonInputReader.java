@@ -3,8 +3,8 @@ package dev.infera.server.rest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.infera.server.extension.SharedMemoryTensors;
 import dev.infera.spi.DataType;
-import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
 import java.io.IOException;
@@ -167,12 +167,17 @@ final class JsonInputReader {
     if (shape == null) {
       throw InferenceException.invalidArgument(label() + ": 'shape' is missing");
     }
-    if (parameters.containsKey("shared_memory_region")) {
-      throw new InferenceException(
-          ErrorCode.UNIMPLEMENTED, label() + ": the shared-memory extension is not supported");
-    }
     long binarySize = JsonParameters.count(parameters, BINARY_DATA_SIZE, label());
     boolean hasJsonData = data != null || deferredData != null;
+    SharedMemoryTensors.Placement placement = SharedMemoryTensors.placement(label(), parameters);
+    if (placement != null) {
+      if (hasJsonData || binarySize >= 0) {
+        throw InferenceException.invalidArgument(
+            label() + ": has a shared memory region and data (expected one or the other)");
+      }
+      elementCount(shape);
+      return new DecodedInput(name, type, shape, null, -1, placement);
+    }
     if (binarySize >= 0) {
       if (hasJsonData) {
         throw InferenceException.invalidArgument(

@@ -1,6 +1,7 @@
 package dev.infera.server.rest;
 
 import dev.infera.core.RequestedOutput;
+import dev.infera.server.extension.SharedMemoryTensors;
 import dev.infera.spi.InferenceException;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,11 @@ final class OutputOptions {
   static void check(String name, Map<String, Object> parameters) {
     String owner = "output '" + name + "'";
     JsonParameters.flag(parameters, BINARY_DATA, owner, false);
+    if (SharedMemoryTensors.placement(owner, parameters) != null
+        && parameters.containsKey(CLASSIFICATION)) {
+      throw InferenceException.invalidArgument(
+          owner + ": classification cannot be written to shared memory");
+    }
     if (parameters.containsKey(CLASSIFICATION)) {
       long count = JsonParameters.count(parameters, CLASSIFICATION, owner);
       if (count < 1 || count > Integer.MAX_VALUE) {

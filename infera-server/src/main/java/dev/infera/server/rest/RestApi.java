@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import dev.infera.core.InferenceService;
+import dev.infera.server.extension.SharedMemoryRegistry;
 import java.util.Objects;
 
 /**
@@ -35,6 +36,7 @@ public final class RestApi {
   private final InferenceService service;
   private final long maxRequestBytes;
   private final long maxTensorElements;
+  private final SharedMemoryRegistry sharedMemory;
 
   public RestApi(InferenceService service) {
     this(service, DEFAULT_MAX_REQUEST_BYTES);
@@ -51,6 +53,23 @@ public final class RestApi {
    * @param maxTensorElements the most elements one input's shape may hold (400 beyond)
    */
   public RestApi(InferenceService service, long maxRequestBytes, long maxTensorElements) {
+    this(
+        service,
+        maxRequestBytes,
+        maxTensorElements,
+        new SharedMemoryRegistry(SharedMemoryRegistry.DEV_SHM));
+  }
+
+  /**
+   * @param sharedMemory the system shared memory regions inputs and outputs may name, shared with
+   *     the gRPC frontend
+   */
+  public RestApi(
+      InferenceService service,
+      long maxRequestBytes,
+      long maxTensorElements,
+      SharedMemoryRegistry sharedMemory) {
+    this.sharedMemory = Objects.requireNonNull(sharedMemory, "sharedMemory");
     this.service = Objects.requireNonNull(service, "service");
     if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
@@ -75,7 +94,7 @@ public final class RestApi {
    */
   public void mount(ServerBuilder sb) {
     MetadataServices metadata = new MetadataServices(service);
-    HttpService infer = new InferHttpService(service, maxTensorElements);
+    HttpService infer = new InferHttpService(service, maxTensorElements, sharedMemory);
     ExtensionServices extensions = new ExtensionServices(service);
     get(sb, "/v2/models/stats", "kserve.model.stats", (ctx, req) -> extensions.statistics(ctx));
     get(sb, "/v2/health/live", "kserve.health.live", (ctx, req) -> metadata.live());

@@ -47,6 +47,31 @@ interface ExtensionClient extends AutoCloseable {
   /** A registered region's status. */
   record Region(String name, String key, long offset, long byteSize) {}
 
+  /** An INT32 input whose data lies in a region, or (region null) is sent inline. */
+  record ShmInput(String name, long[] shape, int[] inline, String region, long offset, long size) {
+    static ShmInput inRegion(String name, long[] shape, String region, long offset, long size) {
+      return new ShmInput(name, shape, null, region, offset, size);
+    }
+
+    static ShmInput inline(String name, long[] shape, int... values) {
+      return new ShmInput(name, shape, values, null, 0, 0);
+    }
+  }
+
+  /** A requested output, written to a region or (region null) answered inline. */
+  record ShmOutput(String name, String region, long offset, long size) {}
+
+  /**
+   * An output as answered: its parameters, and its INT32 values when it came inline (null when the
+   * answer carried no data for it).
+   */
+  record AnsweredOutput(
+      String name, String datatype, List<Long> shape, Map<String, Object> parameters, int[] data) {}
+
+  /** Infers with inputs and outputs placed in shared memory regions. */
+  Answer<List<AnsweredOutput>> inferShm(
+      String model, List<ShmInput> inputs, List<ShmOutput> outputs);
+
   /** {@code model} and {@code version} may be null: every model, every version. */
   Answer<List<VersionStats>> statistics(String model, String version);
 

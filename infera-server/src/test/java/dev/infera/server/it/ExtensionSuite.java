@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infera.server.InferaServer;
 import dev.infera.server.it.ExtensionClient.Answer;
+import dev.infera.server.it.ExtensionClient.AnsweredOutput;
 import dev.infera.server.it.ExtensionClient.Code;
 import dev.infera.server.it.ExtensionClient.Region;
+import dev.infera.server.it.ExtensionClient.ShmInput;
+import dev.infera.server.it.ExtensionClient.ShmOutput;
 import dev.infera.server.it.ExtensionClient.VersionStats;
 import dev.infera.server.it.ProtocolClient.Call;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -239,6 +244,196 @@ abstract class ExtensionSuite {
     // Triton's clients clear and list CUDA regions at start: there are none.
     assertThat(client.cudaRegionCount().value()).isZero();
     assertThat(client.cudaUnregisterAll().code()).isEqualTo(Code.OK);
+  }
+
+  private static final long[] ROW = {1, 16};
+
+  private static int[] range(int from) {
+    int[] values = new int[16];
+    for (int i = 0; i < 16; i++) {
+      values[i] = from + i;
+    }
+    return values;
+  }
+
+  private static void writeInts(String key, long offset, int[] values) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile("/dev/shm" + key, "rw")) {
+      ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+      for (int v : values) {
+        bytes.putInt(v);
+      }
+      raf.seek(offset);
+      raf.write(bytes.array());
+    }
+  }
+
+  private static int[] readInts(String key, long offset, int count) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile("/dev/shm" + key, "r")) {
+      byte[] bytes = new byte[4 * count];
+      raf.seek(offset);
+      raf.readFully(bytes);
+      ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      int[] values = new int[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = buffer.getInt();
+      }
+      return values;
+    }
+  }
+
+  private static int[] sum(int[] a, int[] b, int sign) {
+    int[] out = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i] + sign * b[i];
+    }
+    return out;
+  }
+
+  /** Registers "in" holding INPUT0 = 0..15 at 0 and INPUT1 = 100..115 at 64, and "out". */
+  private String[] inputAndOutputRegions() throws IOException {
+    String in = sharedMemoryObject(128);
+    String out = sharedMemoryObject(128);
+    writeInts(in, 0, range(0));
+    writeInts(in, 64, range(100));
+    assertThat(client.register("in", in, 0, 128).code()).isEqualTo(Code.OK);
+    assertThat(client.register("out", out, 0, 128).code()).isEqualTo(Code.OK);
+    return new String[] {in, out};
+  }
+
+  private static List<ShmInput> inputsInRegion() {
+    return List.of(
+        ShmInput.inRegion("INPUT0", ROW, "in", 0, 64),
+        ShmInput.inRegion("INPUT1", ROW, "in", 64, 64));
+  }
+
+  @Test
+  void inputsAndOutputsTravelThroughSharedMemory() throws IOException {
+    String out = inputAndOutputRegions()[1];
+
+    Answer<List<AnsweredOutput>> answer =
+        client.inferShm(
+            "simple",
+            inputsInRegion(),
+            List.of(
+                new ShmOutput("OUTPUT0", "out", 0, 64), new ShmOutput("OUTPUT1", "out", 64, 64)));
+
+    assertThat(answer.code()).as(answer.message()).isEqualTo(Code.OK);
+    assertThat(readInts(out, 0, 16)).containsExactly(sum(range(0), range(100), 1));
+    assertThat(readInts(out, 64, 16)).containsExactly(sum(range(0), range(100), -1));
+    for (AnsweredOutput output : answer.value()) {
+      assertThat(output.data()).as("no data for " + output.name()).isNull();
+      assertThat(output.datatype()).isEqualTo("INT32");
+      assertThat(output.shape()).containsExactly(1L, 16L);
+      assertThat(output.parameters())
+          .containsEntry("shared_memory_region", "out")
+          .containsEntry("shared_memory_byte_size", 64L);
+    }
+  }
+
+  @Test
+  void sharedMemoryAndInlineTensorsMix() throws IOException {
+    String out = inputAndOutputRegions()[1];
+
+    Answer<List<AnsweredOutput>> answer =
+        client.inferShm(
+            "simple",
+            List.of(
+                ShmInput.inRegion("INPUT0", ROW, "in", 0, 64),
+                ShmInput.inline("INPUT1", ROW, range(100))),
+            List.of(new ShmOutput("OUTPUT0", "out", 32, 64), new ShmOutput("OUTPUT1", null, 0, 0)));
+
+    assertThat(answer.code()).as(answer.message()).isEqualTo(Code.OK);
+    assertThat(readInts(out, 32, 16)).containsExactly(sum(range(0), range(100), 1));
+    AnsweredOutput inline =
+        answer.value().stream().filter(o -> o.name().equals("OUTPUT1")).findFirst().orElseThrow();
+    assertThat(inline.data()).containsExactly(sum(range(0), range(100), -1));
+  }
+
+  @Test
+  void unknownRegionIsInvalidArgument() throws IOException {
+    inputAndOutputRegions();
+    assertInvalid(
+        client.inferShm(
+            "simple",
+            List.of(
+                ShmInput.inRegion("INPUT0", ROW, "nope", 0, 64),
+                ShmInput.inRegion("INPUT1", ROW, "in", 64, 64)),
+            List.of()),
+        "'nope' is not registered");
+    assertInvalid(
+        client.inferShm(
+            "simple", inputsInRegion(), List.of(new ShmOutput("OUTPUT0", "gone", 0, 64))),
+        "'gone' is not registered");
+  }
+
+  @Test
+  void placementPastTheEndOfTheRegionIsInvalidArgument() throws IOException {
+    inputAndOutputRegions();
+    assertInvalid(
+        client.inferShm(
+            "simple",
+            List.of(
+                ShmInput.inRegion("INPUT0", ROW, "in", 100, 64),
+                ShmInput.inRegion("INPUT1", ROW, "in", 64, 64)),
+            List.of()),
+        "past the end");
+    assertInvalid(
+        client.inferShm(
+            "simple", inputsInRegion(), List.of(new ShmOutput("OUTPUT0", "out", 129, 0))),
+        "past the end");
+  }
+
+  @Test
+  void regionTooSmallForTheTensorIsInvalidArgument() throws IOException {
+    inputAndOutputRegions();
+    assertInvalid(
+        client.inferShm(
+            "simple",
+            List.of(
+                ShmInput.inRegion("INPUT0", ROW, "in", 0, 60),
+                ShmInput.inRegion("INPUT1", ROW, "in", 64, 64)),
+            List.of()),
+        "INPUT0");
+    assertInvalid(
+        client.inferShm(
+            "simple", inputsInRegion(), List.of(new ShmOutput("OUTPUT0", "out", 0, 32))),
+        "needs 64 bytes");
+  }
+
+  @Test
+  void outputRegionUnregisteredWhileTheRequestWaitsStillReceivesItsOutput() throws Exception {
+    InferaServer slow = SlowServer.get();
+    try (ExtensionClient slowClient = connect(slow)) {
+      String out = sharedMemoryObject(128);
+      assertThat(slowClient.register("late", out, 0, 128).code()).isEqualTo(Code.OK);
+      var pending =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  slowClient.inferShm(
+                      SlowQueueModel.NAME,
+                      List.of(
+                          ShmInput.inline("INPUT0", ROW, range(0)),
+                          ShmInput.inline("INPUT1", ROW, range(100))),
+                      List.of(new ShmOutput("OUTPUT0", "late", 0, 64))));
+      String depth = "infera_inference_queue_depth{model=\"slow\",version=\"1\"}";
+      while (Metrics.value(slow.metricsPort(), depth) < 1 && !pending.isDone()) {
+        Thread.onSpinWait(); // the request is decoded and queued once the depth shows it
+      }
+      assertThat(slowClient.unregister("late").code()).isEqualTo(Code.OK);
+
+      Answer<List<AnsweredOutput>> answer = pending.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.code()).as(answer.message()).isEqualTo(Code.OK);
+      assertThat(readInts(out, 0, 16)).containsExactly(sum(range(0), range(100), 1));
+      assertInvalid(
+          slowClient.inferShm(
+              SlowQueueModel.NAME,
+              List.of(
+                  ShmInput.inline("INPUT0", ROW, range(0)),
+                  ShmInput.inline("INPUT1", ROW, range(0))),
+              List.of(new ShmOutput("OUTPUT0", "late", 0, 64))),
+          "'late' is not registered");
+      assertThat(slowClient.statistics(SlowQueueModel.NAME, null).code()).isEqualTo(Code.OK);
+    }
   }
 
   protected static void assertInvalid(Answer<?> answer, String mention) {

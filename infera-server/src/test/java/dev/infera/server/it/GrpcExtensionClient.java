@@ -1,11 +1,15 @@
 package dev.infera.server.it;
 
+import com.google.protobuf.ByteString;
 import dev.infera.server.grpc.proto.CudaSharedMemoryRegisterRequest;
 import dev.infera.server.grpc.proto.CudaSharedMemoryStatusRequest;
 import dev.infera.server.grpc.proto.CudaSharedMemoryUnregisterRequest;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.infera.server.grpc.proto.InferBatchStatistics;
+import dev.infera.server.grpc.proto.InferParameter;
 import dev.infera.server.grpc.proto.ModelConfigRequest;
+import dev.infera.server.grpc.proto.ModelInferRequest;
+import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.server.grpc.proto.ModelStatistics;
 import dev.infera.server.grpc.proto.ModelStatisticsRequest;
 import dev.infera.server.grpc.proto.StatisticDuration;
@@ -13,6 +17,8 @@ import dev.infera.server.grpc.proto.SystemSharedMemoryRegisterRequest;
 import dev.infera.server.grpc.proto.SystemSharedMemoryStatusRequest;
 import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterRequest;
 import io.grpc.StatusRuntimeException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,6 +169,83 @@ final class GrpcExtensionClient implements ExtensionClient {
           stub.cudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest.getDefaultInstance());
           return null;
         });
+  }
+
+  @Override
+  public Answer<List<AnsweredOutput>> inferShm(
+      String model, List<ShmInput> inputs, List<ShmOutput> outputs) {
+    ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(model);
+    for (ShmInput input : inputs) {
+      var tensor = request.addInputsBuilder().setName(input.name()).setDatatype("INT32");
+      for (long d : input.shape()) {
+        tensor.addShape(d);
+      }
+      if (input.region() == null) {
+        ByteBuffer raw =
+            ByteBuffer.allocate(4 * input.inline().length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : input.inline()) {
+          raw.putInt(v);
+        }
+        request.addRawInputContents(ByteString.copyFrom(raw.flip()));
+      } else {
+        placement(tensor::putParameters, input.region(), input.offset(), input.size());
+      }
+    }
+    for (ShmOutput output : outputs) {
+      var tensor = request.addOutputsBuilder().setName(output.name());
+      if (output.region() != null) {
+        placement(tensor::putParameters, output.region(), output.offset(), output.size());
+      }
+    }
+    return answer(
+        () -> {
+          ModelInferResponse response = stub.modelInfer(request.build());
+          List<AnsweredOutput> answered = new ArrayList<>();
+          for (int i = 0; i < response.getOutputsCount(); i++) {
+            var o = response.getOutputs(i);
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            o.getParametersMap()
+                .forEach(
+                    (k, v) ->
+                        parameters.put(
+                            k,
+                            v.hasStringParam()
+                                ? v.getStringParam()
+                                : v.hasInt64Param() ? v.getInt64Param() : v.getUint64Param()));
+            int[] data = null;
+            if (i < response.getRawOutputContentsCount()
+                && !response.getRawOutputContents(i).isEmpty()) {
+              ByteBuffer raw =
+                  response
+                      .getRawOutputContents(i)
+                      .asReadOnlyByteBuffer()
+                      .order(ByteOrder.LITTLE_ENDIAN);
+              data = new int[raw.remaining() / 4];
+              for (int j = 0; j < data.length; j++) {
+                data[j] = raw.getInt();
+              }
+            } else if (o.hasContents()) {
+              data =
+                  o.getContents().getIntContentsList().stream()
+                      .mapToInt(Integer::intValue)
+                      .toArray();
+            }
+            answered.add(
+                new AnsweredOutput(
+                    o.getName(), o.getDatatype(), o.getShapeList(), parameters, data));
+          }
+          return answered;
+        });
+  }
+
+  private static void placement(
+      java.util.function.BiConsumer<String, InferParameter> put,
+      String region,
+      long offset,
+      long size) {
+    put.accept("shared_memory_region", InferParameter.newBuilder().setStringParam(region).build());
+    put.accept("shared_memory_offset", InferParameter.newBuilder().setInt64Param(offset).build());
+    put.accept("shared_memory_byte_size", InferParameter.newBuilder().setInt64Param(size).build());
   }
 
   private static <T> Answer<T> answer(Supplier<T> call) {

@@ -137,6 +137,82 @@ final class RestExtensionClient implements ExtensionClient {
     return answer(http.post("/v2/cudasharedmemory/unregister", new byte[0], Map.of()), x -> null);
   }
 
+  @Override
+  public Answer<List<AnsweredOutput>> inferShm(
+      String model, List<ShmInput> inputs, List<ShmOutput> outputs) {
+    var body = JSON.createObjectNode();
+    var in = body.putArray("inputs");
+    for (ShmInput input : inputs) {
+      var tensor = in.addObject().put("name", input.name()).put("datatype", "INT32");
+      var shape = tensor.putArray("shape");
+      for (long d : input.shape()) {
+        shape.add(d);
+      }
+      if (input.region() == null) {
+        var data = tensor.putArray("data");
+        for (int v : input.inline()) {
+          data.add(v);
+        }
+      } else {
+        tensor
+            .putObject("parameters")
+            .put("shared_memory_region", input.region())
+            .put("shared_memory_offset", input.offset())
+            .put("shared_memory_byte_size", input.size());
+      }
+    }
+    var out = body.putArray("outputs");
+    for (ShmOutput output : outputs) {
+      var tensor = out.addObject().put("name", output.name());
+      if (output.region() != null) {
+        tensor
+            .putObject("parameters")
+            .put("shared_memory_region", output.region())
+            .put("shared_memory_offset", output.offset())
+            .put("shared_memory_byte_size", output.size());
+      }
+    }
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return answer(
+        http.post(
+            RestClient.inferPath(model, null), bytes, Map.of("Content-Type", "application/json")),
+        json -> {
+          List<AnsweredOutput> answered = new ArrayList<>();
+          for (JsonNode o : json.get("outputs")) {
+            List<Long> shape = new ArrayList<>();
+            o.get("shape").forEach(d -> shape.add(d.asLong()));
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            if (o.has("parameters")) {
+              o.get("parameters")
+                  .fields()
+                  .forEachRemaining(
+                      e ->
+                          parameters.put(
+                              e.getKey(),
+                              e.getValue().isNumber()
+                                  ? e.getValue().asLong()
+                                  : e.getValue().asText()));
+            }
+            int[] data = null;
+            if (o.has("data")) {
+              data = new int[o.get("data").size()];
+              for (int i = 0; i < data.length; i++) {
+                data[i] = o.get("data").get(i).asInt();
+              }
+            }
+            answered.add(
+                new AnsweredOutput(
+                    o.get("name").asText(), o.get("datatype").asText(), shape, parameters, data));
+          }
+          return answered;
+        });
+  }
+
   private static String quote(String text) {
     try {
       return JSON.writeValueAsString(text);
