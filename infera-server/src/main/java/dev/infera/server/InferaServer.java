@@ -12,6 +12,7 @@ import dev.infera.core.lifecycle.BackendRegistry;
 import dev.infera.core.lifecycle.BatchingSchedulerFactory;
 import dev.infera.core.lifecycle.ModelController;
 import dev.infera.core.lifecycle.ModelManager;
+import dev.infera.core.metrics.MicrometerBackendMeters;
 import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.routing.Router;
@@ -33,6 +34,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,7 @@ public final class InferaServer implements AutoCloseable {
     bindJvmMetrics(registry);
     this.security = Security.from(options.security(), registry);
     this.backends = BackendRegistry.discover();
+    backends.configure(Map.of(), new MicrometerBackendMeters(registry));
     LOG.info(
         "backends: {}",
         backends.backends().stream().map(b -> b.name() + " " + b.aliases()).toList());

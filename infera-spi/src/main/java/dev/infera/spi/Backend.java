@@ -39,6 +39,12 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * Gives the backend its settings and meters; called once, before the first {@link #load}. The
+   * default ignores them.
+   */
+  default void configure(BackendContext context) {}
+
+  /**
    * Loads one model version. Failures are thrown as {@link InferenceException} with a message
    * naming the file and what went wrong; the caller marks the version unavailable with it.
    */

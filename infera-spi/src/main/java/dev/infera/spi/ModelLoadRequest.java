@@ -1,9 +1,12 @@
 package dev.infera.spi;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a backend needs to load one model version.
@@ -20,6 +23,8 @@ import java.util.Optional;
  *     included); empty lists where the configuration declares none
  * @param instanceCount how many instances will be created
  * @param instanceKind where instances run
+ * @param instanceDevices for each instance, by index, the GPU it runs on ({@code instance_group
+ *     gpus}), or -1 for a CPU instance; {@code instanceCount} entries
  */
 public record ModelLoadRequest(
     String modelName,
@@ -30,7 +35,8 @@ public record ModelLoadRequest(
     int maxBatchSize,
     ModelSignature declared,
     int instanceCount,
-    InstanceKind instanceKind) {
+    InstanceKind instanceKind,
+    List<Integer> instanceDevices) {
 
   public ModelLoadRequest {
     Objects.requireNonNull(modelName, "modelName");
@@ -42,6 +48,41 @@ public record ModelLoadRequest(
     if (instanceCount < 1) {
       throw new IllegalArgumentException("instanceCount " + instanceCount + " (expected >= 1)");
     }
+    instanceDevices = List.copyOf(instanceDevices);
+    if (instanceDevices.size() != instanceCount) {
+      throw new IllegalArgumentException(
+          instanceDevices.size() + " instance devices for " + instanceCount + " instances");
+    }
+  }
+
+  /** A request whose instances all run on CPU, or all on GPU 0 when {@code instanceKind} is GPU. */
+  public ModelLoadRequest(
+      String modelName,
+      long version,
+      Path versionDirectory,
+      Optional<String> modelFileName,
+      Map<String, String> parameters,
+      int maxBatchSize,
+      ModelSignature declared,
+      int instanceCount,
+      InstanceKind instanceKind) {
+    this(
+        modelName,
+        version,
+        versionDirectory,
+        modelFileName,
+        parameters,
+        maxBatchSize,
+        declared,
+        instanceCount,
+        instanceKind,
+        Collections.nCopies(Math.max(0, instanceCount), instanceKind == InstanceKind.GPU ? 0 : -1));
+  }
+
+  /** The GPU instance {@code index} runs on, if it is a GPU instance. */
+  public OptionalInt deviceOf(int index) {
+    int device = instanceDevices.get(index);
+    return device < 0 ? OptionalInt.empty() : OptionalInt.of(device);
   }
 
   /** A parameter's value, if the configuration sets it. */

@@ -1,6 +1,8 @@
 package dev.infera.core.lifecycle;
 
 import dev.infera.spi.Backend;
+import dev.infera.spi.BackendContext;
+import dev.infera.spi.BackendMeters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +38,20 @@ public final class BackendRegistry implements AutoCloseable {
     List<Backend> found = new ArrayList<>();
     ServiceLoader.load(Backend.class).forEach(found::add);
     return new BackendRegistry(found);
+  }
+
+  /**
+   * Gives every backend its settings and the meters it records to; call once, before the first
+   * model loads.
+   *
+   * @param settings each backend's settings by backend name ({@code --backend-config}); a backend
+   *     without an entry gets none
+   */
+  public void configure(Map<String, Map<String, String>> settings, BackendMeters meters) {
+    for (Backend backend : backends) {
+      backend.configure(
+          new BackendContext(settings.getOrDefault(backend.name(), Map.of()), meters));
+    }
   }
 
   /** The backend a configuration's {@code backend} or {@code platform} names. */

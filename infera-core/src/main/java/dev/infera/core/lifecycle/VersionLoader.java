@@ -186,7 +186,8 @@ final class VersionLoader {
                 ? ModelConfigCompleter.declaredSignature(config)
                 : new ModelSignature(List.of(), List.of()),
             instanceCount(config),
-            instanceKind(config));
+            instanceKind(config),
+            instanceDevices(config));
     LoadedModel loaded = backend.load(request);
     ModelConfig completed;
     try {
@@ -238,12 +239,32 @@ final class VersionLoader {
     return parameters;
   }
 
+  /**
+   * How many instances the instance groups ask for: {@code count} (at least 1) per group, times the
+   * number of GPUs a GPU group lists, as Triton counts them; 1 without groups.
+   */
   static int instanceCount(ModelConfig config) {
-    int count = 0;
+    return instanceDevices(config).size();
+  }
+
+  /**
+   * For each instance, in creation order, the GPU it runs on, or -1 for CPU. A GPU group that lists
+   * no GPUs runs on GPU 0.
+   */
+  static List<Integer> instanceDevices(ModelConfig config) {
+    List<Integer> devices = new ArrayList<>();
     for (ModelInstanceGroup group : config.getInstanceGroupList()) {
-      count += Math.max(1, group.getCount());
+      int count = Math.max(1, group.getCount());
+      if (group.getKind() != ModelInstanceGroup.Kind.KIND_GPU) {
+        devices.addAll(java.util.Collections.nCopies(count, -1));
+        continue;
+      }
+      List<Integer> gpus = group.getGpusCount() > 0 ? group.getGpusList() : List.of(0);
+      for (int gpu : gpus) {
+        devices.addAll(java.util.Collections.nCopies(count, gpu));
+      }
     }
-    return Math.max(1, count);
+    return devices.isEmpty() ? List.of(-1) : devices;
   }
 
   private static InstanceKind instanceKind(ModelConfig config) {

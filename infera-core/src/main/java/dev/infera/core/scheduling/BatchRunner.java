@@ -3,15 +3,19 @@ package dev.infera.core.scheduling;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.ModelInstance;
+import dev.infera.spi.RequestBatchInstance;
+import dev.infera.spi.RequestBatchInstance.RequestOutcome;
 import dev.infera.spi.Tensor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Executes one formed batch on one instance and hands each request its outcome: its own rows of the
  * outputs, or its error. A batch that fails is split in halves and each half run again (down to
- * single requests), so a request whose data the backend cannot take fails alone. Stateless apart
- * from what it is built with; runs on the calling thread.
+ * single requests), so a request whose data the backend cannot take fails alone. An instance that
+ * takes the requests of a batch separately ({@link RequestBatchInstance}) gets them so and may fail
+ * each on its own. Stateless apart from what it is built with; runs on the calling thread.
  */
 final class BatchRunner {
 
@@ -36,9 +40,14 @@ final class BatchRunner {
 
   void run(List<QueuedRequest> batch, int rows, ModelInstance instance) {
     long start = ticker.read();
-    List<Tensor> executed;
+    List<Tensor> executed = null;
+    List<RequestOutcome> separate = null;
     try {
-      executed = execute(batch, instance);
+      if (instance instanceof RequestBatchInstance requestwise) {
+        separate = executeRequests(batch, requestwise);
+      } else {
+        executed = execute(batch, instance);
+      }
     } catch (Throwable error) { // any failure fails the batch, never the scheduler's thread
       listener.onBatchFailed(batch.size(), rows, ticker.read() - start);
       InferenceException failure = asInferenceException(error);
@@ -55,9 +64,12 @@ final class BatchRunner {
       failAll(batch, failure);
       return;
     }
-    List<List<Tensor>> outputs;
+    List<RequestOutcome> outputs;
     try {
-      outputs = split(executed, batch, rows);
+      outputs =
+          separate != null
+              ? ordered(separate, batch)
+              : split(executed, batch, rows).stream().map(RequestOutcome::succeeded).toList();
     } catch (Throwable error) { // the model's outputs do not fit the batch: its fault, not a row's
       listener.onBatchFailed(batch.size(), rows, ticker.read() - start);
       failAll(batch, asInferenceException(error));
@@ -68,8 +80,13 @@ final class BatchRunner {
     Duration compute = Duration.ofNanos(computeNanos);
     for (int i = 0; i < batch.size(); i++) {
       QueuedRequest request = batch.get(i);
+      RequestOutcome outcome = outputs.get(i);
+      if (outcome.isError()) {
+        outcomes.failed(request, outcome.error());
+        continue;
+      }
       Duration queued = Duration.ofNanos(start - request.enqueueNanos);
-      outcomes.succeeded(request, new ExecutionResult(outputs.get(i), queued, compute, rows));
+      outcomes.succeeded(request, new ExecutionResult(outcome.outputs(), queued, compute, rows));
     }
   }
 
@@ -103,6 +120,49 @@ final class BatchRunner {
     QueuedRequest first = batch.get(0);
     List<Tensor> inputs = batch.size() == 1 ? first.request.inputs() : BatchTensors.join(batch);
     return instance.execute(inputs, first.request.outputNames());
+  }
+
+  private static List<RequestOutcome> executeRequests(
+      List<QueuedRequest> batch, RequestBatchInstance instance) {
+    List<List<Tensor>> inputs = new ArrayList<>(batch.size());
+    for (QueuedRequest request : batch) {
+      inputs.add(request.request.inputs());
+    }
+    return instance.executeRequests(inputs, batch.get(0).request.outputNames());
+  }
+
+  /**
+   * The outcomes of a batch run as separate requests, each request's outputs in the order it asked
+   * for them.
+   */
+  private List<RequestOutcome> ordered(List<RequestOutcome> outcomes, List<QueuedRequest> batch) {
+    if (outcomes == null || outcomes.size() != batch.size()) {
+      throw new InferenceException(
+          ErrorCode.INTERNAL,
+          label
+              + ": instance answered "
+              + (outcomes == null ? "no" : String.valueOf(outcomes.size()))
+              + " requests (expected "
+              + batch.size()
+              + ")");
+    }
+    List<String> outputNames = batch.get(0).request.outputNames();
+    List<RequestOutcome> ordered = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      RequestOutcome outcome = outcomes.get(i);
+      if (outcome.isError()) {
+        ordered.add(outcome);
+        continue;
+      }
+      checkCount(outcome.outputs(), outputNames);
+      List<String> wanted = batch.get(i).request.outputNames();
+      List<Tensor> own = new ArrayList<>(wanted.size());
+      for (String name : wanted) {
+        own.add(outcome.outputs().get(outputNames.indexOf(name)));
+      }
+      ordered.add(RequestOutcome.succeeded(own));
+    }
+    return ordered;
   }
 
   private List<List<Tensor>> split(List<Tensor> outputs, List<QueuedRequest> batch, int rows) {
