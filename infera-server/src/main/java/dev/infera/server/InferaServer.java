@@ -18,6 +18,7 @@ import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.server.extension.SharedMemoryRegistry;
+import dev.infera.server.gpu.GpuMetrics;
 import dev.infera.server.grpc.GrpcApi;
 import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
@@ -35,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,11 +70,13 @@ public final class InferaServer implements AutoCloseable {
   private final SharedMemoryRegistry sharedMemory =
       new SharedMemoryRegistry(SharedMemoryRegistry.DEV_SHM);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Optional<GpuMetrics> gpus;
 
   private InferaServer(ServerOptions options) {
     this.options = options;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(registry);
+    this.gpus = GpuMetrics.start(registry, Duration.ofSeconds(2));
     this.security = Security.from(options.security(), registry);
     this.backends = BackendRegistry.discover();
     backends.configure(Map.of(), new MicrometerBackendMeters(registry));
@@ -248,6 +252,7 @@ public final class InferaServer implements AutoCloseable {
     manager.close();
     metricsStopped.join();
     backends.close();
+    gpus.ifPresent(GpuMetrics::close);
     registry.close();
     engine.markStopped();
     LOG.info("stopped");

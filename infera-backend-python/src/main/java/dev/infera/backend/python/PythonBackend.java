@@ -4,7 +4,6 @@ import dev.infera.spi.Backend;
 import dev.infera.spi.BackendContext;
 import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelLoadRequest;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,8 +46,8 @@ public final class PythonBackend implements Backend {
     runtime.close();
   }
 
-  /** For tests: the settings a model would get, given these backend settings. */
-  static PythonSettings settingsFor(ModelLoadRequest request, Map<String, String> backend) {
-    return PythonSettings.of(request, backend, System.getenv());
+  /** Where the workers' Python files are; for tests. */
+  java.nio.file.Path runtimeDirectory() {
+    return runtime.directory();
   }
 }
