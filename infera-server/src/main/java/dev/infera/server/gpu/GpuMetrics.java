@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-GPU gauges (Triton: {@code nv_gpu_utilization}, {@code nv_gpu_memory_used_bytes}, {@code
- * nv_gpu_memory_total_bytes}), refreshed from {@code nvidia-smi} by one named thread. Absent
- * when {@code nvidia-smi} is not installed or lists no GPU.
+ * nv_gpu_memory_total_bytes}), refreshed from {@code nvidia-smi} by one named thread. Absent when
+ * {@code nvidia-smi} is not installed or lists no GPU.
  *
  * <p>Threading: the poller thread writes the latest readings; scrapes read them.
  */
@@ -36,18 +36,39 @@ public final class GpuMetrics implements AutoCloseable {
   private final Supplier<Optional<String>> query;
   private final ScheduledExecutorService poller;
 
-  GpuMetrics(MeterRegistry registry, List<GpuReading> first, Supplier<Optional<String>> query,
+  GpuMetrics(
+      MeterRegistry registry,
+      List<GpuReading> first,
+      Supplier<Optional<String>> query,
       Duration period) {
     this.query = query;
     for (GpuReading gpu : first) {
       latest.put(gpu.index(), gpu);
       Tags tags = Tags.of("gpu", Integer.toString(gpu.index()), "uuid", gpu.uuid());
-      gauge(registry, UTILIZATION, "GPU utilization, 0 to 1 (nvidia-smi)", null, tags,
-          gpu.index(), GpuReading::utilization);
-      gauge(registry, MEMORY_USED, "GPU memory in use (nvidia-smi)", "bytes", tags,
-          gpu.index(), GpuReading::memoryUsedBytes);
-      gauge(registry, MEMORY_TOTAL, "GPU memory in all (nvidia-smi)", "bytes", tags,
-          gpu.index(), GpuReading::memoryTotalBytes);
+      gauge(
+          registry,
+          UTILIZATION,
+          "GPU utilization, 0 to 1 (nvidia-smi)",
+          null,
+          tags,
+          gpu.index(),
+          GpuReading::utilization);
+      gauge(
+          registry,
+          MEMORY_USED,
+          "GPU memory in use (nvidia-smi)",
+          "bytes",
+          tags,
+          gpu.index(),
+          GpuReading::memoryUsedBytes);
+      gauge(
+          registry,
+          MEMORY_TOTAL,
+          "GPU memory in all (nvidia-smi)",
+          "bytes",
+          tags,
+          gpu.index(),
+          GpuReading::memoryTotalBytes);
     }
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
@@ -80,10 +101,13 @@ public final class GpuMetrics implements AutoCloseable {
       Tags tags,
       int index,
       java.util.function.ToDoubleFunction<GpuReading> value) {
-    Gauge.builder(name, latest, readings -> {
-          GpuReading reading = readings.get(index);
-          return reading == null ? Double.NaN : value.applyAsDouble(reading);
-        })
+    Gauge.builder(
+            name,
+            latest,
+            readings -> {
+              GpuReading reading = readings.get(index);
+              return reading == null ? Double.NaN : value.applyAsDouble(reading);
+            })
         .description(description)
         .baseUnit(unit)
         .tags(tags)

@@ -21,8 +21,8 @@ public final class NvidiaSmi {
   private NvidiaSmi() {}
 
   /**
-   * The GPUs of one answer; lines that are not six fields with an integer index (warnings,
-   * blank lines) are skipped.
+   * The GPUs of one answer; lines that are not six fields with an integer index (warnings, blank
+   * lines) are skipped.
    */
   public static List<GpuReading> parse(String output) {
     List<GpuReading> readings = new ArrayList<>();
