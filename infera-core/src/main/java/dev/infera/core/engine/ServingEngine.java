@@ -9,6 +9,7 @@ import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.contract.ModelInterface;
 import dev.infera.core.contract.TensorContract;
 import dev.infera.core.metrics.InferenceStatistics;
+import dev.infera.core.monitoring.InferenceObserver;
 import dev.infera.core.routing.ModelRoutes;
 import dev.infera.core.routing.RoutedVersion;
 import dev.infera.core.routing.Router;
@@ -43,6 +44,7 @@ public final class ServingEngine implements InferenceService {
   private final BooleanSupplier modelsReady;
   private final ServerMetadata metadata;
   private final LongSupplier nanoTime;
+  private final InferenceObserver observer;
   private final AtomicInteger inflight = new AtomicInteger();
   private final LongAdder accepted = new LongAdder();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -57,10 +59,23 @@ public final class ServingEngine implements InferenceService {
    */
   public ServingEngine(
       Router router, BooleanSupplier modelsReady, ServerMetadata metadata, LongSupplier nanoTime) {
+    this(router, modelsReady, metadata, nanoTime, InferenceObserver.NONE);
+  }
+
+  /**
+   * @param observer sees every answered or refused request (drift monitoring, payload capture)
+   */
+  public ServingEngine(
+      Router router,
+      BooleanSupplier modelsReady,
+      ServerMetadata metadata,
+      LongSupplier nanoTime,
+      InferenceObserver observer) {
     this.router = router;
     this.modelsReady = modelsReady;
     this.metadata = metadata;
     this.nanoTime = nanoTime;
+    this.observer = observer;
   }
 
   @Override
@@ -104,6 +119,7 @@ public final class ServingEngine implements InferenceService {
         scheduled = version.validator().validate(request);
       } catch (InferenceException e) {
         version.metrics().recordFailure(e.code(), elapsed(start));
+        observer.rejected(request, version.model(), Long.toString(version.version()), e);
         return CompletableFuture.failedFuture(e);
       }
       execution = version.scheduler().enqueue(scheduled);
@@ -146,8 +162,11 @@ public final class ServingEngine implements InferenceService {
             result.queueTime(),
             result.computeTime(),
             result.fromCache());
-    return new InferenceResponse(
-        version.model(), Long.toString(version.version()), request.id(), outputs, Map.of());
+    InferenceResponse response =
+        new InferenceResponse(
+            version.model(), Long.toString(version.version()), request.id(), outputs, Map.of());
+    observer.completed(request, response, version.contract().batched());
+    return response;
   }
 
   private static InferenceException asInferenceException(Throwable failure) {

@@ -69,5 +69,34 @@ public final class MetricNames {
   /** Timer, seconds: warmup of a model version before it turns READY. */
   public static final String MODEL_WARMUP_DURATION = "infera.model.warmup.duration";
 
+  /** Tag of the drift series: the feature, a tensor name with {@code [column]} for one column. */
+  public static final String TAG_FEATURE = "feature";
+
+  /** Tag of {@link #FEATURE_DRIFT_SCORE}: the method, {@code psi} or {@code ks}. */
+  public static final String TAG_METHOD = "method";
+
+  /** Tag of {@link #DATA_QUALITY_ISSUES}: nan, inf, out_of_range or unknown_category. */
+  public static final String TAG_ISSUE = "issue";
+
+  /**
+   * Gauge: a feature's drift against its version's reference, by method (docs/observability.md).
+   */
+  public static final String FEATURE_DRIFT_SCORE = "infera.feature.drift.score";
+
+  /** Gauge: 1 while a feature's primary drift score is above its threshold, else 0. */
+  public static final String FEATURE_DRIFT_DETECTED = "infera.feature.drift.detected";
+
+  /** Counter: values with a data-quality issue, by feature and issue. */
+  public static final String DATA_QUALITY_ISSUES = "infera.data.quality.issues";
+
+  /** Counter: requests refused before reaching the model (shape, datatype, values). */
+  public static final String DATA_QUALITY_REJECTED = "infera.data.quality.rejected";
+
+  /** Counter: observations drift monitoring dropped because its queue was full. */
+  public static final String MONITORING_DROPPED = "infera.monitoring.dropped";
+
+  /** Counter, seconds: CPU time of the threads executing a version's batches. */
+  public static final String MODEL_CPU = "infera.model.cpu";
+
   private MetricNames() {}
 }
