@@ -12,7 +12,10 @@ import dev.infera.core.lifecycle.BackendRegistry;
 import dev.infera.core.lifecycle.BatchingSchedulerFactory;
 import dev.infera.core.lifecycle.ModelController;
 import dev.infera.core.lifecycle.ModelManager;
+import dev.infera.core.lifecycle.ModelState;
 import dev.infera.core.metrics.MicrometerBackendMeters;
+import dev.infera.core.monitoring.DriftMonitoring;
+import dev.infera.core.monitoring.InferenceObserver;
 import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.routing.Router;
@@ -20,6 +23,9 @@ import dev.infera.core.scheduling.Ticker;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.gpu.GpuMetrics;
 import dev.infera.server.grpc.GrpcApi;
+import dev.infera.server.observability.DriftApi;
+import dev.infera.server.observability.ObservabilityOptions;
+import dev.infera.server.observability.ProfileFiles;
 import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
 import dev.infera.server.rest.SharedMemoryApi;
@@ -37,11 +43,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +72,7 @@ public final class InferaServer implements AutoCloseable {
   private final ModelManager manager;
   private final ModelController controller;
   private final ServingEngine engine;
+  private final Optional<DriftMonitoring> drift;
   private final Server http;
   private final Server grpc;
   private final Server metrics;
@@ -72,7 +81,7 @@ public final class InferaServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Optional<GpuMetrics> gpus;
 
-  private InferaServer(ServerOptions options) {
+  private InferaServer(ServerOptions options, ObservabilityOptions observability) {
     this.options = options;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(registry);
@@ -96,12 +105,26 @@ public final class InferaServer implements AutoCloseable {
                     options.cache().map(settings -> new ResponseCache(settings, registry)))),
             registry,
             options.manager());
+    this.drift =
+        observability
+            .drift()
+            .map(
+                settings ->
+                    new DriftMonitoring(
+                        settings,
+                        registry,
+                        System::nanoTime,
+                        new ProfileFiles(options.modelRepository()),
+                        observability::watches,
+                        this::readyVersionKeys));
+    drift.ifPresent(DriftMonitoring::start);
     this.engine =
         new ServingEngine(
             Router.highestReady(manager::routingTable),
             manager::allReady,
             new ServerMetadata(SERVER_NAME, version(), EXTENSIONS),
-            System::nanoTime);
+            System::nanoTime,
+            InferenceObserver.all(drift.<List<InferenceObserver>>map(List::of).orElse(List.of())));
     this.controller = new ModelController(manager, options.manager().control());
     controller.start();
     this.http = startHttp();
@@ -111,8 +134,20 @@ public final class InferaServer implements AutoCloseable {
 
   /** Starts a server: loads the repository's models, then opens the endpoints. */
   public static InferaServer start(ServerOptions options) {
-    LOG.info("starting with {}", options);
-    return new InferaServer(options);
+    return start(options, ObservabilityOptions.NONE);
+  }
+
+  /** Starts a server that also watches what {@code observability} asks for. */
+  public static InferaServer start(ServerOptions options, ObservabilityOptions observability) {
+    LOG.info("starting with {} and {}", options, observability);
+    return new InferaServer(options, observability);
+  }
+
+  private Set<String> readyVersionKeys() {
+    return manager.index().stream()
+        .filter(status -> status.state() == ModelState.READY)
+        .map(status -> DriftMonitoring.key(status.model(), status.version()))
+        .collect(Collectors.toSet());
   }
 
   private Server startHttp() {
@@ -123,6 +158,7 @@ public final class InferaServer implements AutoCloseable {
         .mount(sb);
     new RepositoryApi(controller).mount(sb);
     new SharedMemoryApi(sharedMemory).mount(sb);
+    new DriftApi(Router.highestReady(manager::routingTable), drift).mount(sb);
     security.protectHttp(sb);
     return started(sb, "HTTP");
   }
@@ -249,6 +285,7 @@ public final class InferaServer implements AutoCloseable {
     awaitUntil(
         CompletableFuture.allOf(grpc.stop(), http.stop()), deadline, "responses being written");
     controller.close();
+    drift.ifPresent(DriftMonitoring::close);
     manager.close();
     metricsStopped.join();
     backends.close();

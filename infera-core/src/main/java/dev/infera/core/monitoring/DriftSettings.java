@@ -31,7 +31,7 @@ public record DriftSettings(
 
   public static final DriftSettings DEFAULTS =
       new DriftSettings(
-          Duration.ofMinutes(5), 5, 1000, 100, 0.2, 32, 64, 4096, Duration.ofSeconds(1));
+          Duration.ofMinutes(5), 5, 1000, 100, 0.2, 128, 256, 4096, Duration.ofSeconds(1));
 
   public DriftSettings {
     if (window.isNegative() || window.isZero()) {

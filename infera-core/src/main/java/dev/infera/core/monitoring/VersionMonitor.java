@@ -33,7 +33,8 @@ final class VersionMonitor {
   private final Map<String, FeatureSketch> building = new HashMap<>();
   private Map<String, ReferenceFeature> reference;
   private String referenceSource = "traffic";
-  private final String profileProblem;
+  private volatile String profileProblem;
+  private boolean profileChecked;
   private long referenceRows;
   private long sliceStart;
   private int slice;
@@ -85,6 +86,10 @@ final class VersionMonitor {
     }
     for (Tensor tensor : outputs) {
       record(tensor, batched);
+    }
+    if (!profileChecked) {
+      profileChecked = true;
+      checkProfile();
     }
     if (reference == null) {
       referenceRows += requestRows;
@@ -203,6 +208,50 @@ final class VersionMonitor {
       meters.issue(this, feature, "unknown_category");
     }
     feature.slice(slice).add(category);
+  }
+
+  /**
+   * A stored profile must describe this version's features: one naming a feature the traffic does
+   * not have (another model's profile, a changed signature) is set aside, with the reason, and the
+   * reference is built from traffic instead.
+   */
+  private void checkProfile() {
+    if (reference == null || !"profile".equals(referenceSource)) {
+      return;
+    }
+    for (ReferenceFeature expected : reference.values()) {
+      FeatureState actual = features.get(expected.name());
+      if (actual == null || actual.kind != expected.kind()) {
+        profileProblem =
+            ReferenceProfile.FILE_NAME
+                + ": profile feature '"
+                + expected.name()
+                + "' ("
+                + expected.kind().name().toLowerCase()
+                + ") is not a feature of model '"
+                + model
+                + "' version "
+                + version
+                + " (its features: "
+                + describeFeatures()
+                + ")";
+        reference = null;
+        referenceSource = "traffic";
+        referenceRows = 0;
+        features.values().forEach(FeatureState::resetAll);
+        return;
+      }
+    }
+  }
+
+  private String describeFeatures() {
+    List<String> names = new ArrayList<>(features.keySet());
+    if (names.size() > 6) {
+      return String.join(", ", names.subList(0, 3))
+          + ", … "
+          + String.join(", ", names.subList(names.size() - 2, names.size()));
+    }
+    return String.join(", ", names);
   }
 
   private void freezeReference() {

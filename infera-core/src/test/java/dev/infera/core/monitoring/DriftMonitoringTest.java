@@ -228,6 +228,22 @@ class DriftMonitoringTest {
   }
 
   @Test
+  void aProfileOfOtherFeaturesIsSetAsideWithTheReason() {
+    FeatureSketch sketch = FeatureSketch.empty(FeatureKind.NUMERIC);
+    sketch.add(1);
+    String profile = ReferenceProfile.of(1, Map.of("pixels", sketch)).toJson();
+    monitoring((model, version) -> Optional.of(profile), Set.of("m/1"));
+    traffic(1, 0);
+    monitoring.scoreAll();
+
+    DriftReport report = monitoring.report("m", "1").orElseThrow();
+    assertThat(report.profileProblem())
+        .hasValueSatisfying(
+            p -> assertThat(p).contains("profile feature 'pixels'").contains("INPUT[0]"));
+    assertThat(report.reference()).isEqualTo("building");
+  }
+
+  @Test
   void monitorsOfUnloadedVersionsCloseAndTakeTheirSeriesAlong() {
     Set<String> loaded = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of("m/1"));
     monitoring(ReferenceSource.NONE, loaded);

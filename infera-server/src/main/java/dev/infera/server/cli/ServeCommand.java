@@ -106,6 +106,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ModelControlFlags modelControl;
 
+  @Mixin ObservabilityFlags observabilityFlags;
+
   @Override
   public Integer call() throws InterruptedException {
     ServerOptions options =
@@ -120,7 +122,7 @@ final class ServeCommand implements Callable<Integer> {
             maxRequestBytes,
             securityFlags.toOptions(),
             Optional.ofNullable(cacheConfig).map(CacheSettings::parse));
-    InferaServer server = InferaServer.start(options);
+    InferaServer server = InferaServer.start(options, observabilityFlags.toOptions());
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
