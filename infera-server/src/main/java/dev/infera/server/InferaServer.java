@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.infera.core.ServerMetadata;
+import dev.infera.core.autoscale.AutoscaleSignals;
 import dev.infera.core.cache.ResponseCache;
 import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.lifecycle.BackendRegistry;
@@ -17,6 +18,7 @@ import dev.infera.core.metrics.MicrometerBackendMeters;
 import dev.infera.core.monitoring.DriftMonitoring;
 import dev.infera.core.monitoring.InferenceObserver;
 import dev.infera.core.repository.LocalModelRepository;
+import dev.infera.core.repository.ModelRepository;
 import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.Ticker;
@@ -71,6 +73,7 @@ public final class InferaServer implements AutoCloseable {
   private final BackendRegistry backends;
   private final ModelManager manager;
   private final ModelController controller;
+  private final AutoscaleSignals autoscale;
   private final ServingEngine engine;
   private final Optional<DriftMonitoring> drift;
   private final Server http;
@@ -81,7 +84,8 @@ public final class InferaServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Optional<GpuMetrics> gpus;
 
-  private InferaServer(ServerOptions options, ObservabilityOptions observability) {
+  private InferaServer(
+      ServerOptions options, ObservabilityOptions observability, ModelRepository repository) {
     this.options = options;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(registry);
@@ -94,7 +98,7 @@ public final class InferaServer implements AutoCloseable {
         backends.backends().stream().map(b -> b.name() + " " + b.aliases()).toList());
     this.manager =
         new ModelManager(
-            new LocalModelRepository(options.modelRepository()),
+            repository,
             backends,
             new BatchingSchedulerFactory(
                 Ticker.system(),
@@ -125,6 +129,8 @@ public final class InferaServer implements AutoCloseable {
             new ServerMetadata(SERVER_NAME, version(), EXTENSIONS),
             System::nanoTime,
             InferenceObserver.all(drift.<List<InferenceObserver>>map(List::of).orElse(List.of())));
+    this.autoscale = new AutoscaleSignals(manager, registry, options.autoscale(), Ticker.system());
+    autoscale.start();
     this.controller = new ModelController(manager, options.manager().control());
     controller.start();
     this.http = startHttp();
@@ -139,8 +145,27 @@ public final class InferaServer implements AutoCloseable {
 
   /** Starts a server that also watches what {@code observability} asks for. */
   public static InferaServer start(ServerOptions options, ObservabilityOptions observability) {
-    LOG.info("starting with {} and {}", options, observability);
-    return new InferaServer(options, observability);
+    return start(options, observability, new LocalModelRepository(options.modelRepository()));
+  }
+
+  /**
+   * Starts a server on another model repository (an S3 bucket's mirror); {@code
+   * options.modelRepository()} is then only reported. The caller closes the repository after the
+   * server.
+   */
+  public static InferaServer start(ServerOptions options, ModelRepository repository) {
+    return start(options, ObservabilityOptions.NONE, repository);
+  }
+
+  /** Starts a server on {@code repository} that also watches what {@code observability} asks for. */
+  public static InferaServer start(
+      ServerOptions options, ObservabilityOptions observability, ModelRepository repository) {
+    LOG.info(
+        "starting with {} and {} on model repository {}",
+        options,
+        observability,
+        repository.location());
+    return new InferaServer(options, observability, repository);
   }
 
   private Set<String> readyVersionKeys() {
@@ -284,6 +309,7 @@ public final class InferaServer implements AutoCloseable {
     CompletableFuture<Void> metricsStopped = metrics.stop();
     awaitUntil(
         CompletableFuture.allOf(grpc.stop(), http.stop()), deadline, "responses being written");
+    autoscale.close();
     controller.close();
     drift.ifPresent(DriftMonitoring::close);
     manager.close();

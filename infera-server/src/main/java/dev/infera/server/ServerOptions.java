@@ -1,5 +1,6 @@
 package dev.infera.server;
 
+import dev.infera.core.autoscale.AutoscaleSettings;
 import dev.infera.core.cache.CacheSettings;
 import dev.infera.core.lifecycle.ManagerOptions;
 import dev.infera.server.security.SecurityOptions;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param maxRequestBytes the largest request body accepted, in bytes (after gzip/deflate decoding)
  * @param security authentication, TLS and the per-tensor element limit
  * @param cache the server-wide response cache ({@code --cache-config}); empty for none
+ * @param autoscale how the desired-replicas gauges are computed ({@code --autoscale-target-p99-ms})
  */
 public record ServerOptions(
     Path modelRepository,
@@ -32,7 +34,8 @@ public record ServerOptions(
     Duration exitTimeout,
     long maxRequestBytes,
     SecurityOptions security,
-    Optional<CacheSettings> cache) {
+    Optional<CacheSettings> cache,
+    AutoscaleSettings autoscale) {
   public static final int DEFAULT_HTTP_PORT = 8000;
   public static final int DEFAULT_GRPC_PORT = 8001;
   public static final int DEFAULT_METRICS_PORT = 8002;
@@ -46,6 +49,7 @@ public record ServerOptions(
     Objects.requireNonNull(exitTimeout, "exitTimeout");
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(autoscale, "autoscale");
     for (int port : new int[] {httpPort, grpcPort, metricsPort}) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port " + port + " (expected 0 to 65535)");
@@ -54,6 +58,32 @@ public record ServerOptions(
     if (maxRequestBytes < 1) {
       throw new IllegalArgumentException("maxRequestBytes " + maxRequestBytes + " (expected > 0)");
     }
+  }
+
+  /** Options with the default autoscaling signal settings. */
+  public ServerOptions(
+      Path modelRepository,
+      String address,
+      int httpPort,
+      int grpcPort,
+      int metricsPort,
+      ManagerOptions manager,
+      Duration exitTimeout,
+      long maxRequestBytes,
+      SecurityOptions security,
+      Optional<CacheSettings> cache) {
+    this(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        manager,
+        exitTimeout,
+        maxRequestBytes,
+        security,
+        cache,
+        AutoscaleSettings.DEFAULTS);
   }
 
   /** Options without a response cache. */
@@ -106,7 +136,8 @@ public record ServerOptions(
         exitTimeout,
         maxRequestBytes,
         security,
-        cache);
+        cache,
+        autoscale);
   }
 
   /** These options with other security settings. */
@@ -121,7 +152,8 @@ public record ServerOptions(
         exitTimeout,
         maxRequestBytes,
         other,
-        cache);
+        cache,
+        autoscale);
   }
 
   /** These options with a response cache, or none. */
@@ -136,7 +168,8 @@ public record ServerOptions(
         exitTimeout,
         maxRequestBytes,
         security,
-        other);
+        other,
+        autoscale);
   }
 
   /** These options with another exit timeout. */
@@ -151,6 +184,23 @@ public record ServerOptions(
         other,
         maxRequestBytes,
         security,
-        cache);
+        cache,
+        autoscale);
+  }
+
+  /** These options with other autoscaling signal settings. */
+  public ServerOptions withAutoscale(AutoscaleSettings other) {
+    return new ServerOptions(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        manager,
+        exitTimeout,
+        maxRequestBytes,
+        security,
+        cache,
+        other);
   }
 }

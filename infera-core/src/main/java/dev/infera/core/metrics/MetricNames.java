@@ -22,6 +22,15 @@ public final class MetricNames {
   /** Counter: model executions, one per batch (Triton: nv_inference_exec_count). */
   public static final String EXECUTION_COUNT = "infera.inference.exec.count";
 
+  /** Seconds instances spent executing batches (Prometheus: {@code _seconds_total}). */
+  public static final String EXECUTION_BUSY = "infera.inference.exec.busy";
+
+  /** Replicas of this server the load needs at the latency target (all models: the largest). */
+  public static final String DESIRED_REPLICAS = "infera.desired.replicas";
+
+  /** Replicas of this server one model's load needs at its latency target. */
+  public static final String MODEL_DESIRED_REPLICAS = "infera.model.desired.replicas";
+
   /** Histogram, seconds: from arrival to answer (Triton: nv_inference_request_duration_us). */
   public static final String REQUEST_DURATION = "infera.inference.request.duration";
 

@@ -49,6 +49,7 @@ public final class VersionMetrics implements AutoCloseable {
   private final Map<ErrorCode, Counter> failures = new EnumMap<>(ErrorCode.class);
   private final Counter inferences;
   private final Counter executions;
+  private final Counter busy;
   private final Timer requestDuration;
   private final Timer queueDuration;
   private final Timer computeDuration;
@@ -84,6 +85,12 @@ public final class VersionMetrics implements AutoCloseable {
     }
     this.inferences = counter(MetricNames.INFERENCE_COUNT, "Inferences (batch rows)", tags);
     this.executions = counter(MetricNames.EXECUTION_COUNT, "Model executions (batches)", tags);
+    this.busy =
+        Counter.builder(MetricNames.EXECUTION_BUSY)
+            .description("Time instances spent executing batches")
+            .baseUnit("seconds")
+            .tags(tags)
+            .register(registry);
     this.requestDuration = timer(MetricNames.REQUEST_DURATION, "Time from arrival to answer");
     this.queueDuration = timer(MetricNames.QUEUE_DURATION, "Time waiting in the queue");
     this.computeDuration = timer(MetricNames.COMPUTE_DURATION, "Time executing the batch");
@@ -174,10 +181,11 @@ public final class VersionMetrics implements AutoCloseable {
     requestDuration.record(total);
   }
 
-  /** One execution of a batch of {@code rows} rows, which took {@code computeNanos}. */
+  /** One execution of a batch of {@code rows} rows, which kept an instance busy {@code computeNanos}. */
   public void recordExecution(int rows, long computeNanos) {
     statistics.recordExecution(rows, computeNanos);
     executions.increment();
+    busy.increment(computeNanos / 1e9);
     batchSize.record(rows);
   }
 

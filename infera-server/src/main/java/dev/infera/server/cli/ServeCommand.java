@@ -1,8 +1,11 @@
 package dev.infera.server.cli;
 
+import dev.infera.core.autoscale.AutoscaleSettings;
 import dev.infera.core.cache.CacheSettings;
 import dev.infera.core.lifecycle.ManagerOptions;
+import dev.infera.core.repository.ModelRepository;
 import dev.infera.server.InferaServer;
+import dev.infera.server.ModelRepositories;
 import dev.infera.server.ServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +30,25 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--model-repository",
       defaultValue = "${sys:infera.home:-.}/examples/models",
-      paramLabel = "DIR",
+      paramLabel = "DIR|s3://[host:port/]bucket/prefix",
       description =
-          "The model repository folder (Triton's layout). Default: examples/models of the installation.")
-  Path modelRepository;
+          "The model repository (Triton's layout): a folder, or an S3-compatible bucket mirrored into --model-cache-dir. Default: examples/models of the installation.")
+  String modelRepository;
+
+  @Option(
+      names = "--model-cache-dir",
+      defaultValue = "${sys:java.io.tmpdir}/infera-model-cache",
+      paramLabel = "DIR",
+      description = "Where an s3:// repository's models are mirrored. Default: ${DEFAULT-VALUE}.")
+  Path modelCacheDir;
+
+  @Option(
+      names = "--repository-settle-secs",
+      defaultValue = "5",
+      paramLabel = "SECONDS",
+      description =
+          "An s3:// repository mirrors a version once its listing has stayed unchanged this long (two listings at least this far apart): a half-uploaded version never loads. Default: ${DEFAULT-VALUE}.")
+  long repositorySettleSeconds;
 
   @Option(
       names = "--http-address",
@@ -102,6 +120,14 @@ final class ServeCommand implements Callable<Integer> {
           "The response cache (Triton's syntax): local,size=BYTES holds up to BYTES of responses of the models whose config.pbtxt has response_cache { enable: true }. Default: no cache.")
   String cacheConfig;
 
+  @Option(
+      names = "--autoscale-target-p99-ms",
+      defaultValue = "100",
+      paramLabel = "MS",
+      description =
+          "The p99 latency target infera_desired_replicas is computed against (a model overrides it with the config parameter autoscale_target_p99_ms). Default: ${DEFAULT-VALUE}.")
+  long autoscaleTargetP99Millis;
+
   @Mixin SecurityFlags securityFlags;
 
   @Mixin ModelControlFlags modelControl;
@@ -109,10 +135,15 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin ObservabilityFlags observabilityFlags;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
+    ModelRepository repository =
+        ModelRepositories.open(
+            modelRepository,
+            new ModelRepositories.S3Settings(
+                modelCacheDir, Duration.ofSeconds(repositorySettleSeconds)));
     ServerOptions options =
         new ServerOptions(
-            modelRepository,
+            ModelRepositories.isRemote(modelRepository) ? modelCacheDir : Path.of(modelRepository),
             address,
             httpPort,
             grpcPort,
@@ -121,13 +152,17 @@ final class ServeCommand implements Callable<Integer> {
             Duration.ofSeconds(exitTimeoutSeconds),
             maxRequestBytes,
             securityFlags.toOptions(),
-            Optional.ofNullable(cacheConfig).map(CacheSettings::parse));
-    InferaServer server = InferaServer.start(options, observabilityFlags.toOptions());
+            Optional.ofNullable(cacheConfig).map(CacheSettings::parse),
+            AutoscaleSettings.DEFAULTS.withTargetP99(Duration.ofMillis(autoscaleTargetP99Millis)));
+    InferaServer server = InferaServer.start(options, observabilityFlags.toOptions(), repository);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
     stop.await();
     server.close();
+    if (repository instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
     return 0;
   }
 }
