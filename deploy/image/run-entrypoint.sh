@@ -5,33 +5,49 @@
 # examples/models. Succeeds when /v2/health/ready answers 200 and the simple model infers.
 #
 #   run-entrypoint.sh IMAGE_TAR [HTTP_PORT]
+#
+# HTTP_PORT (default: a free one) and the next two ports serve HTTP, gRPC and metrics.
 set -euo pipefail
 tar_file=$(readlink -f "$1")
-port=${2:-18000}
+port=${2:-$(python3 -c 'import socket
+while True:
+    s = [socket.socket() for _ in range(3)]
+    s[0].bind(("127.0.0.1", 0)); p = s[0].getsockname()[1]
+    try:
+        s[1].bind(("127.0.0.1", p + 1)); s[2].bind(("127.0.0.1", p + 2)); print(p); break
+    except OSError:
+        pass
+    finally:
+        [x.close() for x in s]')}
 work=$(mktemp -d)
 root="$work/root"
 pid=""
 cleanup() {
   if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  umount "$root/proc" "$root/dev/null" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 mkdir -p "$work/image" "$root"
 tar -xf "$tar_file" -C "$work/image"
-manifest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["Config"])' "$work/image/manifest.json" 2>/dev/null || true)
-if [[ -z "$manifest" ]]; then
-  echo "no manifest.json in $tar_file" >&2
-  exit 1
-fi
-for layer in $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))[0]["Layers"]))' "$work/image/manifest.json"); do
-  tar -xzf "$work/image/$layer" -C "$root" 2>/dev/null || tar -xf "$work/image/$layer" -C "$root"
+# OCI image layout (what Jib writes with <format>OCI</format>): index.json → manifest → config
+# and layers, each a blob named by its digest.
+blob() { echo "$work/image/blobs/${1/://}"; }
+manifest=$(blob "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"])' "$work/image/index.json")")
+config=$(blob "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"]["digest"])' "$manifest")")
+for digest in $(python3 -c 'import json,sys; print(" ".join(l["digest"] for l in json.load(open(sys.argv[1]))["layers"]))' "$manifest"); do
+  tar --warning=no-unknown-keyword -xzf "$(blob "$digest")" -C "$root"
 done
-mapfile -t entrypoint < <(python3 -c 'import json,sys; [print(a) for a in json.load(open(sys.argv[1]))["config"]["Entrypoint"]]' "$work/image/$manifest")
-user=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"].get("User",""))' "$work/image/$manifest")
+mapfile -t entrypoint < <(python3 -c 'import json,sys; [print(a) for a in json.load(open(sys.argv[1]))["config"]["Entrypoint"]]' "$config")
+user=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"].get("User",""))' "$config")
 echo "layers unpacked into $root ($(du -sh "$root" | cut -f1)); user '$user'; entrypoint: ${entrypoint[*]}"
 
+# What a container runtime provides: /proc (the dynamic loader resolves $ORIGIN through
+# /proc/self/exe) and /dev/null; /tmp is already world-writable in the image (an emptyDir in Kubernetes).
 mkdir -p "$root/proc" "$root/dev"
+mount -t proc proc "$root/proc"
+touch "$root/dev/null" && mount --bind /dev/null "$root/dev/null"
 chroot --userspec="${user:-0}" "$root" "${entrypoint[@]}" serve --http-port="$port" \
   --grpc-port=$((port + 1)) --metrics-port=$((port + 2)) >"$work/server.log" 2>&1 &
 pid=$!
@@ -49,7 +65,14 @@ done
 curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
 body='{"inputs":[{"name":"INPUT0","shape":[1,16],"datatype":"INT32","data":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]},{"name":"INPUT1","shape":[1,16],"datatype":"INT32","data":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}]}'
 answer=$(curl -sf -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$port/v2/models/simple/infer")
-echo "simple answered: $answer"
+echo "simple answered on port $port: $answer"
 grep -q '"OUTPUT0"' <<<"$answer"
-grep -i 'onnxruntime\|models' "$work/server.log" | head -n 5 || true
+for model in simple string_identity tabular_mlp xgb_tabular; do
+  curl -sf "http://127.0.0.1:$port/v2/models/$model/ready" >/dev/null || { cat "$work/server.log" >&2; echo "$model not ready" >&2; exit 1; }
+done
+echo "every example model is ready (ONNX Runtime from the unpacked natives, XGBoost with the image's libgomp)"
+if compgen -G "$root/tmp/onnxruntime-java*" >/dev/null; then
+  echo "ONNX Runtime unpacked its libraries into /tmp instead of using the image's" >&2
+  exit 1
+fi
 echo "image entrypoint OK"

@@ -25,12 +25,7 @@ class S3ModelRepositoryTest {
   private static final Duration SETTLE = Duration.ofSeconds(10);
   private static final String CONFIG = "name: \"m\"\nmax_batch_size: 4\n";
 
-  @RegisterExtension
-  static final S3ProxyExtension S3 =
-      S3ProxyExtension.builder()
-          .withBlobStoreProvider("transient")
-          .withCredentials("access", "secret")
-          .build();
+  @RegisterExtension static final S3ProxyExtension S3 = TestBucket.server();
 
   @TempDir Path cache;
   private final MutableClock clock = new MutableClock();
@@ -39,7 +34,7 @@ class S3ModelRepositoryTest {
 
   @BeforeEach
   void bucket() {
-    bucket = new TestBucket(S3.getUri(), S3.getAccessKey(), S3.getSecretKey());
+    bucket = TestBucket.on(S3);
   }
 
   @AfterEach

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -20,6 +21,19 @@ public final class TestBucket implements AutoCloseable {
   private final URI endpoint;
   private final StaticCredentialsProvider credentials;
   private final S3Client client;
+
+  /** A real S3 API server for one test (register it with {@code @RegisterExtension}). */
+  public static S3ProxyExtension server() {
+    return S3ProxyExtension.builder()
+        .withBlobStoreProvider("transient")
+        .withCredentials("access", "secret")
+        .build();
+  }
+
+  /** A bucket on the server the extension started for the running test. */
+  public static TestBucket on(S3ProxyExtension server) {
+    return new TestBucket(server.getUri(), server.getAccessKey(), server.getSecretKey());
+  }
 
   public TestBucket(URI endpoint, String accessKey, String secretKey) {
     this.endpoint = endpoint;

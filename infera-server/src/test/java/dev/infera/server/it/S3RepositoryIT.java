@@ -37,12 +37,7 @@ class S3RepositoryIT {
   private static final Duration SETTLE = Duration.ofMillis(300);
   private static final int CLIENTS = 32;
 
-  @RegisterExtension
-  static final S3ProxyExtension S3 =
-      S3ProxyExtension.builder()
-          .withBlobStoreProvider("transient")
-          .withCredentials("access", "secret")
-          .build();
+  @RegisterExtension static final S3ProxyExtension S3 = TestBucket.server();
 
   @TempDir Path cache;
   @TempDir Path local;
@@ -50,7 +45,7 @@ class S3RepositoryIT {
 
   @BeforeEach
   void bucket() {
-    bucket = new TestBucket(S3.getUri(), S3.getAccessKey(), S3.getSecretKey());
+    bucket = TestBucket.on(S3);
   }
 
   @AfterEach
