@@ -181,7 +181,10 @@ public final class VersionMetrics implements AutoCloseable {
     requestDuration.record(total);
   }
 
-  /** One execution of a batch of {@code rows} rows, which kept an instance busy {@code computeNanos}. */
+  /**
+   * One execution of a batch of {@code rows} rows, which kept an instance busy {@code
+   * computeNanos}.
+   */
   public void recordExecution(int rows, long computeNanos) {
     statistics.recordExecution(rows, computeNanos);
     executions.increment();
