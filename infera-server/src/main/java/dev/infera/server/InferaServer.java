@@ -157,7 +157,9 @@ public final class InferaServer implements AutoCloseable {
     return start(options, ObservabilityOptions.NONE, repository);
   }
 
-  /** Starts a server on {@code repository} that also watches what {@code observability} asks for. */
+  /**
+   * Starts a server on {@code repository} that also watches what {@code observability} asks for.
+   */
   public static InferaServer start(
       ServerOptions options, ObservabilityOptions observability, ModelRepository repository) {
     LOG.info(
