@@ -5,6 +5,8 @@ import static dev.infera.spi.InferenceException.invalidArgument;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.RequestedOutput;
 import dev.infera.core.scheduling.ScheduledRequest;
+import dev.infera.spi.ErrorCode;
+import dev.infera.spi.InferenceException;
 import dev.infera.spi.NonFiniteValues;
 import dev.infera.spi.Tensor;
 import java.time.Duration;
@@ -32,6 +34,13 @@ public final class RequestValidator {
 
   /** The request parameter that sets a queue timeout, in microseconds (Triton's unit). */
   public static final String TIMEOUT = "timeout";
+
+  /**
+   * The sequence extension's request parameters. Infera has no sequence batcher: a request that
+   * carries one is UNIMPLEMENTED rather than answered as if it stood alone.
+   */
+  static final List<String> SEQUENCE_PARAMETERS =
+      List.of("sequence_id", "sequence_start", "sequence_end");
 
   private final String label;
   private final ModelInterface contract;
@@ -64,6 +73,17 @@ public final class RequestValidator {
   }
 
   public ScheduledRequest validate(InferenceRequest request) {
+    for (String parameter : SEQUENCE_PARAMETERS) {
+      if (request.parameters().containsKey(parameter)) {
+        throw new InferenceException(
+            ErrorCode.UNIMPLEMENTED,
+            label
+                + ": parameter '"
+                + parameter
+                + "' belongs to the sequence extension, which this server does not implement"
+                + " (no sequence batching: each request is answered on its own)");
+      }
+    }
     int rows = checkInputs(request.inputs());
     List<Tensor> modelInputs = new ArrayList<>(request.inputs().size());
     for (TensorContract input : contract.inputs()) {

@@ -192,6 +192,27 @@ class RequestValidatorTest {
   }
 
   @Test
+  void sequenceParametersAreUnimplemented() {
+    for (String parameter : RequestValidator.SEQUENCE_PARAMETERS) {
+      InferenceRequest inSequence =
+          new InferenceRequest(
+              "simple",
+              Optional.empty(),
+              Optional.empty(),
+              simpleInputs(1),
+              List.of(),
+              Map.of(parameter, parameter.equals("sequence_id") ? (Object) 7L : (Object) true));
+
+      assertThatThrownBy(() -> simple.validate(inSequence))
+          .isInstanceOfSatisfying(
+              dev.infera.spi.InferenceException.class,
+              e -> assertThat(e.code()).isEqualTo(dev.infera.spi.ErrorCode.UNIMPLEMENTED))
+          .hasMessageContaining("'" + parameter + "'")
+          .hasMessageContaining("sequence extension");
+    }
+  }
+
+  @Test
   void malformedParametersAreRejected() {
     InferenceRequest badTimeout =
         new InferenceRequest(
