@@ -349,60 +349,48 @@ abstract class ExtensionSuite {
     assertThat(inline.data()).containsExactly(sum(range(0), range(100), -1));
   }
 
+  /** INPUT0 placed as given, INPUT1 from "in"; every output inline. */
+  private Answer<List<AnsweredOutput>> input0In(String region, long offset, long size) {
+    return client.inferShm(
+        "simple",
+        List.of(
+            ShmInput.inRegion("INPUT0", ROW, region, offset, size),
+            ShmInput.inRegion("INPUT1", ROW, "in", 64, 64)),
+        List.of());
+  }
+
+  /** Both inputs from "in"; OUTPUT0 placed as given. */
+  private Answer<List<AnsweredOutput>> output0In(String region, long offset, long size) {
+    return client.inferShm(
+        "simple", inputsInRegion(), List.of(new ShmOutput("OUTPUT0", region, offset, size)));
+  }
+
   @Test
   void unknownRegionIsInvalidArgument() throws IOException {
     inputAndOutputRegions();
-    assertInvalid(
-        client.inferShm(
-            "simple",
-            List.of(
-                ShmInput.inRegion("INPUT0", ROW, "nope", 0, 64),
-                ShmInput.inRegion("INPUT1", ROW, "in", 64, 64)),
-            List.of()),
-        "'nope' is not registered");
-    assertInvalid(
-        client.inferShm(
-            "simple", inputsInRegion(), List.of(new ShmOutput("OUTPUT0", "gone", 0, 64))),
-        "'gone' is not registered");
+    assertInvalid(input0In("nope", 0, 64), "'nope' is not registered");
+    assertInvalid(output0In("gone", 0, 64), "'gone' is not registered");
   }
 
   @Test
   void placementPastTheEndOfTheRegionIsInvalidArgument() throws IOException {
     inputAndOutputRegions();
-    assertInvalid(
-        client.inferShm(
-            "simple",
-            List.of(
-                ShmInput.inRegion("INPUT0", ROW, "in", 100, 64),
-                ShmInput.inRegion("INPUT1", ROW, "in", 64, 64)),
-            List.of()),
-        "past the end");
-    assertInvalid(
-        client.inferShm(
-            "simple", inputsInRegion(), List.of(new ShmOutput("OUTPUT0", "out", 129, 0))),
-        "past the end");
+    assertInvalid(input0In("in", 100, 64), "past the end");
+    assertInvalid(output0In("out", 129, 0), "past the end");
   }
 
   @Test
   void regionTooSmallForTheTensorIsInvalidArgument() throws IOException {
     inputAndOutputRegions();
-    assertInvalid(
-        client.inferShm(
-            "simple",
-            List.of(
-                ShmInput.inRegion("INPUT0", ROW, "in", 0, 60),
-                ShmInput.inRegion("INPUT1", ROW, "in", 64, 64)),
-            List.of()),
-        "INPUT0");
-    assertInvalid(
-        client.inferShm(
-            "simple", inputsInRegion(), List.of(new ShmOutput("OUTPUT0", "out", 0, 32))),
-        "needs 64 bytes");
+    assertInvalid(input0In("in", 0, 60), "INPUT0");
+    assertInvalid(output0In("out", 0, 32), "needs 64 bytes");
   }
 
   @Test
   void outputRegionUnregisteredWhileTheRequestWaitsStillReceivesItsOutput() throws Exception {
     InferaServer slow = SlowServer.get();
+    java.util.concurrent.ExecutorService caller =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
     try (ExtensionClient slowClient = connect(slow)) {
       String out = sharedMemoryObject(128);
       assertThat(slowClient.register("late", out, 0, 128).code()).isEqualTo(Code.OK);
@@ -414,7 +402,8 @@ abstract class ExtensionSuite {
                       List.of(
                           ShmInput.inline("INPUT0", ROW, range(0)),
                           ShmInput.inline("INPUT1", ROW, range(100))),
-                      List.of(new ShmOutput("OUTPUT0", "late", 0, 64))));
+                      List.of(new ShmOutput("OUTPUT0", "late", 0, 64))),
+              caller);
       String depth = "infera_inference_queue_depth{model=\"slow\",version=\"1\"}";
       while (Metrics.value(slow.metricsPort(), depth) < 1 && !pending.isDone()) {
         Thread.onSpinWait(); // the request is decoded and queued once the depth shows it
@@ -433,6 +422,8 @@ abstract class ExtensionSuite {
               List.of(new ShmOutput("OUTPUT0", "late", 0, 64))),
           "'late' is not registered");
       assertThat(slowClient.statistics(SlowQueueModel.NAME, null).code()).isEqualTo(Code.OK);
+    } finally {
+      caller.shutdownNow();
     }
   }
 
