@@ -135,16 +135,25 @@ class InferRequestStructureTest {
   }
 
   @Test
-  void sharedMemoryInputsAreUnimplemented() {
-    InferenceException e =
+  void sharedMemoryInputNeedsItsByteSizeAndNoData() {
+    InferenceException noSize =
         failure(
             () ->
                 decode(
                     "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\","
                         + "\"parameters\":{\"shared_memory_region\":\"r\"}}]}"));
+    InferenceException withData =
+        failure(
+            () ->
+                decode(
+                    "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\","
+                        + "\"data\":[1],\"parameters\":{\"shared_memory_region\":\"r\","
+                        + "\"shared_memory_byte_size\":4}}]}"));
 
-    assertThat(e.code()).isEqualTo(ErrorCode.UNIMPLEMENTED);
-    assertThat(e.getMessage()).contains("input 'x'");
+    assertThat(noSize.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(noSize.getMessage()).contains("input 'x'", "shared_memory_byte_size");
+    assertThat(withData.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(withData.getMessage()).contains("input 'x'", "region and data");
   }
 
   private static String input(String name) {
