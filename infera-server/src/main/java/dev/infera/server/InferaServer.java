@@ -1,10 +1,13 @@
 package dev.infera.server;
 
+import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.autoscale.AutoscaleSignals;
 import dev.infera.core.cache.ResponseCache;
@@ -31,6 +34,7 @@ import dev.infera.server.observability.ProfileFiles;
 import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
 import dev.infera.server.rest.SharedMemoryApi;
+import dev.infera.server.security.RequestBodyBudget;
 import dev.infera.server.security.Security;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -76,6 +80,7 @@ public final class InferaServer implements AutoCloseable {
   private final AutoscaleSignals autoscale;
   private final ServingEngine engine;
   private final Optional<DriftMonitoring> drift;
+  private final RequestBodyBudget bodyBudget;
   private final Server http;
   private final Server grpc;
   private final Server metrics;
@@ -131,6 +136,7 @@ public final class InferaServer implements AutoCloseable {
             InferenceObserver.all(drift.<List<InferenceObserver>>map(List::of).orElse(List.of())));
     this.autoscale = new AutoscaleSignals(manager, registry, options.autoscale(), Ticker.system());
     autoscale.start();
+    this.bodyBudget = new RequestBodyBudget(options.limits().maxBufferedRequestBytes(), registry);
     this.controller = new ModelController(manager, options.manager().control());
     controller.start();
     this.http = startHttp();
@@ -180,6 +186,7 @@ public final class InferaServer implements AutoCloseable {
   private Server startHttp() {
     ServerBuilder sb = baseBuilder();
     security.listen(sb, address(options.httpPort()));
+    sb.decorator(bodyBudget);
     new RestApi(
             engine, options.maxRequestBytes(), options.security().maxTensorElements(), sharedMemory)
         .mount(sb);
@@ -193,9 +200,11 @@ public final class InferaServer implements AutoCloseable {
   private Server startGrpc() {
     ServerBuilder sb = baseBuilder();
     security.listen(sb, address(options.grpcPort()));
-    sb.service(
-        new GrpcApi(engine, options.maxRequestBytes(), controller, sharedMemory)
-            .service(security.grpcInterceptors()));
+    GrpcApi api = new GrpcApi(engine, options.maxRequestBytes(), controller, sharedMemory);
+    // The message limit is exactly --max-request-bytes: the binding's body limit adds the frame.
+    sb.service(api.service(security.grpcInterceptors()), api.requestSizeLimit());
+    sb.decorator(bodyBudget);
+    sb.decorator(InferaServer::streamsOutliveTheRequestTimeout);
     return started(sb, "gRPC");
   }
 
@@ -220,13 +229,26 @@ public final class InferaServer implements AutoCloseable {
 
   /** A builder with the settings every endpoint shares; the caller adds the port. */
   private ServerBuilder baseBuilder() {
-    return Server.builder()
+    ServerBuilder sb = Server.builder();
+    options.limits().apply(sb);
+    return sb
         // Armeria's own meters would go to Micrometer's global registry (and warn about the
         // executors the three endpoints share); the metrics endpoint exports Infera's meters only.
         .meterRegistry(new CompositeMeterRegistry())
         .maxRequestLength(options.maxRequestBytes())
-        .requestTimeout(Duration.ZERO)
         .gracefulShutdownTimeout(Duration.ZERO, options.exitTimeout());
+  }
+
+  /**
+   * gRPC's bidirectional ModelStreamInfer lives as long as its client keeps it: the request timeout
+   * bounds unary calls only (each streamed message is still bounded by the message limit).
+   */
+  private static HttpResponse streamsOutliveTheRequestTimeout(
+      HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
+    if (ctx.path().endsWith("/ModelStreamInfer")) {
+      ctx.clearRequestTimeout();
+    }
+    return delegate.serve(ctx, req);
   }
 
   private static Server started(ServerBuilder sb, String what) {

@@ -3,6 +3,7 @@ package dev.infera.server;
 import dev.infera.core.autoscale.AutoscaleSettings;
 import dev.infera.core.cache.CacheSettings;
 import dev.infera.core.lifecycle.ManagerOptions;
+import dev.infera.server.security.ConnectionLimits;
 import dev.infera.server.security.SecurityOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param security authentication, TLS and the per-tensor element limit
  * @param cache the server-wide response cache ({@code --cache-config}); empty for none
  * @param autoscale how the desired-replicas gauges are computed ({@code --autoscale-target-p99-ms})
+ * @param limits timeouts and what one client can hold on the HTTP and gRPC ports
  */
 public record ServerOptions(
     Path modelRepository,
@@ -35,7 +37,8 @@ public record ServerOptions(
     long maxRequestBytes,
     SecurityOptions security,
     Optional<CacheSettings> cache,
-    AutoscaleSettings autoscale) {
+    AutoscaleSettings autoscale,
+    ConnectionLimits limits) {
   public static final int DEFAULT_HTTP_PORT = 8000;
   public static final int DEFAULT_GRPC_PORT = 8001;
   public static final int DEFAULT_METRICS_PORT = 8002;
@@ -50,6 +53,7 @@ public record ServerOptions(
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(autoscale, "autoscale");
+    Objects.requireNonNull(limits, "limits");
     for (int port : new int[] {httpPort, grpcPort, metricsPort}) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port " + port + " (expected 0 to 65535)");
@@ -83,7 +87,8 @@ public record ServerOptions(
         maxRequestBytes,
         security,
         cache,
-        AutoscaleSettings.DEFAULTS);
+        AutoscaleSettings.DEFAULTS,
+        ConnectionLimits.defaults(maxRequestBytes));
   }
 
   /** Options without a response cache. */
@@ -137,7 +142,8 @@ public record ServerOptions(
         maxRequestBytes,
         security,
         cache,
-        autoscale);
+        autoscale,
+        limits);
   }
 
   /** These options with other security settings. */
@@ -153,7 +159,8 @@ public record ServerOptions(
         maxRequestBytes,
         other,
         cache,
-        autoscale);
+        autoscale,
+        limits);
   }
 
   /** These options with a response cache, or none. */
@@ -169,7 +176,8 @@ public record ServerOptions(
         maxRequestBytes,
         security,
         other,
-        autoscale);
+        autoscale,
+        limits);
   }
 
   /** These options with another exit timeout. */
@@ -185,7 +193,8 @@ public record ServerOptions(
         maxRequestBytes,
         security,
         cache,
-        autoscale);
+        autoscale,
+        limits);
   }
 
   /** These options with other autoscaling signal settings. */
@@ -201,6 +210,24 @@ public record ServerOptions(
         maxRequestBytes,
         security,
         cache,
+        other,
+        limits);
+  }
+
+  /** These options with other connection limits. */
+  public ServerOptions withLimits(ConnectionLimits other) {
+    return new ServerOptions(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        manager,
+        exitTimeout,
+        maxRequestBytes,
+        security,
+        cache,
+        autoscale,
         other);
   }
 }

@@ -14,15 +14,19 @@ import java.util.stream.Stream;
 
 /**
  * A model repository in a local folder. Every sub-folder is a model; inside it, {@code
- * config.pbtxt} is the configuration and each folder named by a non-negative integer is a version.
- * Other files and non-numeric folders are ignored, as Triton does. Hidden folders (starting with a
- * dot) are not models.
+ * config.pbtxt} is the configuration and each folder named by a non-negative integer in canonical
+ * form (no sign, no leading zeros) is a version. Other files and folders are ignored, as Triton
+ * does. Hidden folders (starting with a dot) are not models.
  */
 public final class LocalModelRepository implements ModelRepository {
   /** The configuration file's name in a model folder. */
   public static final String CONFIG_FILE = "config.pbtxt";
 
-  private static final Pattern VERSION = Pattern.compile("[0-9]{1,18}");
+  /**
+   * A version folder's name: the canonical decimal form of a number, so {@code 01} is not version 1
+   * (two folders could otherwise claim one version) and is ignored like any other folder.
+   */
+  private static final Pattern VERSION = Pattern.compile("0|[1-9][0-9]{0,17}");
 
   private final Path root;
 

@@ -31,6 +31,18 @@ class LocalModelRepositoryTest {
   }
 
   @Test
+  void versionFoldersMustBeCanonicalNumbers() throws IOException {
+    Path model = Files.createDirectories(root.resolve("m"));
+    for (String folder : new String[] {"0", "2", "01", "002", "+3", "-4", "1e3", " 5"}) {
+      Files.createDirectories(model.resolve(folder));
+    }
+
+    ModelSource source = new LocalModelRepository(root).find("m").orElseThrow();
+
+    assertThat(source.versions().keySet()).containsExactlyInAnyOrder(0L, 2L);
+  }
+
+  @Test
   void namesThatCouldEscapeTheRepositoryAreNeverLookedUp() {
     LocalModelRepository repository = new LocalModelRepository(root);
 

@@ -130,6 +130,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin SecurityFlags securityFlags;
 
+  @Mixin LimitFlags limitFlags;
+
   @Mixin ModelControlFlags modelControl;
 
   @Mixin ObservabilityFlags observabilityFlags;
@@ -153,7 +155,8 @@ final class ServeCommand implements Callable<Integer> {
             maxRequestBytes,
             securityFlags.toOptions(),
             Optional.ofNullable(cacheConfig).map(CacheSettings::parse),
-            AutoscaleSettings.DEFAULTS.withTargetP99(Duration.ofMillis(autoscaleTargetP99Millis)));
+            AutoscaleSettings.DEFAULTS.withTargetP99(Duration.ofMillis(autoscaleTargetP99Millis)),
+            limitFlags.toLimits(maxRequestBytes));
     InferaServer server = InferaServer.start(options, observabilityFlags.toOptions(), repository);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());

@@ -117,7 +117,8 @@ public final class GrpcApi {
         .maxRequestMessageLength(maxMessageBytes)
         .exceptionHandler(
             ((GrpcExceptionHandlerFunction) this::tooLarge)
-                .orElse(GrpcExceptionHandlerFunction.of()))
+                .orElse(GrpcClientFaults::classify)
+                .orElse(GrpcClientFaults.sanitized(GrpcExceptionHandlerFunction.of())))
         .build();
   }
 

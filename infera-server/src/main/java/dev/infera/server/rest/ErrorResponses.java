@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseCompleteException;
+import com.linecorp.armeria.common.util.CompositeException;
 import com.linecorp.armeria.common.util.Exceptions;
 import com.linecorp.armeria.server.HttpResponseException;
 import com.linecorp.armeria.server.HttpStatusException;
@@ -15,9 +16,13 @@ import com.linecorp.armeria.server.RequestTimeoutException;
 import dev.infera.server.messages.ClientMessages;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
+import io.netty.handler.codec.DecoderException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -51,6 +56,11 @@ final class ErrorResponses {
     if (cause instanceof ContentTooLargeException e) {
       return json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, tooLargeMessage(e));
     }
+    if (isUndecodableBody(cause)) {
+      return json(
+          HttpStatus.BAD_REQUEST,
+          "request body is not valid data for its Content-Encoding (gzip or deflate)");
+    }
     if (isClientGone(cause)) {
       log.debug("request ended before its response: {}", cause.toString());
       return json(HttpStatusMapping.CLIENT_CLOSED_REQUEST, "request cancelled");
@@ -77,6 +87,24 @@ final class ErrorResponses {
         || cause instanceof ClosedSessionException
         || Exceptions.isStreamCancelling(cause)
         || Exceptions.isExpected(cause);
+  }
+
+  /** A body that is not what its Content-Encoding says: the client's fault, not the server's. */
+  private static boolean isUndecodableBody(Throwable cause) {
+    Deque<Throwable> pending = new ArrayDeque<>(List.of(cause));
+    for (int seen = 0; !pending.isEmpty() && seen < 32; seen++) {
+      Throwable t = pending.removeFirst();
+      if (t instanceof DecoderException || t instanceof java.util.zip.ZipException) {
+        return true;
+      }
+      if (t instanceof CompositeException composite) {
+        pending.addAll(composite.getExceptions());
+      }
+      if (t.getCause() != null && t.getCause() != t) {
+        pending.add(t.getCause());
+      }
+    }
+    return false;
   }
 
   static String tooLargeMessage(ContentTooLargeException e) {
