@@ -24,6 +24,8 @@ import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.repository.ModelRepository;
 import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.routing.Router;
+import dev.infera.core.routing.rollout.RoutingStore;
+import dev.infera.core.routing.rollout.TrafficManager;
 import dev.infera.core.scheduling.Ticker;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.gpu.GpuMetrics;
@@ -35,7 +37,9 @@ import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
 import dev.infera.server.rest.SharedMemoryApi;
 import dev.infera.server.security.RequestBodyBudget;
+import dev.infera.server.rest.TrafficApi;
 import dev.infera.server.security.Security;
+import dev.infera.server.state.JsonFileStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -71,6 +75,12 @@ public final class InferaServer implements AutoCloseable {
   private static final List<String> EXTENSIONS =
       List.of("binary_tensor_data", "statistics", "model_configuration", "system_shared_memory");
 
+  /** How often running rollouts are checked for a due step. */
+  private static final Duration JUDGE_TICK = Duration.ofMillis(200);
+
+  /** Shadow copies in flight at most; more are dropped and counted. */
+  private static final int SHADOW_LIMIT = 64;
+
   private final ServerOptions options;
   private final PrometheusMeterRegistry registry;
   private final Security security;
@@ -78,6 +88,7 @@ public final class InferaServer implements AutoCloseable {
   private final ModelManager manager;
   private final ModelController controller;
   private final AutoscaleSignals autoscale;
+  private final TrafficManager traffic;
   private final ServingEngine engine;
   private final Optional<DriftMonitoring> drift;
   private final RequestBodyBudget bodyBudget;
@@ -127,18 +138,27 @@ public final class InferaServer implements AutoCloseable {
                         observability::watches,
                         this::readyVersionKeys));
     drift.ifPresent(DriftMonitoring::start);
+    this.traffic =
+        new TrafficManager(
+            manager::routingTable,
+            options.stateDir().<RoutingStore>map(JsonFileStore::new).orElse(RoutingStore.NONE),
+            Clock.systemUTC(),
+            registry);
     this.engine =
         new ServingEngine(
-            Router.highestReady(manager::routingTable),
+            new Router(manager::routingTable, traffic::routerFor),
             manager::allReady,
             new ServerMetadata(SERVER_NAME, version(), EXTENSIONS),
             System::nanoTime,
-            InferenceObserver.all(drift.<List<InferenceObserver>>map(List::of).orElse(List.of())));
+            InferenceObserver.all(drift.<List<InferenceObserver>>map(List::of).orElse(List.of())),
+            traffic,
+            SHADOW_LIMIT);
     this.autoscale = new AutoscaleSignals(manager, registry, options.autoscale(), Ticker.system());
     autoscale.start();
     this.bodyBudget = new RequestBodyBudget(options.limits().maxBufferedRequestBytes(), registry);
     this.controller = new ModelController(manager, options.manager().control());
     controller.start();
+    traffic.start(JUDGE_TICK);
     this.http = startHttp();
     this.grpc = startGrpc();
     this.metrics = startMetrics();
@@ -193,6 +213,7 @@ public final class InferaServer implements AutoCloseable {
     new RepositoryApi(controller).mount(sb);
     new SharedMemoryApi(sharedMemory).mount(sb);
     new DriftApi(Router.highestReady(manager::routingTable), drift).mount(sb);
+    new TrafficApi(traffic).mount(sb);
     security.protectHttp(sb);
     return started(sb, "HTTP");
   }
@@ -335,6 +356,7 @@ public final class InferaServer implements AutoCloseable {
         CompletableFuture.allOf(grpc.stop(), http.stop()), deadline, "responses being written");
     autoscale.close();
     controller.close();
+    traffic.close();
     drift.ifPresent(DriftMonitoring::close);
     manager.close();
     metricsStopped.join();

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param cache the server-wide response cache ({@code --cache-config}); empty for none
  * @param autoscale how the desired-replicas gauges are computed ({@code --autoscale-target-p99-ms})
  * @param limits timeouts and what one client can hold on the HTTP and gRPC ports
+ * @param stateDir where traffic policies, rollouts and their history are kept ({@code
+ *     --state-dir}); empty keeps them in memory only
  */
 public record ServerOptions(
     Path modelRepository,
@@ -38,7 +40,8 @@ public record ServerOptions(
     SecurityOptions security,
     Optional<CacheSettings> cache,
     AutoscaleSettings autoscale,
-    ConnectionLimits limits) {
+    ConnectionLimits limits,
+    Optional<Path> stateDir) {
   public static final int DEFAULT_HTTP_PORT = 8000;
   public static final int DEFAULT_GRPC_PORT = 8001;
   public static final int DEFAULT_METRICS_PORT = 8002;
@@ -54,6 +57,7 @@ public record ServerOptions(
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(autoscale, "autoscale");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(stateDir, "stateDir");
     for (int port : new int[] {httpPort, grpcPort, metricsPort}) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port " + port + " (expected 0 to 65535)");
@@ -88,7 +92,8 @@ public record ServerOptions(
         security,
         cache,
         AutoscaleSettings.DEFAULTS,
-        ConnectionLimits.defaults(maxRequestBytes));
+        ConnectionLimits.defaults(maxRequestBytes),
+        Optional.empty());
   }
 
   /** Options without a response cache. */
@@ -143,7 +148,8 @@ public record ServerOptions(
         security,
         cache,
         autoscale,
-        limits);
+        limits,
+        stateDir);
   }
 
   /** These options with other security settings. */
@@ -160,7 +166,8 @@ public record ServerOptions(
         other,
         cache,
         autoscale,
-        limits);
+        limits,
+        stateDir);
   }
 
   /** These options with a response cache, or none. */
@@ -177,7 +184,8 @@ public record ServerOptions(
         security,
         other,
         autoscale,
-        limits);
+        limits,
+        stateDir);
   }
 
   /** These options with another exit timeout. */
@@ -194,7 +202,8 @@ public record ServerOptions(
         security,
         cache,
         autoscale,
-        limits);
+        limits,
+        stateDir);
   }
 
   /** These options with other autoscaling signal settings. */
@@ -211,7 +220,8 @@ public record ServerOptions(
         security,
         cache,
         other,
-        limits);
+        limits,
+        stateDir);
   }
 
   /** These options with other connection limits. */
@@ -228,6 +238,25 @@ public record ServerOptions(
         security,
         cache,
         autoscale,
-        other);
+        other,
+        stateDir);
+  }
+
+  /** These options with traffic state kept under {@code dir}. */
+  public ServerOptions withStateDir(Path dir) {
+    return new ServerOptions(
+        modelRepository,
+        address,
+        httpPort,
+        grpcPort,
+        metricsPort,
+        manager,
+        exitTimeout,
+        maxRequestBytes,
+        security,
+        cache,
+        autoscale,
+        limits,
+        Optional.of(dir));
   }
 }

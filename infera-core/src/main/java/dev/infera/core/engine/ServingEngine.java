@@ -11,8 +11,11 @@ import dev.infera.core.contract.TensorContract;
 import dev.infera.core.metrics.InferenceStatistics;
 import dev.infera.core.monitoring.InferenceObserver;
 import dev.infera.core.routing.ModelRoutes;
+import dev.infera.core.routing.Route;
 import dev.infera.core.routing.RoutedVersion;
 import dev.infera.core.routing.Router;
+import dev.infera.core.routing.TrafficRecorder;
+import dev.infera.core.routing.Variant;
 import dev.infera.core.scheduling.ExecutionResult;
 import dev.infera.core.scheduling.ScheduledRequest;
 import dev.infera.spi.ErrorCode;
@@ -28,6 +31,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -42,6 +46,9 @@ import java.util.function.LongSupplier;
 public final class ServingEngine implements InferenceService {
   private final Router router;
   private final BooleanSupplier modelsReady;
+  private final TrafficRecorder recorder;
+  private final boolean recording;
+  private final ShadowRunner shadows;
   private final ServerMetadata metadata;
   private final LongSupplier nanoTime;
   private final InferenceObserver observer;
@@ -59,7 +66,14 @@ public final class ServingEngine implements InferenceService {
    */
   public ServingEngine(
       Router router, BooleanSupplier modelsReady, ServerMetadata metadata, LongSupplier nanoTime) {
-    this(router, modelsReady, metadata, nanoTime, InferenceObserver.NONE);
+    this(
+        router,
+        modelsReady,
+        metadata,
+        nanoTime,
+        InferenceObserver.NONE,
+        TrafficRecorder.NONE,
+        ShadowRunner.DEFAULT_LIMIT);
   }
 
   /**
@@ -71,8 +85,36 @@ public final class ServingEngine implements InferenceService {
       ServerMetadata metadata,
       LongSupplier nanoTime,
       InferenceObserver observer) {
+    this(
+        router,
+        modelsReady,
+        metadata,
+        nanoTime,
+        observer,
+        TrafficRecorder.NONE,
+        ShadowRunner.DEFAULT_LIMIT);
+  }
+
+  /**
+   * @param observer sees every answered or refused request (drift monitoring, payload capture)
+   * @param recorder receives every routed request's outcome per variant (rollouts, feedback,
+   *     variant metrics)
+   * @param shadowLimit how many shadow copies may be in flight at once; more are dropped and
+   *     counted
+   */
+  public ServingEngine(
+      Router router,
+      BooleanSupplier modelsReady,
+      ServerMetadata metadata,
+      LongSupplier nanoTime,
+      InferenceObserver observer,
+      TrafficRecorder recorder,
+      int shadowLimit) {
     this.router = router;
     this.modelsReady = modelsReady;
+    this.recorder = recorder;
+    this.recording = recorder != TrafficRecorder.NONE;
+    this.shadows = new ShadowRunner(shadowLimit, recorder);
     this.metadata = metadata;
     this.nanoTime = nanoTime;
     this.observer = observer;
@@ -106,13 +148,110 @@ public final class ServingEngine implements InferenceService {
   }
 
   private CompletableFuture<InferenceResponse> accepted(InferenceRequest request, long start) {
-    RoutedVersion version;
-    ScheduledRequest scheduled;
+    Route route;
     try {
-      version = router.acquire(request.modelName(), request.modelVersion(), Optional.empty());
+      route = router.acquire(request.modelName(), request.modelVersion(), RoutingKeys.of(request));
     } catch (InferenceException e) {
       return CompletableFuture.failedFuture(e);
     }
+    if (route.fallback().isEmpty()
+        && route.shadow().isEmpty()
+        && (!recording || request.modelVersion().isPresent())) {
+      try {
+        return run(request, route.version(), start, new AtomicReference<>());
+      } catch (InferenceException invalid) {
+        return CompletableFuture.failedFuture(invalid);
+      }
+    }
+    CompletableFuture<InferenceResponse> response = new CompletableFuture<>();
+    AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
+    CompletableFuture<InferenceResponse> first;
+    try {
+      first = run(request, route.version(), start, current);
+    } catch (InferenceException invalid) { // the request's fault: every variant would refuse it
+      return CompletableFuture.failedFuture(invalid);
+    }
+    first.whenComplete(
+        (answer, failure) -> {
+          if (failure == null) {
+            recorder.answered(
+                request.modelName(),
+                route.variant(),
+                nanosSince(start),
+                answer.outputs(),
+                request.id());
+            route.shadow().ifPresent(target -> shadows.submit(request, target, answer));
+            response.complete(answer);
+            return;
+          }
+          InferenceException error = asInferenceException(failure);
+          recorder.failed(request.modelName(), route.variant(), nanosSince(start), error.code());
+          Optional<InferenceRequest> retry =
+              route.fallback().isPresent() && retryable(error)
+                  ? Fallback.withinDeadline(request, nanosSince(start))
+                  : Optional.empty();
+          RoutedVersion stable = route.fallback().orElse(null);
+          if (retry.isEmpty() || response.isDone() || !stable.tryAcquire()) {
+            response.completeExceptionally(error);
+            return;
+          }
+          String variant = Variant.name(request.modelName(), stable.model(), stable.version());
+          CompletableFuture<InferenceResponse> again;
+          try {
+            again = run(retry.get(), stable, start, current);
+          } catch (InferenceException invalid) {
+            again = CompletableFuture.failedFuture(invalid);
+          }
+          again.whenComplete(
+              (second, secondFailure) -> {
+                if (secondFailure == null) {
+                  recorder.answered(
+                      request.modelName(),
+                      variant,
+                      nanosSince(start),
+                      second.outputs(),
+                      request.id());
+                  response.complete(second);
+                } else {
+                  InferenceException last = asInferenceException(secondFailure);
+                  recorder.failed(request.modelName(), variant, nanosSince(start), last.code());
+                  response.completeExceptionally(last);
+                }
+              });
+        });
+    response.whenComplete(
+        (ignored, failure) -> {
+          CompletableFuture<?> execution = current.get();
+          if (response.isCancelled() && execution != null) {
+            execution.cancel(false);
+          }
+        });
+    return response;
+  }
+
+  /**
+   * Whether a failure of a variant is worth one retry on the stable version: any failure of a
+   * request the variant accepted (even one its model rejected while running: the stable version
+   * takes the same inputs), except a cancellation.
+   */
+  private static boolean retryable(InferenceException error) {
+    return error.code() != ErrorCode.CANCELLED;
+  }
+
+  /**
+   * Validates and queues a request on a version whose lease the caller took (and this returns),
+   * answering with the version's outputs in the client's shapes.
+   *
+   * @param current receives the scheduler's future, so that cancelling the response withdraws it
+   * @throws InferenceException when the request does not fit the version's inputs (recorded in the
+   *     version's meters)
+   */
+  private CompletableFuture<InferenceResponse> run(
+      InferenceRequest request,
+      RoutedVersion version,
+      long start,
+      AtomicReference<CompletableFuture<?>> current) {
+    ScheduledRequest scheduled;
     CompletableFuture<ExecutionResult> execution;
     try { // the lease keeps a version being swapped out from stopping before the request is queued
       try {
@@ -120,12 +259,13 @@ public final class ServingEngine implements InferenceService {
       } catch (InferenceException e) {
         version.metrics().recordFailure(e.code(), elapsed(start));
         observer.rejected(request, version.model(), Long.toString(version.version()), e);
-        return CompletableFuture.failedFuture(e);
+        throw e;
       }
       execution = version.scheduler().enqueue(scheduled);
     } finally {
       version.release();
     }
+    current.set(execution);
     CompletableFuture<InferenceResponse> response =
         execution.handle(
             (result, failure) -> answer(request, version, scheduled, start, result, failure));
@@ -136,6 +276,10 @@ public final class ServingEngine implements InferenceService {
           }
         });
     return response;
+  }
+
+  private long nanosSince(long start) {
+    return nanoTime.getAsLong() - start;
   }
 
   private InferenceResponse answer(
@@ -169,7 +313,7 @@ public final class ServingEngine implements InferenceService {
     return response;
   }
 
-  private static InferenceException asInferenceException(Throwable failure) {
+  static InferenceException asInferenceException(Throwable failure) {
     Throwable cause = failure;
     while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
@@ -194,7 +338,7 @@ public final class ServingEngine implements InferenceService {
 
   @Override
   public ModelMetadata modelMetadata(String modelName, Optional<String> version) {
-    RoutedVersion routed = router.route(modelName, version, Optional.empty());
+    RoutedVersion routed = router.route(modelName, version, Optional.empty()).version();
     List<String> versions =
         version.isPresent()
             ? List.of(version.get())

@@ -43,7 +43,7 @@ public final class Router {
    *     UNAVAILABLE (with the reason) when the model should serve but has no ready version;
    *     INVALID_ARGUMENT for a version that is not a number
    */
-  public RoutedVersion route(String model, Optional<String> version, Optional<String> key) {
+  public Route route(String model, Optional<String> version, Optional<String> key) {
     while (true) {
       RoutingTable snapshot = tables.get();
       try {
@@ -60,20 +60,21 @@ public final class Router {
 
   /**
    * Routes as {@link #route} does and takes a lease on the version, which the caller returns with
-   * {@link RoutedVersion#release} once the request is queued. A version holding leases is not
-   * stopped, so a request routed during a swap still runs.
+   * {@link RoutedVersion#release} once the request is queued (the fallback and shadow versions are
+   * not leased: whoever uses them leases them). A version holding leases is not stopped, so a
+   * request routed during a swap still runs.
    */
-  public RoutedVersion acquire(String model, Optional<String> version, Optional<String> key) {
+  public Route acquire(String model, Optional<String> version, Optional<String> key) {
     while (true) {
-      RoutedVersion routed = route(model, version, key);
-      if (routed.tryAcquire()) {
+      Route routed = route(model, version, key);
+      if (routed.version().tryAcquire()) {
         return routed;
       }
       // It left the routing table since it was read: the table now holds its successor.
     }
   }
 
-  private RoutedVersion routeIn(
+  private Route routeIn(
       RoutingTable table, String model, Optional<String> requested, Optional<String> key) {
     ModelRoutes routes =
         table
@@ -85,9 +86,9 @@ public final class Router {
                         // Triton's wording, which its clients' examples check
                         "Request for unknown model: model '" + model + "' is not found"));
     if (requested.isPresent()) {
-      return exactly(routes, requested.get());
+      return Route.of(exactly(routes, requested.get()));
     }
-    Optional<RoutedVersion> chosen = policies.apply(model).choose(table, routes, key);
+    Optional<Route> chosen = policies.apply(model).choose(table, routes, key);
     if (chosen.isPresent()) {
       return chosen.get();
     }

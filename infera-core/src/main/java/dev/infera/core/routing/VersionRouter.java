@@ -12,13 +12,14 @@ import java.util.Optional;
 public interface VersionRouter {
 
   /** The default policy: the highest READY version. */
-  VersionRouter HIGHEST_READY = (table, routes, key) -> routes.highestReady();
+  VersionRouter HIGHEST_READY = (table, routes, key) -> routes.highestReady().map(Route::of);
 
   /**
    * @param table the routing table the choice reads (for variants that are other models)
    * @param routes the requested model's entry in {@code table}
    * @param key the request's routing key, for sticky assignment; empty when it sent none
-   * @return the chosen READY version; empty when none of the policy's versions is READY
+   * @return the chosen READY version with its fallback and shadow; empty when none of the policy's
+   *     versions is READY
    */
-  Optional<RoutedVersion> choose(RoutingTable table, ModelRoutes routes, Optional<String> key);
+  Optional<Route> choose(RoutingTable table, ModelRoutes routes, Optional<String> key);
 }

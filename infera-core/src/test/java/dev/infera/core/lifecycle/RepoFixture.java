@@ -114,12 +114,15 @@ final class RepoFixture implements AutoCloseable {
   /** A lease on the version a request naming no version goes to now. */
   RoutedVersion acquire(String model) {
     return Router.highestReady(manager::routingTable)
-        .acquire(model, Optional.empty(), Optional.empty());
+        .acquire(model, Optional.empty(), Optional.empty())
+        .version();
   }
 
   /** The version a request naming {@code version} (or none) goes to now. */
   RoutedVersion route(String model, Optional<String> version) {
-    return Router.highestReady(manager::routingTable).route(model, version, Optional.empty());
+    return Router.highestReady(manager::routingTable)
+        .route(model, version, Optional.empty())
+        .version();
   }
 
   static Tensor x(int a, int b) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ServeCommand.class,
       ModelsCommand.class,
+      RolloutCommand.class,
       AuthCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -76,6 +76,11 @@ final class RepositoryClient {
   }
 
   private String post(String path, JsonNode body) {
+    return send("POST", path, Optional.of(body));
+  }
+
+  /** Sends a request to the server's REST API; returns the body of a 200 answer. */
+  String send(String method, String path, Optional<JsonNode> body) {
     URI uri;
     try {
       uri = URI.create(base + path);
@@ -86,7 +91,10 @@ final class RepositoryClient {
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+            .method(
+                method,
+                body.map(json -> HttpRequest.BodyPublishers.ofString(json.toString()))
+                    .orElse(HttpRequest.BodyPublishers.noBody()));
     apiKey.ifPresent(key -> request.header("Authorization", "Bearer " + key));
     HttpResponse<String> response;
     try {
@@ -119,7 +127,7 @@ final class RepositoryClient {
     return "HTTP " + response.statusCode() + ": " + response.body();
   }
 
-  private static JsonNode readJson(String text) {
+  static JsonNode readJson(String text) {
     try {
       JsonNode json = JSON.readTree(text);
       if (json == null || !json.isArray()) {

@@ -128,6 +128,13 @@ final class ServeCommand implements Callable<Integer> {
           "The p99 latency target infera_desired_replicas is computed against (a model overrides it with the config parameter autoscale_target_p99_ms). Default: ${DEFAULT-VALUE}.")
   long autoscaleTargetP99Millis;
 
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Where traffic policies, canary rollouts and their decision history are kept (atomically written JSON), so that a restarted server resumes a rollout at the same step. Default: in memory only.")
+  Path stateDir;
+
   @Mixin SecurityFlags securityFlags;
 
   @Mixin LimitFlags limitFlags;
@@ -156,7 +163,8 @@ final class ServeCommand implements Callable<Integer> {
             securityFlags.toOptions(),
             Optional.ofNullable(cacheConfig).map(CacheSettings::parse),
             AutoscaleSettings.DEFAULTS.withTargetP99(Duration.ofMillis(autoscaleTargetP99Millis)),
-            limitFlags.toLimits(maxRequestBytes));
+            limitFlags.toLimits(maxRequestBytes),
+            Optional.ofNullable(stateDir));
     InferaServer server = InferaServer.start(options, observabilityFlags.toOptions(), repository);
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());

@@ -14,11 +14,14 @@ import java.util.Set;
  * <pre>
  * open    GET /v2/health/live, /v2/health/ready       gRPC ServerLive, ServerReady
  * infer   POST /v2/models/{m}[/versions/{v}]/infer    gRPC ModelInfer, ModelStreamInfer
+ *         POST /v2/models/{m}/feedback
  * read    GET /v2, GET /v2/models/**, /v2/repository/index, GET /v2/repository/**
  *                                                     gRPC ServerMetadata, ModelMetadata, ModelReady,
  *                                                     ModelConfig, ModelStatistics, RepositoryIndex,
  *                                                     server reflection
  * admin   POST /v2/repository/models/{m}/load|unload  gRPC RepositoryModelLoad, RepositoryModelUnload
+ *         PUT|DELETE /v2/models/{m}/traffic, POST /v2/models/{m}/rollout[/promote|/abort]
+ *         (not listed: closed to all but admin)
  * </pre>
  */
 public final class AccessPolicy {
@@ -40,6 +43,7 @@ public final class AccessPolicy {
           open("/v2/health/ready"),
           rule(Set.of(HttpMethod.POST), "/v2/models/*/infer", Role.INFER),
           rule(Set.of(HttpMethod.POST), "/v2/models/*/versions/*/infer", Role.INFER),
+          rule(Set.of(HttpMethod.POST), "/v2/models/*/feedback", Role.INFER),
           rule(READS, "/v2", Role.READ),
           rule(READS, "/v2/models/**", Role.READ),
           rule(Set.of(HttpMethod.POST), "/v2/repository/index", Role.READ),

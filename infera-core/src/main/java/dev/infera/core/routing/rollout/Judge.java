@@ -1,0 +1,223 @@
+package dev.infera.core.routing.rollout;
+
+import dev.infera.core.routing.rollout.VariantWindow.Sample;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+
+/**
+ * Compares a candidate's step window with the baseline's: error rate (two-proportion z-test),
+ * latency (Mann-Whitney U on the sampled latencies and the ratio of p99s), and each output's
+ * distribution (population stability index over the baseline's deciles, and the Kolmogorov-Smirnov
+ * distance between the two distributions). Each check needs {@link Criteria#minRequests} answered
+ * requests on both sides, else it is INCONCLUSIVE.
+ *
+ * <p>Pure: no clock, no state; docs/rollouts.md explains each rule.
+ */
+public final class Judge {
+  private static final NormalDistribution NORMAL = new NormalDistribution(0, 1);
+  private static final int BINS = 10;
+  private static final double EMPTY_BIN = 1e-4;
+
+  private Judge() {}
+
+  public static Judgement judge(
+      Sample baseline, Sample candidate, Criteria criteria, long atMillis) {
+    List<Check> checks = new ArrayList<>();
+    checks.add(errorRate(baseline, candidate, criteria));
+    checks.add(latency(baseline, candidate, criteria));
+    for (String output : new TreeSet<>(baseline.outputs().keySet())) {
+      KllDoublesSketch candidateValues = candidate.outputs().get(output);
+      checks.add(
+          output(
+              output,
+              baseline.outputs().get(output),
+              candidateValues,
+              Math.min(baseline.answered(), candidate.answered()),
+              criteria));
+    }
+    return new Judgement(Judgement.overall(checks), checks, atMillis);
+  }
+
+  static Check errorRate(Sample baseline, Sample candidate, Criteria criteria) {
+    long n1 = baseline.requests();
+    long n2 = candidate.requests();
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("baseline_requests", (double) n1);
+    figures.put("candidate_requests", (double) n2);
+    if (Math.min(n1, n2) < criteria.minRequests()) {
+      return new Check(
+          "error_rate",
+          Verdict.INCONCLUSIVE,
+          figures,
+          "too few requests (" + Math.min(n1, n2) + " < " + criteria.minRequests() + ")");
+    }
+    double p1 = (double) baseline.errors() / n1;
+    double p2 = (double) candidate.errors() / n2;
+    double pooled = (double) (baseline.errors() + candidate.errors()) / (n1 + n2);
+    double se = Math.sqrt(pooled * (1 - pooled) * (1.0 / n1 + 1.0 / n2));
+    double z = se == 0 ? 0 : (p2 - p1) / se;
+    double pValue = 1 - NORMAL.cumulativeProbability(z);
+    figures.put("baseline_error_rate", p1);
+    figures.put("candidate_error_rate", p2);
+    figures.put("delta", p2 - p1);
+    figures.put("z", z);
+    figures.put("p_value", pValue);
+    String rates = String.format("error rate %.4f vs baseline %.4f", p2, p1);
+    if (p2 - p1 <= criteria.maxErrorRateDelta()) {
+      return new Check("error_rate", Verdict.PASS, figures, rates);
+    }
+    if (pValue < criteria.alpha()) {
+      return new Check(
+          "error_rate",
+          Verdict.FAIL,
+          figures,
+          rates
+              + String.format(
+                  ", higher by more than %.4f (one-sided p %.2g)",
+                  criteria.maxErrorRateDelta(), pValue));
+    }
+    return new Check(
+        "error_rate", Verdict.INCONCLUSIVE, figures, rates + ", difference not significant yet");
+  }
+
+  static Check latency(Sample baseline, Sample candidate, Criteria criteria) {
+    Map<String, Double> figures = new LinkedHashMap<>();
+    long n = Math.min(baseline.answered(), candidate.answered());
+    figures.put("baseline_answered", (double) baseline.answered());
+    figures.put("candidate_answered", (double) candidate.answered());
+    if (n < criteria.minRequests()) {
+      return new Check(
+          "latency",
+          Verdict.INCONCLUSIVE,
+          figures,
+          "too few answers (" + n + " < " + criteria.minRequests() + ")");
+    }
+    double p99Base = baseline.latency().getQuantile(0.99);
+    double p99Candidate = candidate.latency().getQuantile(0.99);
+    double ratio = p99Base <= 0 ? 1 : p99Candidate / p99Base;
+    double twoSided =
+        new MannWhitneyUTest().mannWhitneyUTest(candidate.latencies(), baseline.latencies());
+    boolean slower = candidate.latency().getQuantile(0.5) > baseline.latency().getQuantile(0.5);
+    double pValue = slower ? twoSided / 2 : 1 - twoSided / 2;
+    figures.put("baseline_p99_seconds", p99Base);
+    figures.put("candidate_p99_seconds", p99Candidate);
+    figures.put("p99_ratio", ratio);
+    figures.put("mann_whitney_p_value", pValue);
+    String text =
+        String.format(
+            "p99 %.2f ms vs baseline %.2f ms (ratio %.2f)",
+            p99Candidate * 1000, p99Base * 1000, ratio);
+    if (ratio <= criteria.maxP99Ratio()) {
+      return new Check("latency", Verdict.PASS, figures, text);
+    }
+    if (pValue < criteria.alpha()) {
+      return new Check(
+          "latency",
+          Verdict.FAIL,
+          figures,
+          text
+              + String.format(
+                  ", above %.2f and slower by Mann-Whitney U (one-sided p %.2g)",
+                  criteria.maxP99Ratio(), pValue));
+    }
+    return new Check(
+        "latency", Verdict.INCONCLUSIVE, figures, text + ", but not significantly slower");
+  }
+
+  static Check output(
+      String name,
+      KllDoublesSketch baseline,
+      KllDoublesSketch candidate,
+      long answered,
+      Criteria criteria) {
+    String check = "output:" + name;
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("answered", (double) answered);
+    if (answered < criteria.minRequests() || candidate == null || candidate.isEmpty()) {
+      return new Check(
+          check,
+          Verdict.INCONCLUSIVE,
+          figures,
+          "too few answers (" + answered + " < " + criteria.minRequests() + ")");
+    }
+    double psi = psi(baseline, candidate);
+    double ks = ksDistance(baseline, candidate);
+    double ksP =
+        new KolmogorovSmirnovTest()
+            .approximateP(
+                ks,
+                (int) Math.min(Integer.MAX_VALUE, baseline.getN()),
+                (int) Math.min(Integer.MAX_VALUE, candidate.getN()));
+    figures.put("psi", psi);
+    figures.put("ks", ks);
+    figures.put("ks_p_value", ksP);
+    figures.put("baseline_median", baseline.getQuantile(0.5));
+    figures.put("candidate_median", candidate.getQuantile(0.5));
+    String text = String.format("PSI %.3f, KS distance %.3f", psi, ks);
+    if (psi > criteria.maxOutputPsi()) {
+      return new Check(
+          check,
+          Verdict.FAIL,
+          figures,
+          text + String.format(" (PSI above %.3f)", criteria.maxOutputPsi()));
+    }
+    if (ks > criteria.maxKs() && ksP < criteria.alpha()) {
+      return new Check(
+          check,
+          Verdict.FAIL,
+          figures,
+          text + String.format(" (KS above %.3f, p %.2g)", criteria.maxKs(), ksP));
+    }
+    return new Check(check, Verdict.PASS, figures, text);
+  }
+
+  /**
+   * Population stability index of the candidate against the baseline over the baseline's deciles
+   * (ties merged): Σ (c − b) · ln(c / b), with empty bins counted as 10⁻⁴.
+   */
+  static double psi(KllDoublesSketch baseline, KllDoublesSketch candidate) {
+    TreeSet<Double> edges = new TreeSet<>();
+    for (int i = 1; i < BINS; i++) {
+      edges.add(baseline.getQuantile(i / (double) BINS));
+    }
+    double[] splits = edges.stream().mapToDouble(Double::doubleValue).toArray();
+    if (splits.length == 0) {
+      splits = new double[] {baseline.getMinItem()};
+    }
+    double[] b = baseline.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
+    double[] c = candidate.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
+    double psi = 0;
+    for (int i = 0; i < b.length; i++) {
+      double bi = Math.max(b[i], EMPTY_BIN);
+      double ci = Math.max(c[i], EMPTY_BIN);
+      psi += (ci - bi) * Math.log(ci / bi);
+    }
+    return psi;
+  }
+
+  /** The largest gap between the two distributions' CDFs, read at both sketches' quantiles. */
+  static double ksDistance(KllDoublesSketch baseline, KllDoublesSketch candidate) {
+    TreeSet<Double> points = new TreeSet<>();
+    for (int i = 0; i <= 100; i++) {
+      points.add(baseline.getQuantile(i / 100.0));
+      points.add(candidate.getQuantile(i / 100.0));
+    }
+    double distance = 0;
+    for (double x : points) {
+      double gap =
+          Math.abs(
+              baseline.getRank(x, QuantileSearchCriteria.INCLUSIVE)
+                  - candidate.getRank(x, QuantileSearchCriteria.INCLUSIVE));
+      distance = Math.max(distance, gap);
+    }
+    return distance;
+  }
+}

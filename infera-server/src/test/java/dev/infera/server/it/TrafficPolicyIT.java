@@ -1,0 +1,169 @@
+package dev.infera.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.infera.server.InferaServer;
+import dev.infera.server.ServerOptions;
+import dev.infera.server.it.ScoreModels.Candidate;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Traffic policies on a real server: weighted splits hold within statistical tolerance, sticky keys
+ * keep their variant, a shadow never answers but is compared, a request naming a version gets that
+ * version, feedback is credited, and bad input is a clear 4xx that disturbs nothing.
+ */
+class TrafficPolicyIT {
+  private static InferaServer server;
+  private static TrafficAdmin admin;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private final Random random = new Random(11);
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path repo = Files.createTempDirectory("infera-traffic");
+    ScoreModels.add(repo, "split", Candidate.SAME);
+    ScoreModels.add(repo, "sticky", Candidate.SAME);
+    ScoreModels.add(repo, "shadowed", Candidate.SHIFTED);
+    ScoreModels.add(repo, "checked", Candidate.SAME);
+    server = InferaServer.start(ServerOptions.onFreePorts(repo));
+    admin = new TrafficAdmin(server.httpPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private ScoreTraffic.Answer infer(String model, Optional<String> key, Optional<String> id)
+      throws Exception {
+    double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), 1.0};
+    ScoreTraffic.Answer answer = ScoreTraffic.infer(HTTP, server.httpPort(), model, x, key, id);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.value()).isCloseTo(ScoreModels.expected(x), org.assertj.core.data.Offset.offset(1e-3));
+    return answer;
+  }
+
+  @Test
+  void weightsHoldWithinStatisticalTolerance() throws Exception {
+    admin.ok(
+        "PUT",
+        "/v2/models/split/traffic",
+        """
+        {"split": [{"version": "1", "weight": 30}, {"version": "2", "weight": 70}], "sticky": false}
+        """);
+    int n = 1000;
+    int second = 0;
+    for (int i = 0; i < n; i++) {
+      second += infer("split", Optional.empty(), Optional.empty()).version().equals("2") ? 1 : 0;
+    }
+    double sigma = Math.sqrt(n * 0.7 * 0.3);
+    assertThat((double) second).isBetween(700 - 5 * sigma, 700 + 5 * sigma);
+    assertThat(infer("split", Optional.empty(), Optional.empty()).version()).isIn("1", "2");
+  }
+
+  @Test
+  void stickyKeysKeepTheirVariantAcrossAThousandRequests() throws Exception {
+    admin.ok(
+        "PUT",
+        "/v2/models/sticky/traffic",
+        """
+        {"split": [{"version": "1", "weight": 50}, {"version": "2", "weight": 50}], "sticky": true}
+        """);
+    Map<String, Set<String>> seen = new HashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      String key = "user-" + (i % 50);
+      seen.computeIfAbsent(key, k -> new HashSet<>())
+          .add(infer("sticky", Optional.of(key), Optional.empty()).version());
+    }
+    assertThat(seen.values()).allSatisfy(versions -> assertThat(versions).hasSize(1));
+    assertThat(seen.values().stream().map(v -> v.iterator().next()).distinct()).containsExactlyInAnyOrder("1", "2");
+  }
+
+  @Test
+  void aShadowNeverAnswersAndReportsAgreement() throws Exception {
+    admin.ok(
+        "PUT",
+        "/v2/models/shadowed/traffic",
+        """
+        {"split": [{"version": "1", "weight": 100}], "shadow": {"version": "2", "fraction": 1.0}}
+        """);
+    for (int i = 0; i < 300; i++) {
+      assertThat(infer("shadowed", Optional.empty(), Optional.empty()).version()).isEqualTo("1");
+    }
+    JsonNode comparison = null;
+    for (int attempt = 0; attempt < 600; attempt++) { // the last copies finish after their answers
+      comparison = admin.ok("GET", "/v2/models/shadowed/traffic", null).path("shadow_comparison").path("2");
+      if (comparison.path("compared").asLong() + comparison.path("dropped").asLong() >= 300) {
+        break;
+      }
+      Thread.sleep(50); // polling a remote count, not timing a behaviour
+    }
+    assertThat(comparison.path("compared").asLong()).isPositive();
+    assertThat(comparison.path("agreement_rate").asDouble()).isZero();
+    assertThat(comparison.path("outputs").path("OUTPUT0").path("mean_abs_diff").asDouble()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(Metrics.scrape(server.metricsPort())).contains("infera_shadow_requests_total{model=\"shadowed\",variant=\"2\"}");
+  }
+
+  @Test
+  void aRequestNamingAVersionGetsExactlyThatVersionAndFeedbackIsCredited() throws Exception {
+    admin.ok(
+        "PUT",
+        "/v2/models/checked/traffic",
+        """
+        {"split": [{"version": "1", "weight": 100}]}
+        """);
+    double[] x = {1, 2, 3, 1};
+    ScoreTraffic.Answer named =
+        ScoreTraffic.infer(HTTP, server.httpPort(), "checked/versions/2", x, Optional.empty(), Optional.empty());
+    assertThat(named.version()).isEqualTo("2");
+
+    String variant = infer("checked", Optional.empty(), Optional.of("req-42")).version();
+    JsonNode credited =
+        admin.ok("POST", "/v2/models/checked/feedback", "{\"id\": \"req-42\", \"reward\": 1.5}");
+    assertThat(credited.path("variant").asText()).isEqualTo(variant);
+  }
+
+  @Test
+  void badInputIsAClearClientErrorAndDisturbsNothing() throws Exception {
+    admin.ok(
+        "POST",
+        "/v2/models/checked/rollout",
+        """
+        {"candidate": "2", "stable": "1", "steps": [5, 100], "step_duration": "1h"}
+        """);
+    expect(admin.send("POST", "/v2/models/nope/rollout", "{\"candidate\": \"2\"}"), 404, "model 'nope' is not found");
+    expect(admin.send("POST", "/v2/models/split/rollout", "{\"candidate\": \"9\"}"), 404, "version '9'");
+    expect(admin.send("POST", "/v2/models/split/rollout", "{\"candidate\": \"1\", \"stable\": \"1\"}"), 400, "is the stable version");
+    expect(admin.send("POST", "/v2/models/checked/rollout", "{\"candidate\": \"2\", \"stable\": \"1\"}"), 400, "running rollout");
+    expect(admin.send("POST", "/v2/models/split/rollout", "{\"candidate\": \"2\", \"stable\": \"1\", \"steps\": [50, 20]}"), 400, "strictly increasing");
+    expect(
+        admin.send("PUT", "/v2/models/split/traffic", "{\"split\": [{\"version\": \"1\", \"weight\": 60}, {\"version\": \"2\", \"weight\": 30}]}"),
+        400,
+        "sum to 90 (expected 100)");
+    expect(admin.send("POST", "/v2/models/checked/feedback", "{\"id\": \"never-sent\", \"reward\": 1}"), 404, "no recent request with id 'never-sent'");
+    expect(admin.send("POST", "/v2/models/checked/rollout", "{\"candidate\": \"2\", \"colour\": 1}"), 400, "unknown field 'colour'");
+
+    JsonNode status = admin.status("checked");
+    assertThat(status.path("state").asText()).isEqualTo("RUNNING");
+    assertThat(status.path("weight").asInt()).isEqualTo(5);
+    JsonNode aborted = admin.ok("POST", "/v2/models/checked/rollout/abort", null);
+    assertThat(aborted.path("state").asText()).isEqualTo("ABORTED");
+  }
+
+  private static void expect(TrafficAdmin.Reply reply, int status, String message) {
+    assertThat(reply.status()).as(reply.json().toString()).isEqualTo(status);
+    assertThat(reply.error()).contains(message);
+  }
+}
