@@ -79,7 +79,9 @@ final class ModelsCommand implements Runnable {
         run(connection.client(), spec.commandLine().getOut());
         return 0;
       } catch (RepositoryClient.Failure e) {
-        spec.commandLine().getErr().println("infera models: " + e.getMessage());
+        spec.commandLine()
+            .getErr()
+            .println("infera " + spec.parent().name() + ": " + e.getMessage());
         return FAILED;
       }
     }

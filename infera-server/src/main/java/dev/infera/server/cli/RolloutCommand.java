@@ -8,9 +8,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,26 +40,10 @@ final class RolloutCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Runs a client call; prints its failure and turns it into the exit code. */
-  abstract static class RolloutCall implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ModelsCommand.Connection connection;
-
+  /** A call about one model's rollout. */
+  abstract static class RolloutCall extends ModelsCommand.ClientCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model.")
     String model;
-
-    @Override
-    public Integer call() {
-      try {
-        run(connection.client(), spec.commandLine().getOut());
-        return 0;
-      } catch (RepositoryClient.Failure e) {
-        spec.commandLine().getErr().println("infera rollout: " + e.getMessage());
-        return ModelsCommand.FAILED;
-      }
-    }
-
-    abstract void run(RepositoryClient client, PrintWriter out);
 
     String path(String tail) {
       return "/v2/models/" + model + "/rollout" + tail;

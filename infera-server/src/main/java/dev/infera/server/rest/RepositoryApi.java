@@ -151,7 +151,7 @@ public final class RepositoryApi {
     return found;
   }
 
-  /** The body as JSON; an empty body is an empty object. */
+  /** The body as JSON; an empty body is an empty object (also for the traffic API). */
   static JsonNode parse(AggregatedHttpRequest request) {
     if (request.content().isEmpty()) {
       return MAPPER.createObjectNode();
@@ -170,7 +170,7 @@ public final class RepositoryApi {
     }
   }
 
-  private static HttpResponse json(JsonNode body) {
+  static HttpResponse json(JsonNode body) {
     try {
       return HttpResponse.of(HttpStatus.OK, MediaType.JSON, MAPPER.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {

@@ -1,12 +1,9 @@
 package dev.infera.server.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
@@ -199,35 +196,15 @@ public final class TrafficApi {
                     .thenApply(
                         body ->
                             handler.apply(
-                                new Call(MetadataServices.model(ctx), parse(body), by(ctx))))
+                                new Call(
+                                    MetadataServices.model(ctx),
+                                    RepositoryApi.parse(body),
+                                    by(ctx))))
                     .exceptionally(ErrorResponses::of));
-    sb.route().method(method).path(path).defaultServiceName(name).build(service);
-  }
-
-  private static JsonNode parse(AggregatedHttpRequest request) {
-    if (request.content().isEmpty()) {
-      return TrafficJson.MAPPER.createObjectNode();
-    }
-    try {
-      JsonNode json = TrafficJson.MAPPER.readTree(request.content().array());
-      if (json == null || !json.isObject()) {
-        throw InferenceException.invalidArgument("request body (expected a JSON object)");
-      }
-      return json;
-    } catch (JsonProcessingException e) {
-      throw InferenceException.invalidArgument(
-          "request body is not valid JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw InferenceException.invalidArgument("request body cannot be read: " + e.getMessage());
-    }
+    sb.route().methods(method).path(path).defaultServiceName(name).build(service);
   }
 
   private static HttpResponse json(JsonNode body) {
-    try {
-      return HttpResponse.of(
-          HttpStatus.OK, MediaType.JSON, TrafficJson.MAPPER.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return RepositoryApi.json(body);
   }
 }

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Canary rollouts on a real server with real ONNX models that differ in a controlled way, under 32
- * concurrent clients (8 per model): an identical candidate is promoted through every step, a shifted
- * one is rolled back by the output check, a failing one by the error check while its clients still
- * get right answers through fallback, a slower one by the latency check. No client request fails.
+ * concurrent clients (8 per model): an identical candidate is promoted through every step, a
+ * shifted one is rolled back by the output check, a failing one by the error check while its
+ * clients still get right answers through fallback, a slower one by the latency check. No client
+ * request fails.
  */
 class RolloutIT {
   private static final Duration PATIENCE = Duration.ofMinutes(4);
@@ -61,10 +62,14 @@ class RolloutIT {
       JsonNode history = admin.ok("GET", "/v2/models/same/rollout/history", null);
       assertThat(decisions(history)).containsExactly("start", "step", "step", "promote");
 
-      assertThat(shifted.path("state").asText()).as(shifted.toPrettyString()).isEqualTo("ROLLED_BACK");
+      assertThat(shifted.path("state").asText())
+          .as(shifted.toPrettyString())
+          .isEqualTo("ROLLED_BACK");
       assertThat(shifted.path("reason").asText()).contains("output:OUTPUT0");
 
-      assertThat(failing.path("state").asText()).as(failing.toPrettyString()).isEqualTo("ROLLED_BACK");
+      assertThat(failing.path("state").asText())
+          .as(failing.toPrettyString())
+          .isEqualTo("ROLLED_BACK");
       assertThat(failing.path("reason").asText()).contains("error_rate");
 
       assertThat(slow.path("state").asText()).as(slow.toPrettyString()).isEqualTo("ROLLED_BACK");
@@ -72,7 +77,9 @@ class RolloutIT {
 
       for (int i = 0; i < loads.size(); i++) {
         ScoreTraffic load = loads.get(i);
-        assertThat(load.failures.sum()).as(Candidate.values()[i] + ": " + load.lastFailureText).isZero();
+        assertThat(load.failures.sum())
+            .as(Candidate.values()[i] + ": " + load.lastFailureText)
+            .isZero();
         assertThat(load.wrong.sum()).as(Candidate.values()[i] + " wrong answers").isZero();
         assertThat(load.answers.sum()).isPositive();
       }
@@ -87,8 +94,10 @@ class RolloutIT {
 
       String metrics = Metrics.scrape(server.metricsPort());
       assertThat(metrics).contains("infera_rollout_state{model=\"same\",state=\"PROMOTED\"} 1.0");
-      assertThat(metrics).contains("infera_variant_requests_total{model=\"failing\",variant=\"2\"}");
-      assertThat(metrics).contains("infera_rollout_judgements_total{model=\"shifted\",verdict=\"FAIL\"}");
+      assertThat(metrics)
+          .contains("infera_variant_requests_total{model=\"failing\",variant=\"2\"}");
+      assertThat(metrics)
+          .contains("infera_rollout_judgements_total{model=\"shifted\",verdict=\"FAIL\"}");
     }
   }
 

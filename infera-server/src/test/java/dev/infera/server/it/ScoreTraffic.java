@@ -49,7 +49,9 @@ final class ScoreTraffic implements AutoCloseable {
       int seed = c;
       Thread thread =
           new Thread(
-              () -> traffic.loop(http, port, model, new Random(seed * 31L + model.hashCode()), allowedShift),
+              () ->
+                  traffic.loop(
+                      http, port, model, new Random(seed * 31L + model.hashCode()), allowedShift),
               "score-client-" + model + "-" + c);
       thread.setDaemon(true);
       traffic.threads.add(thread);
@@ -60,7 +62,12 @@ final class ScoreTraffic implements AutoCloseable {
 
   private void loop(HttpClient http, int port, String model, Random random, double allowedShift) {
     while (running.get()) {
-      double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), random.nextDouble() * 2.5};
+      double[] x = {
+        random.nextGaussian(),
+        random.nextGaussian(),
+        random.nextGaussian(),
+        random.nextDouble() * 2.5
+      };
       try {
         Answer answer = infer(http, port, model, x, Optional.empty(), Optional.empty());
         if (answer.status() != 200) {
@@ -88,7 +95,12 @@ final class ScoreTraffic implements AutoCloseable {
   record Answer(int status, String version, double value, String body) {}
 
   static Answer infer(
-      HttpClient http, int port, String model, double[] x, Optional<String> key, Optional<String> id)
+      HttpClient http,
+      int port,
+      String model,
+      double[] x,
+      Optional<String> key,
+      Optional<String> id)
       throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     id.ifPresent(value -> body.put("id", value));
@@ -101,7 +113,8 @@ final class ScoreTraffic implements AutoCloseable {
       data.add(v);
     }
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/models/" + model + "/infer"))
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/v2/models/" + model + "/infer"))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

@@ -56,7 +56,8 @@ final class TrafficAdmin {
   JsonNode ok(String method, String path, String json) {
     Reply reply = send(method, path, json);
     if (reply.status() != 200) {
-      throw new AssertionError(method + " " + path + ": HTTP " + reply.status() + " " + reply.json());
+      throw new AssertionError(
+          method + " " + path + ": HTTP " + reply.status() + " " + reply.json());
     }
     return reply.json();
   }
@@ -72,7 +73,8 @@ final class TrafficAdmin {
     JsonNode status = status(model);
     while (!condition.test(status)) {
       if (Instant.now().isAfter(end)) {
-        throw new AssertionError("rollout of '" + model + "' never got there; last status: " + status.toPrettyString());
+        throw new AssertionError(
+            "rollout of '" + model + "' never got there; last status: " + status.toPrettyString());
       }
       Thread.onSpinWait();
       Thread.sleep(100); // polling a remote state, not timing a behaviour

@@ -51,7 +51,8 @@ class TrafficPolicyIT {
     double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), 1.0};
     ScoreTraffic.Answer answer = ScoreTraffic.infer(HTTP, server.httpPort(), model, x, key, id);
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-    assertThat(answer.value()).isCloseTo(ScoreModels.expected(x), org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(answer.value())
+        .isCloseTo(ScoreModels.expected(x), org.assertj.core.data.Offset.offset(1e-3));
     return answer;
   }
 
@@ -88,7 +89,8 @@ class TrafficPolicyIT {
           .add(infer("sticky", Optional.of(key), Optional.empty()).version());
     }
     assertThat(seen.values()).allSatisfy(versions -> assertThat(versions).hasSize(1));
-    assertThat(seen.values().stream().map(v -> v.iterator().next()).distinct()).containsExactlyInAnyOrder("1", "2");
+    assertThat(seen.values().stream().map(v -> v.iterator().next()).distinct())
+        .containsExactlyInAnyOrder("1", "2");
   }
 
   @Test
@@ -104,7 +106,8 @@ class TrafficPolicyIT {
     }
     JsonNode comparison = null;
     for (int attempt = 0; attempt < 600; attempt++) { // the last copies finish after their answers
-      comparison = admin.ok("GET", "/v2/models/shadowed/traffic", null).path("shadow_comparison").path("2");
+      comparison =
+          admin.ok("GET", "/v2/models/shadowed/traffic", null).path("shadow_comparison").path("2");
       if (comparison.path("compared").asLong() + comparison.path("dropped").asLong() >= 300) {
         break;
       }
@@ -112,8 +115,10 @@ class TrafficPolicyIT {
     }
     assertThat(comparison.path("compared").asLong()).isPositive();
     assertThat(comparison.path("agreement_rate").asDouble()).isZero();
-    assertThat(comparison.path("outputs").path("OUTPUT0").path("mean_abs_diff").asDouble()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-3));
-    assertThat(Metrics.scrape(server.metricsPort())).contains("infera_shadow_requests_total{model=\"shadowed\",variant=\"2\"}");
+    assertThat(comparison.path("outputs").path("OUTPUT0").path("mean_abs_diff").asDouble())
+        .isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(Metrics.scrape(server.metricsPort()))
+        .contains("infera_shadow_requests_total{model=\"shadowed\",variant=\"2\"}");
   }
 
   @Test
@@ -126,7 +131,8 @@ class TrafficPolicyIT {
         """);
     double[] x = {1, 2, 3, 1};
     ScoreTraffic.Answer named =
-        ScoreTraffic.infer(HTTP, server.httpPort(), "checked/versions/2", x, Optional.empty(), Optional.empty());
+        ScoreTraffic.infer(
+            HTTP, server.httpPort(), "checked/versions/2", x, Optional.empty(), Optional.empty());
     assertThat(named.version()).isEqualTo("2");
 
     String variant = infer("checked", Optional.empty(), Optional.of("req-42")).version();
@@ -143,17 +149,46 @@ class TrafficPolicyIT {
         """
         {"candidate": "2", "stable": "1", "steps": [5, 100], "step_duration": "1h"}
         """);
-    expect(admin.send("POST", "/v2/models/nope/rollout", "{\"candidate\": \"2\"}"), 404, "model 'nope' is not found");
-    expect(admin.send("POST", "/v2/models/split/rollout", "{\"candidate\": \"9\"}"), 404, "version '9'");
-    expect(admin.send("POST", "/v2/models/split/rollout", "{\"candidate\": \"1\", \"stable\": \"1\"}"), 400, "is the stable version");
-    expect(admin.send("POST", "/v2/models/checked/rollout", "{\"candidate\": \"2\", \"stable\": \"1\"}"), 400, "running rollout");
-    expect(admin.send("POST", "/v2/models/split/rollout", "{\"candidate\": \"2\", \"stable\": \"1\", \"steps\": [50, 20]}"), 400, "strictly increasing");
     expect(
-        admin.send("PUT", "/v2/models/split/traffic", "{\"split\": [{\"version\": \"1\", \"weight\": 60}, {\"version\": \"2\", \"weight\": 30}]}"),
+        admin.send("POST", "/v2/models/nope/rollout", "{\"candidate\": \"2\"}"),
+        404,
+        "model 'nope' is not found");
+    expect(
+        admin.send("POST", "/v2/models/split/rollout", "{\"candidate\": \"9\"}"),
+        404,
+        "version '9'");
+    expect(
+        admin.send("POST", "/v2/models/split/rollout", "{\"candidate\": \"1\", \"stable\": \"1\"}"),
+        400,
+        "is the stable version");
+    expect(
+        admin.send(
+            "POST", "/v2/models/checked/rollout", "{\"candidate\": \"2\", \"stable\": \"1\"}"),
+        400,
+        "running rollout");
+    expect(
+        admin.send(
+            "POST",
+            "/v2/models/split/rollout",
+            "{\"candidate\": \"2\", \"stable\": \"1\", \"steps\": [50, 20]}"),
+        400,
+        "strictly increasing");
+    expect(
+        admin.send(
+            "PUT",
+            "/v2/models/split/traffic",
+            "{\"split\": [{\"version\": \"1\", \"weight\": 60}, {\"version\": \"2\", \"weight\": 30}]}"),
         400,
         "sum to 90 (expected 100)");
-    expect(admin.send("POST", "/v2/models/checked/feedback", "{\"id\": \"never-sent\", \"reward\": 1}"), 404, "no recent request with id 'never-sent'");
-    expect(admin.send("POST", "/v2/models/checked/rollout", "{\"candidate\": \"2\", \"colour\": 1}"), 400, "unknown field 'colour'");
+    expect(
+        admin.send(
+            "POST", "/v2/models/checked/feedback", "{\"id\": \"never-sent\", \"reward\": 1}"),
+        404,
+        "no recent request with id 'never-sent'");
+    expect(
+        admin.send("POST", "/v2/models/checked/rollout", "{\"candidate\": \"2\", \"colour\": 1}"),
+        400,
+        "unknown field 'colour'");
 
     JsonNode status = admin.status("checked");
     assertThat(status.path("state").asText()).isEqualTo("RUNNING");

@@ -37,11 +37,23 @@ class JsonFileStoreTest {
     Judgement judgement =
         new Judgement(
             Verdict.PASS,
-            List.of(new Check("latency", Verdict.PASS, Map.of("p99_ratio", 1.1, "p", Double.NaN), "fine")),
+            List.of(
+                new Check(
+                    "latency", Verdict.PASS, Map.of("p99_ratio", 1.1, "p", Double.NaN), "fine")),
             1234);
     RolloutStatus status =
-        new RolloutStatus(spec, dev.infera.core.routing.rollout.RolloutState.RUNNING, 1, 50, 1000, 0, "", Optional.of(judgement), 2000);
-    Decision decision = new Decision(2000, "step", "judge", 1, 2, 1, 50, "step 1 passed", Optional.of(judgement));
+        new RolloutStatus(
+            spec,
+            dev.infera.core.routing.rollout.RolloutState.RUNNING,
+            1,
+            50,
+            1000,
+            0,
+            "",
+            Optional.of(judgement),
+            2000);
+    Decision decision =
+        new Decision(2000, "step", "judge", 1, 2, 1, 50, "step 1 passed", Optional.of(judgement));
     RoutingState state =
         new RoutingState(Map.of("m", policy), Map.of("m", status), Map.of("m", List.of(decision)));
 

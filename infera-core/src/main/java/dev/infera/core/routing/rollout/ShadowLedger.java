@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe: each variant's tally is updated under its own lock.
  */
-final class ShadowLedger {
+public final class ShadowLedger {
   private final Map<String, Map<String, Tally>> tallies = new ConcurrentHashMap<>();
 
   void record(String model, String variant, ShadowDiff diff) {
