@@ -179,17 +179,7 @@ public final class TrafficManager implements TrafficRecorder, AutoCloseable {
       String by) {
     ModelRoutes routes = requireKnown(model);
     requireNoRunningRollout(model, "start another");
-    long baseline =
-        stable.orElseGet(
-            () ->
-                routerFor(model)
-                    .choose(tables.get(), routes, Optional.empty())
-                    .map(route -> route.version().version())
-                    .orElseThrow(
-                        () ->
-                            new InferenceException(
-                                ErrorCode.UNAVAILABLE,
-                                "model '" + model + "' has no ready version to roll out from")));
+    long baseline = stable.orElseGet(() -> defaultStable(model, routes, candidate));
     RolloutSpec spec =
         new RolloutSpec(
             model,
@@ -219,6 +209,32 @@ public final class TrafficManager implements TrafficRecorder, AutoCloseable {
             "canary of version " + candidate + " against " + baseline + ", steps " + steps,
             Optional.empty()));
     return status;
+  }
+
+  /**
+   * The baseline of a rollout that names none: the stable variant of the model's policy when it is
+   * a version of the model, else the highest READY version other than the candidate.
+   */
+  private long defaultStable(String model, ModelRoutes routes, long candidate) {
+    TrafficPolicy policy = policies.get(model);
+    if (policy != null
+        && policy.stable().model().equals(model)
+        && policy.stable().version() != candidate) {
+      return policy.stable().version();
+    }
+    List<RoutedVersion> ready = routes.ready();
+    for (int i = ready.size() - 1; i >= 0; i--) {
+      if (ready.get(i).version() != candidate) {
+        return ready.get(i).version();
+      }
+    }
+    throw new InferenceException(
+        ErrorCode.FAILED_PRECONDITION,
+        "model '"
+            + model
+            + "' has no READY version other than the candidate "
+            + candidate
+            + " to roll out from");
   }
 
   /** The model's latest rollout. */
