@@ -85,8 +85,10 @@ for round in 1 2; do
   done
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-dropped="$(curl -s "http://127.0.0.1:$metrics/metrics" | grep '^infera_shadow_dropped_total' | awk '{s+=$2} END {print s+0}')"
-compared="$(curl -s "http://127.0.0.1:$metrics/metrics" | grep '^infera_shadow_requests_total' | awk '{s+=$2} END {print s+0}')"
+scrape="$(curl -s "http://127.0.0.1:$metrics/metrics")"
+series_sum() { awk -v name="$1" 'index($0, name) == 1 { s += $NF } END { print s + 0 }' <<<"$scrape"; }
+dropped="$(series_sum infera_shadow_dropped_total)"
+compared="$(series_sum infera_shadow_requests_total)"
 
 echo "Load average before / after: $load_before / $load_after; $(nproc) cores."
 echo

@@ -374,7 +374,7 @@ public final class ServingEngine implements InferenceService {
 
   @Override
   public ModelConfig modelConfig(String modelName, Optional<String> version) {
-    return router.route(modelName, version, Optional.empty()).config();
+    return router.route(modelName, version, Optional.empty()).version().config();
   }
 
   @Override
@@ -390,7 +390,7 @@ public final class ServingEngine implements InferenceService {
     String name = modelName.get();
     if (version.isPresent()) {
       return List.of(
-          router.route(name, version, Optional.empty()).metrics().statistics().snapshot());
+          router.route(name, version, Optional.empty()).version().metrics().statistics().snapshot());
     }
     List<RoutedVersion> ready =
         router.table().model(name).map(ModelRoutes::ready).orElse(List.of());
