@@ -2,11 +2,12 @@
 # The cost of traffic policies on tabular_mlp, side by side in one run: no policy, a policy that
 # sends everything to one version (the routing path with fallback and per-variant recording),
 # a 50/50 split between two versions, and 100 % shadow (every request also copied to version 2).
-# Each mode is measured twice, interleaved (A B C D A B C D), with wrk -c64 over REST JSON.
+# Each mode is measured twice, in opposite orders (A B C D, then D C B A, so that a steady drift
+# such as JIT warm-up or a change in other load cancels in the mean), with wrk -c64 over REST JSON.
 #
 # Usage: bench/routing.sh [MODELS_DIR]   (default: ../shared/models beside the checkout)
 # Environment: BENCH_DURATION (seconds per measurement, default 8), BENCH_WARMUP (default 3),
-#              BENCH_SERVER_WARMUP (default 15), BENCH_PORT_BASE (default 18500),
+#              BENCH_SERVER_WARMUP (default 30), BENCH_PORT_BASE (default 18500),
 #              BENCH_SKIP_BUILD (set: use the built jars).
 # Prints a markdown table (for docs/benchmarks.md) on stdout. Loopback only, bounded in time.
 set -euo pipefail
@@ -15,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 models="$(cd "${1:-$root/../shared/models}" && pwd)"
 duration="${BENCH_DURATION:-8}"
 warmup="${BENCH_WARMUP:-3}"
-server_warmup="${BENCH_SERVER_WARMUP:-15}"
+server_warmup="${BENCH_SERVER_WARMUP:-30}"
 base="${BENCH_PORT_BASE:-18500}"
 http=$base grpc=$((base + 1)) metrics=$((base + 2))
 limit=$((duration + warmup + 60))
@@ -77,7 +78,9 @@ declare -A modes=(
 )
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in 1 2; do
-  for mode in a_none b_routed c_split d_shadow; do
+  order="a_none b_routed c_split d_shadow"
+  [[ $round == 2 ]] && order="d_shadow c_split b_routed a_none" # reversed: a steady drift cancels in the mean
+  for mode in $order; do
     policy "${modes[$mode]}"
     wrk_run "$warmup" >/dev/null
     log "round $round: $mode"

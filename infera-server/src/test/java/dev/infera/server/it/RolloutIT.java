@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
  * request fails.
  */
 class RolloutIT {
-  private static final Duration PATIENCE = Duration.ofMinutes(4);
+  private static final Duration PATIENCE = Duration.ofMinutes(6);
   private static final String ROLLOUT =
       """
       {"candidate": "2", "steps": [20, 50, 100], "step_duration": "3s", "min_requests": 50,
-       "max_extensions": 10}
+       "max_extensions": 60}
       """;
 
   @Test
@@ -114,7 +114,8 @@ class RolloutIT {
             "POST",
             "/v2/models/same/rollout",
             """
-            {"candidate": "2", "steps": [10, 60, 100], "step_duration": "3s", "min_requests": 30}
+            {"candidate": "2", "steps": [10, 60, 100], "step_duration": "3s", "min_requests": 30,
+             "max_extensions": 60}
             """);
         admin.awaitStatus("same", s -> s.path("step").asInt() == 2, PATIENCE);
         assertThat(load.failures.sum()).isZero();
