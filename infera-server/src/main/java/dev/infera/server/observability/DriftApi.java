@@ -52,7 +52,7 @@ public final class DriftApi {
   private HttpResponse report(ServiceRequestContext ctx, Optional<String> version)
       throws IOException {
     String model = ctx.pathParam("model");
-    RoutedVersion routed = router.route(model, version, Optional.empty());
+    RoutedVersion routed = router.route(model, version, Optional.empty()).version();
     String number = Long.toString(routed.version());
     if (monitoring.isEmpty() || !monitoring.get().watches(model)) {
       throw new InferenceException(
