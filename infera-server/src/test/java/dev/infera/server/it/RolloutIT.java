@@ -24,7 +24,7 @@ class RolloutIT {
   private static final Duration PATIENCE = Duration.ofMinutes(6);
   private static final String ROLLOUT =
       """
-      {"candidate": "2", "steps": [20, 50, 100], "step_duration": "3s", "min_requests": 50,
+      {"candidate": "2", "steps": [20, 50, 100], "step_duration": "3s", "min_requests": 150,
        "max_extensions": 60}
       """;
 

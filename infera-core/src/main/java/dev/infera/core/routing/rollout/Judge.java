@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
@@ -24,7 +25,6 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 public final class Judge {
   private static final NormalDistribution NORMAL = new NormalDistribution(0, 1);
   private static final int BINS = 10;
-  private static final double EMPTY_BIN = 1e-4;
 
   private Judge() {}
 
@@ -149,6 +149,14 @@ public final class Judge {
           "too few answers (" + answered + " < " + criteria.minRequests() + ")");
     }
     double psi = psi(baseline, candidate);
+    int bins = binsOf(baseline);
+    double psiP =
+        bins < 2
+            ? 1
+            : 1
+                - new ChiSquaredDistribution(bins - 1)
+                    .cumulativeProbability(
+                        psi / (1.0 / baseline.getN() + 1.0 / candidate.getN()));
     double ks = ksDistance(baseline, candidate);
     double ksP =
         new KolmogorovSmirnovTest()
@@ -157,12 +165,13 @@ public final class Judge {
                 (int) Math.min(Integer.MAX_VALUE, baseline.getN()),
                 (int) Math.min(Integer.MAX_VALUE, candidate.getN()));
     figures.put("psi", psi);
+    figures.put("psi_p_value", psiP);
     figures.put("ks", ks);
     figures.put("ks_p_value", ksP);
     figures.put("baseline_median", baseline.getQuantile(0.5));
     figures.put("candidate_median", candidate.getQuantile(0.5));
     String text = String.format("PSI %.3f, KS distance %.3f", psi, ks);
-    if (psi > criteria.maxOutputPsi()) {
+    if (psi > criteria.maxOutputPsi() && psiP < criteria.alpha()) {
       return new Check(
           check,
           Verdict.FAIL,
@@ -181,26 +190,38 @@ public final class Judge {
 
   /**
    * Population stability index of the candidate against the baseline over the baseline's deciles
-   * (ties merged): Σ (c − b) · ln(c / b), with empty bins counted as 10⁻⁴.
+   * (ties merged): Σ (c − b) · ln(c / b), each share smoothed as (count + ½) / (n + ½ · bins) so
+   * that an empty bin in a small window does not weigh as a shift. Under equal distributions
+   * PSI / (1/n₁ + 1/n₂) is about χ² with bins − 1 degrees of freedom, which gives its p-value.
    */
   static double psi(KllDoublesSketch baseline, KllDoublesSketch candidate) {
+    double[] splits = splitsOf(baseline);
+    double[] b = baseline.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
+    double[] c = candidate.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
+    double psi = 0;
+    for (int i = 0; i < b.length; i++) {
+      double bi = smoothed(b[i], baseline.getN(), b.length);
+      double ci = smoothed(c[i], candidate.getN(), b.length);
+      psi += (ci - bi) * Math.log(ci / bi);
+    }
+    return psi;
+  }
+
+  private static double smoothed(double share, long n, int bins) {
+    return (share * n + 0.5) / (n + 0.5 * bins);
+  }
+
+  private static int binsOf(KllDoublesSketch baseline) {
+    return splitsOf(baseline).length + 1;
+  }
+
+  private static double[] splitsOf(KllDoublesSketch baseline) {
     TreeSet<Double> edges = new TreeSet<>();
     for (int i = 1; i < BINS; i++) {
       edges.add(baseline.getQuantile(i / (double) BINS));
     }
     double[] splits = edges.stream().mapToDouble(Double::doubleValue).toArray();
-    if (splits.length == 0) {
-      splits = new double[] {baseline.getMinItem()};
-    }
-    double[] b = baseline.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
-    double[] c = candidate.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
-    double psi = 0;
-    for (int i = 0; i < b.length; i++) {
-      double bi = Math.max(b[i], EMPTY_BIN);
-      double ci = Math.max(c[i], EMPTY_BIN);
-      psi += (ci - bi) * Math.log(ci / bi);
-    }
-    return psi;
+    return splits.length == 0 ? new double[] {baseline.getMinItem()} : splits;
   }
 
   /** The largest gap between the two distributions' CDFs, read at both sketches' quantiles. */
