@@ -36,6 +36,12 @@ class RolloutIT {
     }
     try (InferaServer server = InferaServer.start(ServerOptions.onFreePorts(repo))) {
       TrafficAdmin admin = new TrafficAdmin(server.httpPort());
+      for (Candidate candidate : Candidate.values()) { // keep version 2 dark until its rollout
+        admin.ok(
+            "PUT",
+            "/v2/models/" + candidate.name().toLowerCase() + "/traffic",
+            "{\"split\": [{\"version\": \"1\", \"weight\": 100}]}");
+      }
       List<ScoreTraffic> loads = new ArrayList<>();
       for (Candidate candidate : Candidate.values()) {
         loads.add(
