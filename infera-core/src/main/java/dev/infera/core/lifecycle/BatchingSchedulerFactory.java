@@ -174,6 +174,11 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
       public void onBatchFailed(int requests, int rows, long computeNanos) {
         metrics.recordExecution(rows, computeNanos);
       }
+
+      @Override
+      public void onExecutionCpu(long cpuNanos) {
+        metrics.recordCpu(cpuNanos);
+      }
     };
   }
 }

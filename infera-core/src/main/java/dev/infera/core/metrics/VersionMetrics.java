@@ -50,6 +50,7 @@ public final class VersionMetrics implements AutoCloseable {
   private final Counter inferences;
   private final Counter executions;
   private final Counter busy;
+  private final Counter cpu;
   private final Timer requestDuration;
   private final Timer queueDuration;
   private final Timer computeDuration;
@@ -88,6 +89,12 @@ public final class VersionMetrics implements AutoCloseable {
     this.busy =
         Counter.builder(MetricNames.EXECUTION_BUSY)
             .description("Time instances spent executing batches")
+            .baseUnit("seconds")
+            .tags(tags)
+            .register(registry);
+    this.cpu =
+        Counter.builder(MetricNames.MODEL_CPU)
+            .description("CPU time of the threads executing this version's batches")
             .baseUnit("seconds")
             .tags(tags)
             .register(registry);
@@ -192,6 +199,11 @@ public final class VersionMetrics implements AutoCloseable {
     batchSize.record(rows);
   }
 
+  /** CPU time an executing thread spent on one batch, in nanoseconds. */
+  public void recordCpu(long cpuNanos) {
+    cpu.increment(cpuNanos / 1e9);
+  }
+
   /** Removes this version's meters from the registry (not the lifecycle meters of the version). */
   @Override
   public void close() {
@@ -202,5 +214,6 @@ public final class VersionMetrics implements AutoCloseable {
                 tags.stream()
                     .allMatch(tag -> tag.getValue().equals(meter.getId().getTag(tag.getKey()))))
         .forEach(registry::remove);
+    registry.remove(cpu);
   }
 }

@@ -6,6 +6,8 @@ import dev.infera.spi.ModelInstance;
 import dev.infera.spi.RequestBatchInstance;
 import dev.infera.spi.RequestBatchInstance.RequestOutcome;
 import dev.infera.spi.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +40,25 @@ final class BatchRunner {
     this.outcomes = outcomes;
   }
 
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   void run(List<QueuedRequest> batch, int rows, ModelInstance instance) {
+    long cpuStart = cpuTime();
+    try {
+      execute(batch, rows, instance);
+    } finally {
+      if (cpuStart >= 0) {
+        listener.onExecutionCpu(cpuTime() - cpuStart);
+      }
+    }
+  }
+
+  /** The current thread's CPU time in nanoseconds; -1 where the JVM does not measure it. */
+  private static long cpuTime() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+  }
+
+  private void execute(List<QueuedRequest> batch, int rows, ModelInstance instance) {
     long start = ticker.read();
     List<Tensor> executed = null;
     List<RequestOutcome> separate = null;
@@ -57,8 +77,8 @@ final class BatchRunner {
         int half = batch.size() / 2;
         List<QueuedRequest> first = batch.subList(0, half);
         List<QueuedRequest> second = batch.subList(half, batch.size());
-        run(first, rows(first), instance);
-        run(second, rows(second), instance);
+        execute(first, rows(first), instance);
+        execute(second, rows(second), instance);
         return;
       }
       failAll(batch, failure);

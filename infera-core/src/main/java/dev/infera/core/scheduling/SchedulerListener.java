@@ -28,6 +28,12 @@ public interface SchedulerListener {
   /** A batch failed; every request in it failed with the same error. Arguments as above. */
   default void onBatchFailed(int requests, int rows, long computeNanos) {}
 
+  /**
+   * CPU time the executing thread spent on one batch (successful or not), in nanoseconds; only
+   * where the JVM measures thread CPU time.
+   */
+  default void onExecutionCpu(long cpuNanos) {}
+
   /** A request was refused at once because its queue was full. */
   default void onQueueFull() {}
 

@@ -160,6 +160,10 @@ class DriftIT {
                 metrics,
                 "infera_feature_drift_detected{feature=\"features[3]\",model=\"tabular_mlp\",version=\"1\"}"))
         .isEqualTo(1.0);
+    assertThat( // CPU seconds of the executing thread: the cost per prediction
+            Metrics.value(
+                metrics, "infera_model_cpu_seconds_total{model=\"tabular_mlp\",version=\"1\"}"))
+        .isPositive();
   }
 
   @Test
