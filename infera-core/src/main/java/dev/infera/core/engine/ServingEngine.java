@@ -390,7 +390,12 @@ public final class ServingEngine implements InferenceService {
     String name = modelName.get();
     if (version.isPresent()) {
       return List.of(
-          router.route(name, version, Optional.empty()).version().metrics().statistics().snapshot());
+          router
+              .route(name, version, Optional.empty())
+              .version()
+              .metrics()
+              .statistics()
+              .snapshot());
     }
     List<RoutedVersion> ready =
         router.table().model(name).map(ModelRoutes::ready).orElse(List.of());

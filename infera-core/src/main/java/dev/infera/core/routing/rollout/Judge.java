@@ -155,8 +155,7 @@ public final class Judge {
             ? 1
             : 1
                 - new ChiSquaredDistribution(bins - 1)
-                    .cumulativeProbability(
-                        psi / (1.0 / baseline.getN() + 1.0 / candidate.getN()));
+                    .cumulativeProbability(psi / (1.0 / baseline.getN() + 1.0 / candidate.getN()));
     double ks = ksDistance(baseline, candidate);
     double ksP =
         new KolmogorovSmirnovTest()
@@ -191,8 +190,8 @@ public final class Judge {
   /**
    * Population stability index of the candidate against the baseline over the baseline's deciles
    * (ties merged): Σ (c − b) · ln(c / b), each share smoothed as (count + ½) / (n + ½ · bins) so
-   * that an empty bin in a small window does not weigh as a shift. Under equal distributions
-   * PSI / (1/n₁ + 1/n₂) is about χ² with bins − 1 degrees of freedom, which gives its p-value.
+   * that an empty bin in a small window does not weigh as a shift. Under equal distributions PSI /
+   * (1/n₁ + 1/n₂) is about χ² with bins − 1 degrees of freedom, which gives its p-value.
    */
   static double psi(KllDoublesSketch baseline, KllDoublesSketch candidate) {
     double[] splits = splitsOf(baseline);
