@@ -144,8 +144,10 @@ class RolloutIT {
     }
   }
 
-  /** The decisions' kinds, leaving out the extensions of inconclusive steps. */
+  /** The rollout's decisions, leaving out extensions of inconclusive steps and policy changes. */
   private static List<String> decisions(JsonNode history) {
-    return history.findValuesAsText("decision").stream().filter(d -> !d.equals("extend")).toList();
+    return history.findValuesAsText("decision").stream()
+        .filter(d -> !d.equals("extend") && !d.equals("policy"))
+        .toList();
   }
 }

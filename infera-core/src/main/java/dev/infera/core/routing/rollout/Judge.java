@@ -30,9 +30,21 @@ public final class Judge {
 
   public static Judgement judge(
       Sample baseline, Sample candidate, Criteria criteria, long atMillis) {
+    return judge(baseline, candidate, criteria, atMillis, true);
+  }
+
+  /**
+   * @param sameWindow whether the baseline was measured in the same window as the candidate; when
+   *     it was not (a 100 % step, judged against the previous step's baseline), latencies measured
+   *     under different loads are not compared and the latency check is left out
+   */
+  public static Judgement judge(
+      Sample baseline, Sample candidate, Criteria criteria, long atMillis, boolean sameWindow) {
     List<Check> checks = new ArrayList<>();
     checks.add(errorRate(baseline, candidate, criteria));
-    checks.add(latency(baseline, candidate, criteria));
+    if (sameWindow) {
+      checks.add(latency(baseline, candidate, criteria));
+    }
     for (String output : new TreeSet<>(baseline.outputs().keySet())) {
       KllDoublesSketch candidateValues = candidate.outputs().get(output);
       checks.add(

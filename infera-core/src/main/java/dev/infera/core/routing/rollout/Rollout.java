@@ -61,12 +61,15 @@ final class Rollout {
       return Optional.empty();
     }
     Sample baseline = stableWindow.sample();
+    boolean sameWindow = true;
     if (baseline.answered() < current.spec().criteria().minRequests()
         && lastBaseline.answered() > baseline.answered()) {
       baseline = lastBaseline; // at 100 % the stable version gets no traffic: use the last window
+      sameWindow = false;
     }
     Sample candidate = candidateWindow.sample();
-    Judgement judgement = Judge.judge(baseline, candidate, current.spec().criteria(), nowMillis);
+    Judgement judgement =
+        Judge.judge(baseline, candidate, current.spec().criteria(), nowMillis, sameWindow);
     return Optional.of(decide(current, judgement, baseline, nowMillis));
   }
 
