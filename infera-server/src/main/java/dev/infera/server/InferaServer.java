@@ -1,5 +1,6 @@
 package dev.infera.server;
 
+import com.linecorp.armeria.common.CommonPools;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -8,6 +9,8 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.grpc.GrpcHealthCheckService;
+import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.autoscale.AutoscaleSignals;
 import dev.infera.core.cache.ResponseCache;
@@ -30,9 +33,11 @@ import dev.infera.core.scheduling.Ticker;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.gpu.GpuMetrics;
 import dev.infera.server.grpc.GrpcApi;
+import dev.infera.server.logging.LogControl;
 import dev.infera.server.observability.DriftApi;
 import dev.infera.server.observability.ObservabilityOptions;
 import dev.infera.server.observability.ProfileFiles;
+import dev.infera.server.rest.LoggingApi;
 import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
 import dev.infera.server.rest.SharedMemoryApi;
@@ -40,10 +45,6 @@ import dev.infera.server.rest.TrafficApi;
 import dev.infera.server.security.RequestBodyBudget;
 import dev.infera.server.security.Security;
 import dev.infera.server.state.JsonFileStore;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,6 +57,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,15 +67,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Infera process: the model manager and engine, and three endpoints (KServe v2 REST, KServe v2
- * gRPC, Prometheus metrics), each on its own port. Models load before the endpoints open, as Triton
- * does. {@link #close} refuses new requests at once, lets accepted ones finish within the exit
- * timeout, then stops endpoints, models and backends in reverse start order.
+ * gRPC, Prometheus metrics), each on its own address and port and each one optional.
+ *
+ * <p>Start-up order, safe behind a load balancer: every enabled endpoint binds first (a port in use
+ * fails start-up at once, naming the port and its flag, before any model loads); then the models
+ * load; only then can readiness ({@code /v2/health/ready}, gRPC {@code ServerReady} and the
+ * standard {@code grpc.health.v1.Health}) turn true, and it stays true while the models are ready.
+ * {@link #close} refuses new requests at once, lets accepted ones finish within the exit timeout,
+ * then stops endpoints, models and backends in reverse start order.
  */
 public final class InferaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferaServer.class);
-  private static final String SERVER_NAME = "infera";
   private static final List<String> EXTENSIONS =
-      List.of("binary_tensor_data", "statistics", "model_configuration", "system_shared_memory");
+      List.of(
+          "binary_tensor_data",
+          "statistics",
+          "model_configuration",
+          "system_shared_memory",
+          "model_repository",
+          "logging");
+  private static final Duration HEALTH_REFRESH = Duration.ofSeconds(1);
 
   /** How often running rollouts are checked for a due step. */
   private static final Duration JUDGE_TICK = Duration.ofMillis(200);
@@ -81,34 +94,49 @@ public final class InferaServer implements AutoCloseable {
   /** Shadow copies in flight at most; more are dropped and counted. */
   private static final int SHADOW_LIMIT = 64;
 
+  private static final String GRPC_INFERENCE_SERVICE = "inference.GRPCInferenceService";
+
   private final ServerOptions options;
+  private final LogControl logging;
+  private final BuildInfo build;
   private final PrometheusMeterRegistry registry;
   private final Security security;
   private final BackendRegistry backends;
   private final ModelManager manager;
   private final ModelController controller;
   private final AutoscaleSignals autoscale;
-  private final TrafficManager traffic;
   private final ServingEngine engine;
-  private final Optional<DriftMonitoring> drift;
+  private final TrafficManager traffic;
   private final RequestBodyBudget bodyBudget;
-  private final Server http;
-  private final Server grpc;
-  private final Server metrics;
+  private final Optional<DriftMonitoring> drift;
+  private final Optional<GpuMetrics> gpus;
   private final SharedMemoryRegistry sharedMemory =
       new SharedMemoryRegistry(SharedMemoryRegistry.DEV_SHM);
+  private final ReadinessHealthChecker health;
+  private final Endpoints endpoints;
+  private final ScheduledFuture<?> healthRefresh;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Optional<GpuMetrics> gpus;
 
   private InferaServer(
-      ServerOptions options, ObservabilityOptions observability, ModelRepository repository) {
+      ServerOptions options,
+      ObservabilityOptions observability,
+      ModelRepository repository,
+      LogControl logging) {
     this.options = options;
+    this.logging = logging;
+    this.build = BuildInfo.current();
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    bindJvmMetrics(registry);
+    ServerMeters.bind(registry, build);
     this.gpus = GpuMetrics.start(registry, Duration.ofSeconds(2));
     this.security = Security.from(options.security(), registry);
     this.backends = BackendRegistry.discover();
-    backends.configure(Map.of(), new MicrometerBackendMeters(registry));
+    backends.configure(
+        options.manager().backendConfig().byBackend(backends.backends()),
+        new MicrometerBackendMeters(registry));
+    for (String unknown :
+        options.manager().backendConfig().unknownBackends(backends.knownNames())) {
+      LOG.warn("--backend-config names backend '{}', which is not installed", unknown);
+    }
     LOG.info(
         "backends: {}",
         backends.backends().stream().map(b -> b.name() + " " + b.aliases()).toList());
@@ -148,28 +176,73 @@ public final class InferaServer implements AutoCloseable {
         new ServingEngine(
             new Router(manager::routingTable, traffic::routerFor),
             manager::allReady,
-            new ServerMetadata(SERVER_NAME, version(), EXTENSIONS),
+            new ServerMetadata(options.serverId(), build.version(), EXTENSIONS),
             System::nanoTime,
             InferenceObserver.all(drift.<List<InferenceObserver>>map(List::of).orElse(List.of())),
             traffic,
-            SHADOW_LIMIT);
+            SHADOW_LIMIT,
+            RejectedRequests::routed);
+    this.bodyBudget = new RequestBodyBudget(options.limits().maxBufferedRequestBytes(), registry);
+    traffic.start(JUDGE_TICK);
     this.autoscale = new AutoscaleSignals(manager, registry, options.autoscale(), Ticker.system());
     autoscale.start();
-    this.bodyBudget = new RequestBodyBudget(options.limits().maxBufferedRequestBytes(), registry);
     this.controller = new ModelController(manager, options.manager().control());
-    controller.start();
-    traffic.start(JUDGE_TICK);
-    this.http = startHttp();
-    this.grpc = startGrpc();
-    this.metrics = startMetrics();
+    this.health = new ReadinessHealthChecker(engine::isReady);
+    RejectedRequests rejected = new RejectedRequests(registry);
+    try {
+      this.endpoints =
+          Endpoints.open(
+              Map.of(
+                  Endpoints.Kind.HTTP, options.http(),
+                  Endpoints.Kind.GRPC, options.grpc(),
+                  Endpoints.Kind.METRICS, options.metrics()),
+              kind ->
+                  switch (kind) {
+                    case HTTP -> httpBuilder(rejected);
+                    case GRPC -> grpcBuilder(rejected);
+                    case METRICS -> metricsBuilder();
+                  });
+    } catch (RuntimeException e) {
+      releaseAfterFailedStart();
+      throw e;
+    }
+    try {
+      controller.start();
+      failOnLoadErrors();
+    } catch (RuntimeException e) {
+      endpoints.stop().join();
+      traffic.close();
+      autoscale.close();
+      controller.close();
+      manager.close();
+      releaseAfterFailedStart();
+      throw e;
+    }
+    engine.startServing();
+    health.refresh();
+    this.healthRefresh =
+        CommonPools.workerGroup()
+            .next()
+            .scheduleAtFixedRate(
+                health::refresh,
+                HEALTH_REFRESH.toMillis(),
+                HEALTH_REFRESH.toMillis(),
+                TimeUnit.MILLISECONDS);
+    LOG.info("{} started; ready: {}", build.describe(), engine.isReady());
   }
 
-  /** Starts a server: loads the repository's models, then opens the endpoints. */
+  /**
+   * Starts a server: binds its endpoints, loads the repository's models, then lets readiness turn
+   * true. Takes over the process's log settings with {@code options.logging()}.
+   *
+   * @throws StartupException when an endpoint cannot listen, or with {@code exitOnError} when a
+   *     model failed to load; nothing is left running then
+   */
   public static InferaServer start(ServerOptions options) {
     return start(options, ObservabilityOptions.NONE);
   }
 
-  /** Starts a server that also watches what {@code observability} asks for. */
+  /** Starts a server that also watches what {@code observability} asks for; see {@link #start}. */
   public static InferaServer start(ServerOptions options, ObservabilityOptions observability) {
     return start(options, observability, new LocalModelRepository(options.modelRepository()));
   }
@@ -188,12 +261,14 @@ public final class InferaServer implements AutoCloseable {
    */
   public static InferaServer start(
       ServerOptions options, ObservabilityOptions observability, ModelRepository repository) {
+    LogControl logging = LogControl.forLogback(options.logging());
     LOG.info(
-        "starting with {} and {} on model repository {}",
+        "starting {} with {} and {} on model repository {}",
+        BuildInfo.current().describe(),
         options,
         observability,
         repository.location());
-    return new InferaServer(options, observability, repository);
+    return new InferaServer(options, observability, repository, logging);
   }
 
   private Set<String> readyVersionKeys() {
@@ -203,35 +278,79 @@ public final class InferaServer implements AutoCloseable {
         .collect(Collectors.toSet());
   }
 
-  private Server startHttp() {
+  private void releaseAfterFailedStart() {
+    drift.ifPresent(DriftMonitoring::close);
+    backends.close();
+    gpus.ifPresent(GpuMetrics::close);
+    registry.close();
+    logging.release();
+  }
+
+  /** With {@code --exit-on-error}: start-up fails when a model that should load did not. */
+  private void failOnLoadErrors() {
+    if (!options.exitOnError()) {
+      return;
+    }
+    List<String> failures =
+        manager.index().stream()
+            .filter(status -> status.state() == ModelState.UNAVAILABLE)
+            .map(
+                status ->
+                    "model '"
+                        + status.model()
+                        + "'"
+                        + (status.version().isEmpty() ? "" : " version " + status.version())
+                        + ": "
+                        + status.reason())
+            .toList();
+    if (!failures.isEmpty()) {
+      throw new StartupException(
+          failures.size()
+              + " model(s) failed to load and --exit-on-error is true: "
+              + String.join("; ", failures));
+    }
+  }
+
+  private ServerBuilder httpBuilder(RejectedRequests rejected) {
     ServerBuilder sb = baseBuilder();
-    security.listen(sb, address(options.httpPort()));
-    sb.decorator(bodyBudget);
+    security.listen(sb, address(options.http()));
     new RestApi(
             engine, options.maxRequestBytes(), options.security().maxTensorElements(), sharedMemory)
         .mount(sb);
     new RepositoryApi(controller).mount(sb);
     new SharedMemoryApi(sharedMemory).mount(sb);
-    new DriftApi(Router.highestReady(manager::routingTable), drift).mount(sb);
+    new LoggingApi(logging).mount(sb);
+    sb.decorator(bodyBudget);
     new TrafficApi(traffic).mount(sb);
+    new DriftApi(Router.highestReady(manager::routingTable), drift).mount(sb);
     security.protectHttp(sb);
-    return started(sb, "HTTP");
+    return sb.accessLogWriter(rejected.restWriter(), false);
   }
 
-  private Server startGrpc() {
+  private ServerBuilder grpcBuilder(RejectedRequests rejected) {
     ServerBuilder sb = baseBuilder();
-    security.listen(sb, address(options.grpcPort()));
+    security.listen(sb, address(options.grpc()));
     GrpcApi api = new GrpcApi(engine, options.maxRequestBytes(), controller, sharedMemory);
     // The message limit is exactly --max-request-bytes: the binding's body limit adds the frame.
     sb.service(api.service(security.grpcInterceptors()), api.requestSizeLimit());
     sb.decorator(bodyBudget);
     sb.decorator(InferaServer::streamsOutliveTheRequestTimeout);
-    return started(sb, "gRPC");
+    // The standard health service, unauthenticated like /v2/health/*: Kubernetes gRPC probes
+    // send no credentials. SERVING exactly when the server is ready.
+    sb.service(
+        GrpcService.builder()
+            .addService(
+                GrpcHealthCheckService.builder()
+                    .checkers(health)
+                    .serviceCheckers(GRPC_INFERENCE_SERVICE, health)
+                    .build())
+            .build());
+    return sb.accessLogWriter(rejected.grpcWriter(), false);
   }
 
-  private Server startMetrics() {
+  private ServerBuilder metricsBuilder() {
     // Plain HTTP and no authentication, for Prometheus scrapers (docs/security.md).
-    ServerBuilder sb = baseBuilder().http(address(options.metricsPort()));
+    ServerBuilder sb = baseBuilder().http(address(options.metrics()));
     sb.route()
         .get("/metrics")
         .defaultServiceName("metrics")
@@ -241,11 +360,11 @@ public final class InferaServer implements AutoCloseable {
                     HttpStatus.OK,
                     MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
                     registry.scrape()));
-    return started(sb, "metrics");
+    return sb;
   }
 
-  private InetSocketAddress address(int port) {
-    return new InetSocketAddress(options.address(), port);
+  private static InetSocketAddress address(Endpoint endpoint) {
+    return new InetSocketAddress(endpoint.address(), endpoint.port());
   }
 
   /** A builder with the settings every endpoint shares; the caller adds the port. */
@@ -272,20 +391,6 @@ public final class InferaServer implements AutoCloseable {
     return delegate.serve(ctx, req);
   }
 
-  private static Server started(ServerBuilder sb, String what) {
-    Server server = sb.build();
-    server.start().join();
-    LOG.info("{} endpoint listening on port {}", what, server.activeLocalPort());
-    return server;
-  }
-
-  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-  }
-
   private void awaitUntil(CompletableFuture<?> step, long deadline, String what) {
     try {
       step.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -302,21 +407,30 @@ public final class InferaServer implements AutoCloseable {
     }
   }
 
-  private static String version() {
-    String version = InferaServer.class.getPackage().getImplementationVersion();
-    return version == null ? "development" : version;
+  /** The version and commit this server was built from. */
+  public BuildInfo build() {
+    return build;
   }
 
+  /**
+   * @throws IllegalStateException when the endpoint is off
+   */
   public int httpPort() {
-    return http.activeLocalPort();
+    return endpoints.port(Endpoints.Kind.HTTP);
   }
 
+  /**
+   * @throws IllegalStateException when the endpoint is off
+   */
   public int grpcPort() {
-    return grpc.activeLocalPort();
+    return endpoints.port(Endpoints.Kind.GRPC);
   }
 
+  /**
+   * @throws IllegalStateException when the endpoint is off
+   */
   public int metricsPort() {
-    return metrics.activeLocalPort();
+    return endpoints.port(Endpoints.Kind.METRICS);
   }
 
   public ServingEngine engine() {
@@ -329,6 +443,11 @@ public final class InferaServer implements AutoCloseable {
 
   public ModelManager manager() {
     return manager;
+  }
+
+  /** The process's log settings, as the logging API changes them. */
+  public LogControl logging() {
+    return logging;
   }
 
   /**
@@ -348,15 +467,19 @@ public final class InferaServer implements AutoCloseable {
         engine.inflightCount(),
         options.exitTimeout().toSeconds());
     engine.stopAccepting();
+    health.refresh();
+    healthRefresh.cancel(false);
     awaitUntil(engine.drained(), deadline, "accepted requests");
     // Stopping an Armeria endpoint takes about 2 s even when idle: stop the
     // three together.
-    CompletableFuture<Void> metricsStopped = metrics.stop();
+    CompletableFuture<Void> metricsStopped = endpoints.stop(Endpoints.Kind.METRICS);
     awaitUntil(
-        CompletableFuture.allOf(grpc.stop(), http.stop()), deadline, "responses being written");
+        endpoints.stop(Endpoints.Kind.GRPC, Endpoints.Kind.HTTP),
+        deadline,
+        "responses being written");
+    traffic.close();
     autoscale.close();
     controller.close();
-    traffic.close();
     drift.ifPresent(DriftMonitoring::close);
     manager.close();
     metricsStopped.join();
@@ -365,5 +488,6 @@ public final class InferaServer implements AutoCloseable {
     registry.close();
     engine.markStopped();
     LOG.info("stopped");
+    logging.release();
   }
 }

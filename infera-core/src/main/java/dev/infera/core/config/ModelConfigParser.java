@@ -1,7 +1,9 @@
 package dev.infera.core.config;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.TextFormat;
 import dev.infera.core.config.proto.ModelConfig;
 import java.io.IOException;
@@ -9,17 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Reads a {@code config.pbtxt} (protobuf text format, Triton's {@code ModelConfig} schema)
  * strictly: an unknown field, an unknown enum value, a field set twice or two members of one {@code
- * oneof} fail with the line and column. Every unknown field in the text is reported at once; any
- * other syntax error stops the parse at that point. Parsing checks syntax only; see {@link
- * ModelConfigValidator} for meaning.
+ * oneof} fail with the line and column, and a misspelled field or value names the closest one.
+ * Every problem of the text is reported at once: protobuf's parser stops at the first error other
+ * than an unknown field, so the parser sets aside the line of each such error and parses again,
+ * until the text parses or a line cannot be set aside without unbalancing its brackets. Parsing
+ * checks syntax only; see {@link ModelConfigValidator} for meaning.
  *
  * <p>Stateless and safe from any thread.
  */
@@ -35,7 +40,17 @@ public final class ModelConfigParser {
       Pattern.compile("Enum type \"inference\\.([\\w.]+)\" has no value named \"([^\"]*)\"\\.?");
   private static final Pattern LOCATION = Pattern.compile("^\\d+:\\d+:\\s*");
 
+  /** Enough for any real configuration; bounds the work a hostile text can cause. */
+  private static final int MAX_PROBLEMS = 50;
+
   private ModelConfigParser() {}
+
+  /** One problem with where it is, so that problems are reported in text order. */
+  private record Problem(int line, int column, String text) {
+    String describe() {
+      return "line " + line + ", column " + column + ": " + text;
+    }
+  }
 
   /**
    * Parses configuration text.
@@ -45,13 +60,32 @@ public final class ModelConfigParser {
    * @throws ConfigException naming each problem with its line and column
    */
   public static ModelConfig parse(String text, String source) {
-    ModelConfig.Builder builder = ModelConfig.newBuilder();
-    try {
-      PARSER.merge(text, builder);
-    } catch (TextFormat.ParseException e) {
-      throw new ConfigException(source, describe(e));
+    List<Problem> problems = new ArrayList<>();
+    String current = text;
+    while (problems.size() < MAX_PROBLEMS) {
+      ModelConfig.Builder builder = ModelConfig.newBuilder();
+      try {
+        PARSER.merge(current, builder);
+        if (problems.isEmpty()) {
+          return builder.build();
+        }
+        break;
+      } catch (TextFormat.ParseException e) {
+        List<Problem> unknown = unknownFields(e);
+        if (!unknown.isEmpty()) {
+          problems.addAll(unknown); // reported together at the end of a parse: nothing follows
+          break;
+        }
+        problems.add(describe(e));
+        Optional<String> without = withoutLine(current, e.getLine());
+        if (without.isEmpty()) {
+          break;
+        }
+        current = without.get();
+      }
     }
-    return builder.build();
+    problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    throw new ConfigException(source, problems.stream().map(Problem::describe).toList());
   }
 
   /**
@@ -70,52 +104,109 @@ public final class ModelConfigParser {
     return parse(text, file.toString());
   }
 
-  private static List<String> describe(TextFormat.ParseException e) {
+  private static List<Problem> unknownFields(TextFormat.ParseException e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
-    List<String> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     for (String line : message.split("\n")) {
       Matcher unknown = UNKNOWN_FIELD.matcher(line.trim());
       if (unknown.matches()) {
+        String type = unknown.group(3);
+        String field = unknown.group(4);
         problems.add(
-            at(unknown.group(1), unknown.group(2))
-                + "unknown field '"
-                + unknown.group(4)
-                + "' in "
-                + unknown.group(3));
+            new Problem(
+                Integer.parseInt(unknown.group(1)),
+                Integer.parseInt(unknown.group(2)),
+                "unknown field '" + field + "' in " + type + suggestField(type, field)));
       }
     }
-    if (!problems.isEmpty()) {
-      return problems;
-    }
+    return problems;
+  }
+
+  private static Problem describe(TextFormat.ParseException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
     String detail = LOCATION.matcher(message).replaceFirst("");
     Matcher enumValue = UNKNOWN_ENUM_VALUE.matcher(detail);
     if (enumValue.matches()) {
-      detail =
-          "unknown value '"
-              + enumValue.group(2)
-              + "' for "
-              + enumValue.group(1)
-              + " (expected one of "
-              + enumValues(enumValue.group(1))
-              + ")";
+      detail = unknownEnumValue(enumValue.group(1), enumValue.group(2));
     } else {
       detail = detail.replace("inference.", "");
     }
-    return List.of(at(String.valueOf(e.getLine()), String.valueOf(e.getColumn())) + detail);
+    return new Problem(e.getLine(), e.getColumn(), detail);
   }
 
-  private static String at(String line, String column) {
-    return "line " + line + ", column " + column + ": ";
-  }
-
-  private static String enumValues(String typeName) {
+  private static String unknownEnumValue(String typeName, String value) {
     EnumDescriptor type = findEnum(typeName);
     if (type == null) {
-      return "the schema's values";
+      return "unknown value '" + value + "' for " + typeName;
     }
-    return type.getValues().stream()
-        .map(EnumValueDescriptor::getName)
-        .collect(Collectors.joining(", "));
+    List<String> names = type.getValues().stream().map(EnumValueDescriptor::getName).toList();
+    return "unknown value '"
+        + value
+        + "' for "
+        + typeName
+        + " (expected one of "
+        + String.join(", ", names)
+        + ")"
+        + Suggestions.closest(value, names).map(s -> "; did you mean '" + s + "'?").orElse("");
+  }
+
+  private static String suggestField(String typeName, String field) {
+    Descriptor type = findMessage(typeName);
+    if (type == null) {
+      return "";
+    }
+    List<String> names = type.getFields().stream().map(FieldDescriptor::getName).toList();
+    return Suggestions.closest(field, names).map(s -> " (did you mean '" + s + "'?)").orElse("");
+  }
+
+  /**
+   * The text with one line (1-based) blanked, when that keeps its brackets balanced; empty when the
+   * line opens or closes a block, which cannot be set aside alone.
+   */
+  static Optional<String> withoutLine(String text, int line) {
+    String[] lines = text.split("\n", -1);
+    if (line < 1 || line > lines.length || !balanced(lines[line - 1])) {
+      return Optional.empty();
+    }
+    lines[line - 1] = "";
+    return Optional.of(String.join("\n", lines));
+  }
+
+  private static boolean balanced(String line) {
+    int depth = 0;
+    boolean quoted = false;
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '\\') {
+          i++;
+        } else if (c == quote) {
+          quoted = false;
+        }
+      } else if (c == '"' || c == '\'') {
+        quoted = true;
+        quote = c;
+      } else if (c == '#') {
+        break;
+      } else if (c == '{' || c == '[' || c == '<') {
+        depth++;
+      } else if (c == '}' || c == ']' || c == '>') {
+        if (--depth < 0) {
+          return false;
+        }
+      }
+    }
+    return depth == 0 && !quoted;
+  }
+
+  private static Descriptor findMessage(String typeName) {
+    String[] parts = typeName.split("\\.");
+    Descriptor message = ModelConfig.getDescriptor().getFile().findMessageTypeByName(parts[0]);
+    for (int i = 1; message != null && i < parts.length; i++) {
+      message = message.findNestedTypeByName(parts[i]);
+    }
+    return message;
   }
 
   private static EnumDescriptor findEnum(String typeName) {
@@ -124,10 +215,7 @@ public final class ModelConfigParser {
     if (parts.length == 1) {
       return file.findEnumTypeByName(parts[0]);
     }
-    var message = file.findMessageTypeByName(parts[0]);
-    for (int i = 1; message != null && i < parts.length - 1; i++) {
-      message = message.findNestedTypeByName(parts[i]);
-    }
+    Descriptor message = findMessage(typeName.substring(0, typeName.lastIndexOf('.')));
     return message == null ? null : message.findEnumTypeByName(parts[parts.length - 1]);
   }
 }

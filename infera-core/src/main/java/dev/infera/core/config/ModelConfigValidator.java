@@ -58,6 +58,12 @@ public final class ModelConfigValidator {
     }
     checkInstanceGroups(config.getInstanceGroupList(), problems);
     WarmupValidator.check(config, problems);
+    if (config.hasSequenceBatching()) {
+      problems.add(
+          "sequence_batching: stateful (sequence) models are not supported yet; serving one would"
+              + " answer each request on its own and lose the sequence's state (expected"
+              + " dynamic_batching or no scheduler)");
+    }
     return problems;
   }
 
@@ -84,8 +90,9 @@ public final class ModelConfigValidator {
    * of each {@code input} and {@code output}, the {@code name}, {@code kind} and {@code count} of
    * each {@code instance_group}, {@code dynamic_batching}, {@code parameters}, {@code
    * default_model_filename}, {@code model_warmup}, {@code optimization.graph} and {@code
-   * response_cache}. Anything else is reported by its path, such as {@code instance_group.gpus},
-   * {@code output.label_filename} or {@code sequence_batching}.
+   * response_cache}. Anything else is reported by its path, such as {@code instance_group.gpus} or
+   * {@code output.label_filename}; {@code sequence_batching} is not listed, since {@link #problems}
+   * refuses it.
    */
   public static List<String> unsupportedFields(ModelConfig config) {
     return UnsupportedFields.of(config);

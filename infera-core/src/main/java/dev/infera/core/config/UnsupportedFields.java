@@ -43,6 +43,9 @@ final class UnsupportedFields {
           Map.entry("optimization", Set.of("graph")),
           Map.entry("response_cache", Set.of()));
 
+  /** Refused by {@link ModelConfigValidator#problems}, so not listed as ignored. */
+  private static final String REFUSED = "sequence_batching";
+
   private UnsupportedFields() {}
 
   /** The dotted paths of set fields Infera ignores, in schema order, each once; may be empty. */
@@ -63,6 +66,9 @@ final class UnsupportedFields {
       String path = prefix + field.getName();
       Set<String> subFields = prefix.isEmpty() ? SUPPORTED.get(field.getName()) : null;
       boolean supported = prefix.isEmpty() ? subFields != null : actedOn.contains(field.getName());
+      if (path.equals(REFUSED)) {
+        continue; // a problem, not a warning: ModelConfigValidator refuses it
+      }
       if (!supported) {
         found.add(path);
       } else if (subFields != null && !subFields.isEmpty()) {

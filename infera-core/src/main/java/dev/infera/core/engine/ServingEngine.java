@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -52,11 +53,13 @@ public final class ServingEngine implements InferenceService {
   private final ServerMetadata metadata;
   private final LongSupplier nanoTime;
   private final InferenceObserver observer;
+  private final Consumer<InferenceRequest> onRouted;
   private final AtomicInteger inflight = new AtomicInteger();
   private final LongAdder accepted = new LongAdder();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean accepting = true;
   private volatile boolean live = true;
+  private volatile boolean started;
 
   /**
    * @param router routes requests to the lifecycle's published versions
@@ -110,6 +113,24 @@ public final class ServingEngine implements InferenceService {
       InferenceObserver observer,
       TrafficRecorder recorder,
       int shadowLimit) {
+    this(router, modelsReady, metadata, nanoTime, observer, recorder, shadowLimit, request -> {});
+  }
+
+  /**
+   * @param onRouted called on the thread calling {@link #infer} once a request has a model version
+   *     (from then on the version's metrics count it); requests that fail before (unknown model, no
+   *     ready version, shutting down) are not passed
+   */
+  public ServingEngine(
+      Router router,
+      BooleanSupplier modelsReady,
+      ServerMetadata metadata,
+      LongSupplier nanoTime,
+      InferenceObserver observer,
+      TrafficRecorder recorder,
+      int shadowLimit,
+      Consumer<InferenceRequest> onRouted) {
+    this.onRouted = onRouted;
     this.router = router;
     this.modelsReady = modelsReady;
     this.recorder = recorder;
@@ -154,6 +175,7 @@ public final class ServingEngine implements InferenceService {
     } catch (InferenceException e) {
       return CompletableFuture.failedFuture(e);
     }
+    onRouted.accept(request);
     if (route.fallback().isEmpty()
         && route.shadow().isEmpty()
         && (!recording || request.modelVersion().isPresent())) {
@@ -422,7 +444,15 @@ public final class ServingEngine implements InferenceService {
 
   @Override
   public boolean isReady() {
-    return accepting && modelsReady.getAsBoolean();
+    return started && accepting && modelsReady.getAsBoolean();
+  }
+
+  /**
+   * Lets readiness turn true: the assembly calls it once every endpoint accepts connections and the
+   * start-up loads finished. Before, {@link #isReady} is false whatever the models' states.
+   */
+  public void startServing() {
+    started = true;
   }
 
   /** Turns readiness false and refuses new requests; accepted ones go on. */

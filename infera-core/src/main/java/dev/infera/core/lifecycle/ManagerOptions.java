@@ -13,12 +13,15 @@ import java.util.Objects;
  *     has a READY version (Triton's {@code --strict-readiness}, default true); when false, it is
  *     ready whatever the models' states
  * @param control the model control mode and its settings (default: NONE)
+ * @param backendConfig server-wide backend settings ({@code --backend-config}), given to backends
+ *     as defaults of each model's {@code parameters}
  */
 public record ManagerOptions(
     int defaultMaxBatchSize,
     boolean strictModelConfig,
     boolean strictReadiness,
-    ControlOptions control) {
+    ControlOptions control,
+    BackendConfig backendConfig) {
   public static final int DEFAULT_MAX_BATCH_SIZE = 4;
 
   public ManagerOptions {
@@ -27,11 +30,12 @@ public record ManagerOptions(
           "defaultMaxBatchSize " + defaultMaxBatchSize + " (expected >= 1)");
     }
     Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(backendConfig, "backendConfig");
   }
 
   /** Options with strict readiness and model control mode NONE. */
   public ManagerOptions(int defaultMaxBatchSize, boolean strictModelConfig) {
-    this(defaultMaxBatchSize, strictModelConfig, true, ControlOptions.none());
+    this(defaultMaxBatchSize, strictModelConfig, true, ControlOptions.none(), BackendConfig.none());
   }
 
   public static ManagerOptions defaults() {
@@ -40,11 +44,19 @@ public record ManagerOptions(
 
   /** These options with another strict-readiness setting. */
   public ManagerOptions withStrictReadiness(boolean strict) {
-    return new ManagerOptions(defaultMaxBatchSize, strictModelConfig, strict, control);
+    return new ManagerOptions(
+        defaultMaxBatchSize, strictModelConfig, strict, control, backendConfig);
   }
 
   /** These options with another model control mode. */
   public ManagerOptions withControl(ControlOptions other) {
-    return new ManagerOptions(defaultMaxBatchSize, strictModelConfig, strictReadiness, other);
+    return new ManagerOptions(
+        defaultMaxBatchSize, strictModelConfig, strictReadiness, other, backendConfig);
+  }
+
+  /** These options with other server-wide backend settings. */
+  public ManagerOptions withBackendConfig(BackendConfig other) {
+    return new ManagerOptions(
+        defaultMaxBatchSize, strictModelConfig, strictReadiness, control, other);
   }
 }

@@ -325,12 +325,12 @@ public final class ModelManager implements AutoCloseable {
 
   private synchronized void publishStates() {
     Map<String, Map<String, String>> states = new TreeMap<>();
+    // A model with no version to show (broken configuration, unknown backend, unloaded) has one
+    // series with version "", so that a dashboard sees it too.
     for (VersionStatus status : index()) {
-      if (!status.version().isEmpty()) {
-        states
-            .computeIfAbsent(status.model(), m -> new TreeMap<>())
-            .put(status.version(), status.state().name());
-      }
+      states
+          .computeIfAbsent(status.model(), m -> new TreeMap<>())
+          .put(status.version(), status.state().name());
     }
     lifecycle.publishStates(states);
   }

@@ -7,6 +7,7 @@ import dev.infera.core.config.ModelConfigValidator;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.config.proto.ModelInstanceGroup;
 import dev.infera.core.metrics.VersionMetrics;
+import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.repository.ModelSource;
 import dev.infera.spi.Backend;
 import dev.infera.spi.ErrorCode;
@@ -123,9 +124,37 @@ final class VersionLoader {
               + source.name()
               + "': no version folder to load (found "
               + available.keySet()
-              + ")");
+              + ")"
+              + misplacedFileHint(source));
     }
     return selected;
+  }
+
+  /**
+   * When files sit in the model folder itself rather than in a version folder, a hint naming the
+   * first and where Triton's layout wants it; empty otherwise.
+   */
+  private static String misplacedFileHint(ModelSource source) {
+    try (var files = java.nio.file.Files.list(source.directory())) {
+      return files
+          .filter(java.nio.file.Files::isRegularFile)
+          .map(file -> file.getFileName().toString())
+          .filter(name -> !name.equals(LocalModelRepository.CONFIG_FILE) && !name.startsWith("."))
+          .filter(name -> !name.endsWith(".txt") && !name.endsWith(".md"))
+          .sorted()
+          .findFirst()
+          .map(
+              name ->
+                  "; '"
+                      + name
+                      + "' sits in the model folder: move it into a numbered version folder, as "
+                      + source.name()
+                      + "/1/"
+                      + name)
+          .orElse("");
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 
   Backend backendFor(ModelConfig config, ModelSource source, Path firstVersion) {
@@ -180,7 +209,7 @@ final class VersionLoader {
             config.getDefaultModelFilename().isEmpty()
                 ? Optional.empty()
                 : Optional.of(config.getDefaultModelFilename()),
-            parameters(config),
+            options.backendConfig().withDefaults(backend, parameters(config)),
             configured ? config.getMaxBatchSize() : -1,
             configured && config.getInputCount() > 0
                 ? ModelConfigCompleter.declaredSignature(config)

@@ -139,6 +139,55 @@ class ModelConfigParserTest {
   }
 
   @Test
+  void everyProblemOfAConfigIsReportedAtOnceWithSuggestions() {
+    String text =
+        """
+        name: "three"
+        max_batch_sise: 8
+        instance_group [
+          {
+            kind: KIND_GPUU
+          }
+        ]
+        dynamic_batching { max_queue_delay_microseconds: 100 }
+        dynamic_batching { max_queue_delay_microseconds: 200 }
+        """;
+
+    assertThatThrownBy(() -> ModelConfigParser.parse(text, "three"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.problems()).hasSize(3);
+              assertThat(e.problems().get(0))
+                  .startsWith("line 2")
+                  .contains("unknown field 'max_batch_sise' in ModelConfig")
+                  .contains("did you mean 'max_batch_size'?");
+              assertThat(e.problems().get(1))
+                  .startsWith("line 5")
+                  .contains("unknown value 'KIND_GPUU'")
+                  .contains("did you mean 'KIND_GPU'?");
+              assertThat(e.problems().get(2)).startsWith("line 9").contains("dynamic_batching");
+              assertThat(e.getMessage()).startsWith("three: 3 problems");
+            });
+  }
+
+  @Test
+  void anUnknownFieldBeforeABadValueIsStillReported() {
+    assertThatThrownBy(
+            () ->
+                ModelConfigParser.parse(
+                    "max_batch_size: 4\nmax_queue_delay: 5\ninput [ { name: \"x\" data_type: TYPE_NOPE } ]\n",
+                    "both"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(2)
+                    .anySatisfy(p -> assertThat(p).contains("unknown field 'max_queue_delay'"))
+                    .anySatisfy(p -> assertThat(p).contains("unknown value 'TYPE_NOPE'")));
+  }
+
+  @Test
   void unknownDataTypeNamesTheValueAndTheValidOnes() {
     assertThatThrownBy(() -> ConfigFixtures.parse("broken/bad_data_type.pbtxt"))
         .isInstanceOf(ConfigException.class)

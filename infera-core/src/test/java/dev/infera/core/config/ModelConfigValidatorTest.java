@@ -23,8 +23,7 @@ class ModelConfigValidatorTest {
         "simple_dynamic_batching.pbtxt",
         "instance_groups.pbtxt",
         "warmup_and_ort_parameters.pbtxt",
-        "fil_xgboost.pbtxt",
-        "unsupported_fields.pbtxt"
+        "fil_xgboost.pbtxt"
       })
   void documentedConfigsAreValid(String fixture) {
     ModelConfig config = ConfigFixtures.parse(fixture);
@@ -296,9 +295,17 @@ class ModelConfigValidatorTest {
             "optimization.priority",
             "optimization.execution_accelerators",
             "optimization.input_pinned_memory",
-            "sequence_batching",
             "model_transaction_policy",
             "model_repository_agents");
+  }
+
+  @Test
+  void sequenceBatchingIsRefusedWithTheReason() {
+    assertThat(
+            ModelConfigValidator.problems(ConfigFixtures.parse("unsupported_fields.pbtxt"), null))
+        .anySatisfy(
+            problem ->
+                assertThat(problem).startsWith("sequence_batching:").contains("not supported yet"));
   }
 
   @Test

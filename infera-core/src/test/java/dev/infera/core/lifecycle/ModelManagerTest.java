@@ -70,6 +70,7 @@ class ModelManagerTest {
             manager::allReady,
             new ServerMetadata("infera", "test", List.of()),
             System::nanoTime);
+    engine.startServing();
   }
 
   @AfterEach
@@ -152,6 +153,54 @@ class ModelManagerTest {
             });
     assertThatThrownBy(() -> infer("bad_file", Optional.empty()))
         .hasMessageContaining("cannot parse model file");
+  }
+
+  @Test
+  void aModelBrokenAtConfigLevelHasAStateSeries() throws Exception {
+    model("add", ADD_CONFIG, 1);
+    model("bad_config", "backend: \"fake\"\nmax_batch_size: -3\n", 1);
+    start();
+
+    assertThat(
+            meters
+                .get(dev.infera.core.metrics.MetricNames.MODEL_STATE)
+                .tags("model", "bad_config", "version", "", "state", "UNAVAILABLE")
+                .gauge()
+                .value())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aModelFileOutsideAVersionFolderIsPointedOut() throws Exception {
+    model("flat", ADD_CONFIG);
+    Files.writeString(repo.resolve("flat/model.fake"), "add");
+    start();
+
+    assertThat(manager.index())
+        .filteredOn(status -> status.model().equals("flat"))
+        .singleElement()
+        .satisfies(
+            status ->
+                assertThat(status.reason())
+                    .contains("no version folder")
+                    .contains("'model.fake' sits in the model folder")
+                    .contains("flat/1/model.fake"));
+  }
+
+  @Test
+  void aSequenceBatchingModelFailsItsLoadWithTheReason() throws Exception {
+    model(
+        "stateful", ADD_CONFIG + "sequence_batching { max_sequence_idle_microseconds: 1000 }\n", 1);
+    start();
+
+    assertThat(manager.index())
+        .filteredOn(status -> status.model().equals("stateful"))
+        .singleElement()
+        .satisfies(
+            status -> {
+              assertThat(status.state()).isEqualTo(ModelState.UNAVAILABLE);
+              assertThat(status.reason()).contains("sequence_batching").contains("not supported");
+            });
   }
 
   @Test

@@ -104,6 +104,7 @@ final class RepoFixture implements AutoCloseable {
             manager::allReady,
             new ServerMetadata("infera", "test", List.of()),
             System::nanoTime);
+    engine.startServing();
     return manager;
   }
 

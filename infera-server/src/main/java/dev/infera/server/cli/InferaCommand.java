@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       ModelsCommand.class,
       RolloutCommand.class,
       AuthCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferaCommand implements Runnable {
@@ -30,14 +31,21 @@ public final class InferaCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    int exit =
-        new CommandLine(new InferaCommand())
-            .setExecutionExceptionHandler(
-                (error, commandLine, parseResult) -> {
-                  commandLine.getErr().println("infera: " + error.getMessage());
-                  return 2;
-                })
-            .execute(args);
-    System.exit(exit);
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line as {@code main} runs it: an argument starting with {@code @} stays as it is
+   * (picocli would read it as a file of arguments, breaking {@code --config @FILE}), and a failure
+   * prints {@code infera: MESSAGE} and exits 2.
+   */
+  public static CommandLine commandLine() {
+    return new CommandLine(new InferaCommand())
+        .setExpandAtFiles(false)
+        .setExecutionExceptionHandler(
+            (error, commandLine, parseResult) -> {
+              commandLine.getErr().println("infera: " + error.getMessage());
+              return 2;
+            });
   }
 }

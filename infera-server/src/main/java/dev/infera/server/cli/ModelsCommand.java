@@ -41,7 +41,8 @@ final class ModelsCommand implements Runnable {
         names = "--url",
         defaultValue = "http://localhost:8000",
         paramLabel = "URL",
-        description = "The server's HTTP endpoint. Default: ${DEFAULT-VALUE}.")
+        description =
+            "The server's HTTP endpoint, as a URL or HOST:PORT (as infera bench takes it). Default: ${DEFAULT-VALUE}.")
     String url;
 
     @Option(
@@ -62,7 +63,7 @@ final class ModelsCommand implements Runnable {
 
     RepositoryClient client() {
       return new RepositoryClient(
-          url,
+          url.contains("://") ? url : "http://" + url,
           Optional.ofNullable(apiKey).filter(key -> !key.isBlank()),
           Duration.ofSeconds(timeoutSeconds));
     }

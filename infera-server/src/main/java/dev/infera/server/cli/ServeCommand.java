@@ -2,19 +2,26 @@ package dev.infera.server.cli;
 
 import dev.infera.core.autoscale.AutoscaleSettings;
 import dev.infera.core.cache.CacheSettings;
+import dev.infera.core.lifecycle.BackendConfig;
 import dev.infera.core.lifecycle.ManagerOptions;
 import dev.infera.core.repository.ModelRepository;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ModelRepositories;
 import dev.infera.server.ServerOptions;
+import dev.infera.server.logging.LogSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /**
@@ -26,6 +33,7 @@ import sun.misc.Signal;
     mixinStandardHelpOptions = true,
     description = "Serve the models of a model repository over KServe v2 REST and gRPC.")
 final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--model-repository",
@@ -49,36 +57,6 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "An s3:// repository mirrors a version once its listing has stayed unchanged this long (two listings at least this far apart): a half-uploaded version never loads. Default: ${DEFAULT-VALUE}.")
   long repositorySettleSeconds;
-
-  @Option(
-      names = "--http-address",
-      defaultValue = "0.0.0.0",
-      paramLabel = "ADDRESS",
-      description =
-          "The address the HTTP, gRPC and metrics endpoints listen on. Default: ${DEFAULT-VALUE}.")
-  String address;
-
-  @Option(
-      names = "--http-port",
-      defaultValue = "" + ServerOptions.DEFAULT_HTTP_PORT,
-      paramLabel = "PORT",
-      description = "The KServe v2 REST port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
-  int httpPort;
-
-  @Option(
-      names = "--grpc-port",
-      defaultValue = "" + ServerOptions.DEFAULT_GRPC_PORT,
-      paramLabel = "PORT",
-      description = "The KServe v2 gRPC port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
-  int grpcPort;
-
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "" + ServerOptions.DEFAULT_METRICS_PORT,
-      paramLabel = "PORT",
-      description =
-          "The Prometheus metrics port (/metrics); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
-  int metricsPort;
 
   @Option(
       names = "--strict-model-config",
@@ -129,15 +107,43 @@ final class ServeCommand implements Callable<Integer> {
   long autoscaleTargetP99Millis;
 
   @Option(
+      names = "--backend-config",
+      paramLabel = "BACKEND,KEY=VALUE",
+      description =
+          "A backend setting given to every model of that backend as a default of its config.pbtxt parameters (the model's own value wins), e.g. onnxruntime,intra_op_thread_count=2; KEY=VALUE alone applies to every backend. Repeatable.")
+  List<String> backendConfig = new ArrayList<>();
+
+  @Option(
+      names = "--id",
+      defaultValue = ServerOptions.DEFAULT_SERVER_ID,
+      paramLabel = "NAME",
+      description =
+          "The server's name in GET /v2 and gRPC ServerMetadata. Default: ${DEFAULT-VALUE}.")
+  String id;
+
+  @Option(
+      names = "--exit-on-error",
+      defaultValue = "false",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      description =
+          "Exit at start-up when any model fails to load (Triton's default is true; Infera's is false: the other models serve and the broken one is reported by readiness, the index and the metrics). Default: ${DEFAULT-VALUE}.")
+  boolean exitOnError;
+
+  @Option(
       names = "--state-dir",
       paramLabel = "DIR",
       description =
           "Where traffic policies, canary rollouts and their decision history are kept (atomically written JSON), so that a restarted server resumes a rollout at the same step. Default: in memory only.")
   Path stateDir;
 
-  @Mixin SecurityFlags securityFlags;
-
   @Mixin LimitFlags limitFlags;
+
+  @Mixin EndpointFlags endpoints;
+
+  @Mixin LoggingFlags logging;
+
+  @Mixin SecurityFlags securityFlags;
 
   @Mixin ModelControlFlags modelControl;
 
@@ -145,6 +151,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    endpoints.check();
+    BackendConfig backends;
+    try {
+      backends = BackendConfig.parse(backendConfig);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     ModelRepository repository =
         ModelRepositories.open(
             modelRepository,
@@ -153,15 +166,19 @@ final class ServeCommand implements Callable<Integer> {
     ServerOptions options =
         new ServerOptions(
             ModelRepositories.isRemote(modelRepository) ? modelCacheDir : Path.of(modelRepository),
-            address,
-            httpPort,
-            grpcPort,
-            metricsPort,
-            modelControl.apply(new ManagerOptions(defaultMaxBatchSize, strictModelConfig)),
+            endpoints.http(),
+            endpoints.grpc(),
+            endpoints.metrics(),
+            modelControl
+                .apply(new ManagerOptions(defaultMaxBatchSize, strictModelConfig))
+                .withBackendConfig(backends),
             Duration.ofSeconds(exitTimeoutSeconds),
             maxRequestBytes,
             securityFlags.toOptions(),
             Optional.ofNullable(cacheConfig).map(CacheSettings::parse),
+            id,
+            exitOnError,
+            logging.toSettings(System.getenv(LogSettings.LEVEL_VARIABLE)),
             AutoscaleSettings.DEFAULTS.withTargetP99(Duration.ofMillis(autoscaleTargetP99Millis)),
             limitFlags.toLimits(maxRequestBytes),
             Optional.ofNullable(stateDir));

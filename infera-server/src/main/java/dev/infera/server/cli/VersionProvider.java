@@ -1,12 +1,12 @@
 package dev.infera.server.cli;
 
+import dev.infera.server.BuildInfo;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar's manifest, or "development" when run from classes. */
+/** {@code infera --version}: the version and commit of the build, as {@code GET /v2} reports. */
 final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
-    String version = InferaCommand.class.getPackage().getImplementationVersion();
-    return new String[] {"infera " + (version == null ? "development" : version)};
+    return new String[] {BuildInfo.current().describe()};
   }
 }

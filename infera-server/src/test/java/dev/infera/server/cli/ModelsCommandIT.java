@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import picocli.CommandLine;
 
 /**
  * {@code infera models index|load|unload} against a running server in EXPLICIT mode: readable
@@ -61,7 +60,7 @@ class ModelsCommandIT {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
-        new CommandLine(new InferaCommand())
+        InferaCommand.commandLine()
             .setOut(new PrintWriter(out))
             .setErr(new PrintWriter(err))
             .execute(args);
@@ -90,6 +89,33 @@ class ModelsCommandIT {
         .contains("string_identity  1        READY");
     assertThat(unload.exit()).isZero();
     assertThat(unload.out()).contains("model 'string_identity' unloaded");
+  }
+
+  @Test
+  void loadTakesTheConfigFromAnAtFileAsDocumented() throws IOException {
+    Path config = Files.createTempFile("infera-config", ".json");
+    Files.writeString(
+        config,
+        "{\"max_batch_size\": 4, \"input\": [{\"name\": \"INPUT0\", \"data_type\": \"TYPE_STRING\", \"dims\": [1]}],"
+            + " \"output\": [{\"name\": \"OUTPUT0\", \"data_type\": \"TYPE_STRING\", \"dims\": [1]}]}");
+    String hostPort = url.substring("http://".length());
+
+    // --config @FILE (two arguments), and --url as HOST:PORT like infera bench takes it.
+    Run load =
+        run("models", "load", "string_identity", "--config", "@" + config, "--url", hostPort);
+    Run unload = run("models", "unload", "string_identity", "--url", hostPort);
+
+    assertThat(load.exit()).as(load.err()).isZero();
+    assertThat(load.out()).contains("string_identity  1        READY");
+    assertThat(unload.exit()).isZero();
+  }
+
+  @Test
+  void aMissingAtFileIsNamed() {
+    Run run = run("models", "load", "simple", "--config", "@/no/such/config.json", "--url", url);
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot read /no/such/config.json");
   }
 
   @Test

@@ -18,10 +18,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -65,6 +61,23 @@ class AuthIT {
           .addAllIntContents(java.util.Collections.nCopies(16, 1));
     }
     return request.build();
+  }
+
+  @Test
+  void refusedRequestsAreCountedAsRejectedByProtocolAndStatus() {
+    SecuredServer.post("/v2/models/simple/infer", SIMPLE_REQUEST, Map.of());
+    grpcFailure(() -> grpc.stub().modelInfer(simpleInfer("simple")));
+
+    String metrics = Metrics.scrape(server.metricsPort());
+    assertThat(
+            Metrics.value(
+                metrics, "infera_requests_rejected_total{code=\"401\",protocol=\"http\"}"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(
+            Metrics.value(
+                metrics,
+                "infera_requests_rejected_total{code=\"UNAUTHENTICATED\",protocol=\"grpc\"}"))
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
@@ -167,14 +180,8 @@ class AuthIT {
     assertThat(value(scrape(), series) - before).isEqualTo(1);
   }
 
-  private String scrape() throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+  private String scrape() {
+    return Metrics.scrape(server.metricsPort());
   }
 
   private static double value(String text, String series) {

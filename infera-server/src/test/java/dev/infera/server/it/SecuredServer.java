@@ -67,17 +67,12 @@ final class SecuredServer {
                   + entry("dashboard", READ_KEY, "[read]")
                   + entry("operator", ADMIN_KEY, "[admin]")
                   + entry("everything", ALL_KEY, "[infer, read, admin]"));
-      ServerOptions defaults = ServerOptions.onFreePorts(repository);
-      return new ServerOptions(
-          defaults.modelRepository(),
-          defaults.address(),
-          0,
-          0,
-          0,
-          defaults.manager(),
-          defaults.exitTimeout(),
-          MAX_REQUEST_BYTES,
-          SecurityOptions.none().withAuthConfig(auth).withMaxTensorElements(MAX_TENSOR_ELEMENTS));
+      return ServerOptions.onFreePorts(repository)
+          .withMaxRequestBytes(MAX_REQUEST_BYTES)
+          .withSecurity(
+              SecurityOptions.none()
+                  .withAuthConfig(auth)
+                  .withMaxTensorElements(MAX_TENSOR_ELEMENTS));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

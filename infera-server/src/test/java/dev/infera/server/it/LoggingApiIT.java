@@ -1,0 +1,93 @@
+package dev.infera.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.infera.server.InferaServer;
+import dev.infera.server.ServerOptions;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Triton's logging extension over REST: read and change the log settings at run time. */
+class LoggingApiIT {
+  private static final Logger PROBE = LoggerFactory.getLogger("dev.infera.logging.probe");
+  private static InferaServer server;
+  private static RestClient rest;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path repo = Files.createTempDirectory("infera-logging");
+    server = InferaServer.start(ServerOptions.onFreePorts(repo));
+    rest = new RestClient(server.httpPort(), false);
+  }
+
+  @AfterAll
+  static void stop() {
+    rest.close();
+    server.close();
+  }
+
+  private static HttpResponse<byte[]> post(String json) {
+    return rest.post("/v2/logging", json.getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  @Test
+  void getAnswersTritonsSettings() {
+    JsonNode settings = RestClient.readJson(rest.get("/v2/logging").body());
+
+    assertThat(settings.path("log_file").asText()).isEmpty();
+    assertThat(settings.path("log_info").isBoolean()).isTrue();
+    assertThat(settings.path("log_warning").isBoolean()).isTrue();
+    assertThat(settings.path("log_error").isBoolean()).isTrue();
+    assertThat(settings.path("log_verbose_level").isInt()).isTrue();
+    assertThat(settings.path("log_format").asText()).isEqualTo("default");
+  }
+
+  @Test
+  void postChangesTheLevelsAtRunTime() {
+    try {
+      HttpResponse<byte[]> changed = post("{\"log_verbose_level\": 1, \"log_info\": false}");
+
+      assertThat(changed.statusCode()).isEqualTo(200);
+      JsonNode settings = RestClient.readJson(changed.body());
+      assertThat(settings.path("log_verbose_level").asInt()).isEqualTo(1);
+      assertThat(settings.path("log_info").asBoolean()).isFalse();
+      assertThat(PROBE.isDebugEnabled()).isTrue();
+      assertThat(PROBE.isInfoEnabled()).isFalse();
+      assertThat(PROBE.isWarnEnabled()).isTrue();
+    } finally {
+      assertThat(post("{\"log_verbose_level\": 0, \"log_info\": true}").statusCode())
+          .isEqualTo(200);
+    }
+    assertThat(PROBE.isDebugEnabled()).isFalse();
+    assertThat(PROBE.isInfoEnabled()).isTrue();
+  }
+
+  @Test
+  void badSettingsAre400AndChangeNothing() {
+    JsonNode before = RestClient.readJson(rest.get("/v2/logging").body());
+
+    HttpResponse<byte[]> unknown = post("{\"log_info\": false, \"log_colour\": true}");
+    HttpResponse<byte[]> wrongType = post("{\"log_verbose_level\": \"loud\"}");
+    HttpResponse<byte[]> file = post("{\"log_file\": \"/tmp/elsewhere.log\"}");
+
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(RestClient.errorMessage(unknown.body())).contains("log_colour").contains("log_info");
+    assertThat(wrongType.statusCode()).isEqualTo(400);
+    assertThat(RestClient.errorMessage(wrongType.body()))
+        .contains("log_verbose_level")
+        .contains("integer");
+    assertThat(file.statusCode()).isEqualTo(400);
+    assertThat(RestClient.errorMessage(file.body())).contains("--log-file");
+    assertThat(RestClient.readJson(rest.get("/v2/logging").body())).isEqualTo(before);
+  }
+}
