@@ -150,6 +150,7 @@ final class TrafficMetrics {
         name + '|' + model + '|' + variant,
         k ->
             Counter.builder(name)
+                .description("Requests per traffic variant")
                 .tags(MetricNames.TAG_MODEL, model, TAG_VARIANT, variant)
                 .register(registry));
   }
