@@ -6,7 +6,7 @@ Every model maps INPUT0 (FP32, ["batch", 4]) to OUTPUT0 (FP32, ["batch", 1]):
   score.onnx          OUTPUT0 = INPUT0 . [0.5, -0.25, 1.0, 0.125] + 0.1
   score_shifted.onnx  the same plus 3.0 (the output distribution moves)
   score_failing.onnx  the same, but fails when INPUT0[:, 3] >= 2.0 (a Gather out of bounds)
-  score_slow.onnx     the same, plus 100 chained products with one 256x256 matrix of the input whose result
+  score_slow.onnx     the same, plus 400 chained products with one 256x256 matrix of the input whose result
                       is multiplied by zero (same outputs, far more compute)
 
 Run with Debian's python and its packages (apt-get install -y python3-onnx python3-numpy):
@@ -89,7 +89,7 @@ def main():
         helper.make_node("Tile", ["INPUT0", "repeats"], ["wide"]),
     ]
     previous = "wide"
-    for i in range(100):
+    for i in range(400):
         slow.append(helper.make_node("MatMul", [previous, "m"], ["h%d" % i]))
         slow.append(helper.make_node("Tanh", ["h%d" % i], ["t%d" % i]))
         previous = "t%d" % i

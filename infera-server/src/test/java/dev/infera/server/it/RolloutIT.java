@@ -18,14 +18,17 @@ import org.junit.jupiter.api.Test;
  * concurrent clients (8 per model): an identical candidate is promoted through every step, a
  * shifted one is rolled back by the output check, a failing one by the error check while its
  * clients still get right answers through fallback, a slower one by the latency check. No client
- * request fails.
+ * request fails. The latency limit is the default 1.5× for the slow candidate and 3× for the others
+ * (20× where latency is not the subject): on a shared machine an identical version's p99 can differ
+ * by 2× for a few seconds, and the slow candidate's compute slows every model on the machine, which
+ * narrows its own ratio.
  */
 class RolloutIT {
-  private static final Duration PATIENCE = Duration.ofMinutes(6);
+  private static final Duration PATIENCE = Duration.ofMinutes(2);
   private static final String ROLLOUT =
       """
       {"candidate": "2", "steps": [20, 50, 100], "step_duration": "3s", "min_requests": 150,
-       "max_extensions": 60}
+       "max_extensions": 60, "max_p99_ratio": %s}
       """;
 
   @Test
@@ -52,7 +55,11 @@ class RolloutIT {
                 candidate == Candidate.SHIFTED ? 3.0 : 0.0));
       }
       for (Candidate candidate : Candidate.values()) {
-        admin.ok("POST", "/v2/models/" + candidate.name().toLowerCase() + "/rollout", ROLLOUT);
+        String maxP99Ratio = candidate == Candidate.SLOW ? "1.5" : "3";
+        admin.ok(
+            "POST",
+            "/v2/models/" + candidate.name().toLowerCase() + "/rollout",
+            ROLLOUT.formatted(maxP99Ratio));
       }
 
       JsonNode same = admin.awaitStatus("same", TrafficAdmin.finished(), PATIENCE);
@@ -121,7 +128,7 @@ class RolloutIT {
             "/v2/models/same/rollout",
             """
             {"candidate": "2", "steps": [10, 60, 100], "step_duration": "3s", "min_requests": 30,
-             "max_extensions": 60}
+             "max_extensions": 60, "max_p99_ratio": 20}
             """);
         admin.awaitStatus("same", s -> s.path("step").asInt() == 2, PATIENCE);
         assertThat(load.failures.sum()).isZero();

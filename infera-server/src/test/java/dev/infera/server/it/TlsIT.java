@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -84,9 +85,11 @@ class TlsIT {
   }
 
   private static int httpsGet(int port, SSLContext context) throws Exception {
-    HttpClient http = HttpClient.newBuilder().sslContext(context).build();
+    HttpClient http =
+        HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(30)).build();
     return http.send(
             HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/v2/health/ready"))
+                .timeout(Duration.ofSeconds(30))
                 .build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();

@@ -66,13 +66,16 @@ final class TrafficAdmin {
     return ok("GET", "/v2/models/" + model + "/rollout", null);
   }
 
-  /** Polls the model's rollout status until it matches (or fails after the timeout). */
+  /**
+   * Polls the model's rollout status until it matches; fails after the timeout, or at once when the
+   * rollout has finished without matching (a finished rollout does not change any more).
+   */
   JsonNode awaitStatus(String model, Predicate<JsonNode> condition, Duration timeout)
       throws InterruptedException {
     Instant end = Instant.now().plus(timeout);
     JsonNode status = status(model);
     while (!condition.test(status)) {
-      if (Instant.now().isAfter(end)) {
+      if (Instant.now().isAfter(end) || finished().test(status)) {
         throw new AssertionError(
             "rollout of '" + model + "' never got there; last status: " + status.toPrettyString());
       }

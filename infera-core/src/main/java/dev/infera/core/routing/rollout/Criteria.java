@@ -36,6 +36,25 @@ public record Criteria(
     require(alpha > 0 && alpha < 0.5, "alpha " + alpha + " (expected between 0 and 0.5)");
   }
 
+  /**
+   * The criteria for the {@code look}-th judgement of one step (1 for the first, 2 after one
+   * extension, …): a step that is judged again and again must not fail a good candidate by chance,
+   * so the significance level is spent over the looks, {@code alpha / (look · (look + 1))}, whose
+   * sum over every look stays below {@code alpha}.
+   */
+  public Criteria forLook(int look) {
+    if (look < 1) {
+      throw new IllegalArgumentException("look " + look + " (expected at least 1)");
+    }
+    return new Criteria(
+        minRequests,
+        maxErrorRateDelta,
+        maxP99Ratio,
+        maxOutputPsi,
+        maxKs,
+        alpha / (look * (look + 1.0)));
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw InferenceException.invalidArgument(message);

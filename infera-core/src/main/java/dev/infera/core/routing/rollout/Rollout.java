@@ -69,7 +69,12 @@ final class Rollout {
     }
     Sample candidate = candidateWindow.sample();
     Judgement judgement =
-        Judge.judge(baseline, candidate, current.spec().criteria(), nowMillis, sameWindow);
+        Judge.judge(
+            baseline,
+            candidate,
+            current.spec().criteria().forLook(current.extensions() + 1),
+            nowMillis,
+            sameWindow);
     return Optional.of(decide(current, judgement, baseline, nowMillis));
   }
 

@@ -91,4 +91,53 @@ class JudgeTest {
 
     assertThat(verdictOf(j, "error_rate")).isEqualTo(Verdict.INCONCLUSIVE);
   }
+
+  @Test
+  void theSignificanceLevelIsSpentOverTheLooksOfAStep() {
+    assertThat(CRITERIA.forLook(1).alpha()).isEqualTo(CRITERIA.alpha() / 2);
+    assertThat(CRITERIA.forLook(2).alpha()).isEqualTo(CRITERIA.alpha() / 6);
+    double spent = 0;
+    for (int look = 1; look <= 1000; look++) {
+      spent += CRITERIA.forLook(look).alpha();
+    }
+    assertThat(spent).isLessThan(CRITERIA.alpha());
+    assertThat(CRITERIA.forLook(3).maxP99Ratio()).isEqualTo(CRITERIA.maxP99Ratio());
+  }
+
+  /**
+   * A 10 % canary of an identical version, judged after every extension of a growing window (as a
+   * step that stays inconclusive is): with the level spent over the looks, few of 100 such steps
+   * fail by chance, where a fixed level would fail several times as many.
+   */
+  @Test
+  void anIdenticalCandidateJudgedAtEveryExtensionRarelyFailsByChance() {
+    Criteria criteria = new Criteria(30, 0.01, 1.5, 0.2, 0.2, 0.01);
+    int spentFailures = 0;
+    int fixedFailures = 0;
+    for (int step = 0; step < 100; step++) {
+      Random random = new Random(step);
+      VariantWindow baseline = new VariantWindow();
+      VariantWindow candidate = new VariantWindow();
+      boolean spentFailed = false;
+      boolean fixedFailed = false;
+      for (int look = 1; look <= 20; look++) {
+        for (int i = 0; i < 150; i++) {
+          VariantWindow side = random.nextInt(10) == 0 ? candidate : baseline;
+          double latency = 0.005 * Math.exp(0.3 * random.nextGaussian());
+          side.answered(latency, Map.of("OUTPUT0", new double[] {random.nextGaussian()}));
+        }
+        Sample b = baseline.sample();
+        Sample c = candidate.sample();
+        spentFailed |= Judge.judge(b, c, criteria.forLook(look), 0).verdict() == Verdict.FAIL;
+        fixedFailed |= Judge.judge(b, c, criteria, 0).verdict() == Verdict.FAIL;
+      }
+      spentFailures += spentFailed ? 1 : 0;
+      fixedFailures += fixedFailed ? 1 : 0;
+    }
+
+    assertThat(spentFailures).as("steps failed by chance, level spent").isLessThanOrEqualTo(3);
+    assertThat(fixedFailures)
+        .as("steps failed by chance, fixed level")
+        .isGreaterThan(spentFailures);
+  }
 }
