@@ -88,11 +88,10 @@ final class InferHttpService implements HttpService {
     DecodedRequest decoded = InferRequestDecoder.decode(bytes, 0, jsonLength, maxTensorElements);
     List<Tensor> inputs =
         new ArrayList<>(BinaryFraming.attach(decoded.inputs(), bytes, jsonLength, bytes.length));
-    InferenceRequest request = decoded.toInferenceRequest(model, version, inputs, headers::get);
-    SharedMemoryOutputs regions = SharedMemoryOutputs.NONE;
     boolean usesSharedMemory =
         decoded.inputs().stream().anyMatch(DecodedInput::isInSharedMemory)
-            || request.outputs().stream().anyMatch(o -> o.options().sharedMemory().isPresent());
+            || decoded.outputs().stream()
+                .anyMatch(o -> o.parameters().containsKey(SharedMemoryTensors.REGION));
     if (usesSharedMemory) {
       if (sharedMemory == null) {
         throw InferenceException.invalidArgument("shared memory is not available on this endpoint");
@@ -106,9 +105,12 @@ final class InferHttpService implements HttpService {
                   sharedMemory, input.name(), input.type(), input.shape(), input.sharedMemory()));
         }
       }
-      request = decoded.toInferenceRequest(model, version, inputs, headers::get);
-      regions = SharedMemoryOutputs.resolve(sharedMemory, request.outputs());
     }
+    InferenceRequest request = decoded.toInferenceRequest(model, version, inputs, headers::get);
+    SharedMemoryOutputs regions =
+        usesSharedMemory
+            ? SharedMemoryOutputs.resolve(sharedMemory, request.outputs())
+            : SharedMemoryOutputs.NONE;
     return new Call(request, regions);
   }
 
