@@ -99,8 +99,7 @@ public final class BatchJob {
           new PartitionScorer(
               access.service(), options, model, layout, progress, this::checkCancelled);
       BatchBuilder builder =
-          new BatchBuilder(
-              mapping, columns.size(), model.contract().maxBatchSize(), options.allowNan());
+          new BatchBuilder(mapping, columns.size(), model.contract().maxBatchSize());
       manifest =
           readAll(source, first, mapping, layout, partitionRows, format, manifest, scorer, builder);
       return summarize(manifest, input, format, layout, clock);

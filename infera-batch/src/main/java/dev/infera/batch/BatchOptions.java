@@ -26,7 +26,6 @@ import java.util.OptionalLong;
  * @param parallelism the most batches in flight at once
  * @param resume whether to finish a job the output folder holds (only unfinished partitions)
  * @param maxErrorRate the share of rejected rows (0..1) above which the job stops
- * @param allowNan whether NaN and infinities may reach floating-point inputs
  * @param priority the scheduler priority level to ask for (1 highest); empty for the default
  */
 public record BatchOptions(
@@ -43,7 +42,6 @@ public record BatchOptions(
     int parallelism,
     boolean resume,
     double maxErrorRate,
-    boolean allowNan,
     OptionalInt priority) {
   public static final long DEFAULT_PARTITION_ROWS = 100_000;
   public static final int DEFAULT_PARALLELISM = 4;
@@ -92,7 +90,6 @@ public record BatchOptions(
         DEFAULT_PARALLELISM,
         false,
         1.0,
-        false,
         OptionalInt.empty());
   }
 
@@ -111,7 +108,6 @@ public record BatchOptions(
         parallelism,
         value,
         maxErrorRate,
-        allowNan,
         priority);
   }
 
@@ -130,7 +126,6 @@ public record BatchOptions(
         parallelism,
         resume,
         maxErrorRate,
-        allowNan,
         priority);
   }
 
@@ -149,7 +144,6 @@ public record BatchOptions(
         parallelism,
         resume,
         maxErrorRate,
-        allowNan,
         priority);
   }
 
@@ -168,7 +162,6 @@ public record BatchOptions(
         parallelism,
         resume,
         value,
-        allowNan,
         priority);
   }
 
@@ -187,7 +180,6 @@ public record BatchOptions(
         value,
         resume,
         maxErrorRate,
-        allowNan,
         priority);
   }
 
@@ -206,7 +198,6 @@ public record BatchOptions(
         parallelism,
         resume,
         maxErrorRate,
-        allowNan,
         OptionalInt.of(level));
   }
 
@@ -225,7 +216,6 @@ public record BatchOptions(
         parallelism,
         resume,
         maxErrorRate,
-        allowNan,
         priority);
   }
 }

@@ -10,6 +10,7 @@ import dev.infera.core.lifecycle.ModelManager;
 import dev.infera.core.lifecycle.VersionStatus;
 import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.resilience.BreakerSettings;
+import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -27,12 +28,19 @@ import java.util.stream.Collectors;
 public final class LocalEngine implements AutoCloseable {
   private final BackendRegistry backends;
   private final ModelManager manager;
+  private final Router router;
   private final ServingEngine engine;
 
-  private LocalEngine(BackendRegistry backends, ModelManager manager, ServingEngine engine) {
+  private LocalEngine(BackendRegistry backends, ModelManager manager) {
     this.backends = backends;
     this.manager = manager;
-    this.engine = engine;
+    this.router = Router.highestReady(manager::routingTable);
+    this.engine =
+        new ServingEngine(
+            router,
+            manager::allReady,
+            new ServerMetadata("infera", "batch", List.of()),
+            System::nanoTime);
   }
 
   /**
@@ -77,14 +85,11 @@ public final class LocalEngine implements AutoCloseable {
       backends.close();
       throw e;
     }
-    ServingEngine engine =
-        new ServingEngine(
-            manager, new ServerMetadata("infera", "batch", List.of()), System::nanoTime);
-    return new LocalEngine(backends, manager, engine);
+    return new LocalEngine(backends, manager);
   }
 
   public ModelAccess access() {
-    return new ModelAccess(manager, engine);
+    return new ModelAccess(router, engine);
   }
 
   @Override

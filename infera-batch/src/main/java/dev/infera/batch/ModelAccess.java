@@ -1,9 +1,9 @@
 package dev.infera.batch;
 
 import dev.infera.core.InferenceService;
-import dev.infera.core.engine.ModelInterface;
-import dev.infera.core.lifecycle.ModelManager;
-import dev.infera.core.lifecycle.ServingVersion;
+import dev.infera.core.contract.ModelInterface;
+import dev.infera.core.routing.RoutedVersion;
+import dev.infera.core.routing.Router;
 import java.util.Optional;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@link InferenceService} every request goes through (the same validation, scheduler, batching and
  * backends as online requests).
  */
-public record ModelAccess(ModelManager manager, InferenceService service) {
+public record ModelAccess(Router router, InferenceService service) {
 
   /**
    * The model version a job would use now.
@@ -19,7 +19,7 @@ public record ModelAccess(ModelManager manager, InferenceService service) {
    * @throws dev.infera.spi.InferenceException NOT_FOUND or UNAVAILABLE as for a request
    */
   public ModelView view(String model, Optional<String> version) {
-    ServingVersion serving = manager.route(model, version);
+    RoutedVersion serving = router.route(model, version, Optional.empty()).version();
     long levels =
         serving.config().hasDynamicBatching()
             ? serving.config().getDynamicBatching().getPriorityLevels()

@@ -7,7 +7,7 @@ import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
 import dev.infera.core.RequestedOutput;
-import dev.infera.core.engine.RequestValidator;
+import dev.infera.core.contract.RequestValidator;
 import dev.infera.spi.DataType;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;

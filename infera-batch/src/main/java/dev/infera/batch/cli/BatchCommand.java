@@ -133,9 +133,6 @@ public final class BatchCommand implements Callable<Integer> {
           "Stop when more than this share (0..1) of rows is rejected (default: 1, never).")
   double maxErrorRate = 1.0;
 
-  @Option(names = "--allow-nan", description = "Let NaN and infinities reach float inputs.")
-  boolean allowNan;
-
   @Option(
       names = "--progress",
       paramLabel = "auto|bar|lines|none",
@@ -237,7 +234,6 @@ public final class BatchCommand implements Callable<Integer> {
         parallelism,
         resume,
         maxErrorRate,
-        allowNan,
         OptionalInt.empty());
   }
 

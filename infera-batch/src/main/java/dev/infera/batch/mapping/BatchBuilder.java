@@ -11,13 +11,14 @@ import java.util.List;
 
 /**
  * Converts rows into the input tensors of one batch. A row is added whole or not at all: a value
- * that does not convert rejects the row and leaves the batch as it was. Single-threaded.
+ * that does not convert rejects the row and leaves the batch as it was. Values the model does not
+ * take (NaN for most backends) are left to the engine's validation, which the job answers by
+ * rejecting the row with the engine's reason. Single-threaded.
  */
 public final class BatchBuilder {
   private final ColumnMapping mapping;
   private final int expectedValues;
   private final int capacity;
-  private final boolean allowNan;
   private final ByteBuffer[] buffers;
   private final List<List<byte[]>> strings;
   private final List<Object> ids;
@@ -27,13 +28,11 @@ public final class BatchBuilder {
    * @param mapping the columns of each input
    * @param expectedValues the number of values each row must have (the header's column count)
    * @param capacity the most rows of a batch (the model's {@code max_batch_size})
-   * @param allowNan whether NaN and infinite values pass to floating-point inputs
    */
-  public BatchBuilder(ColumnMapping mapping, int expectedValues, int capacity, boolean allowNan) {
+  public BatchBuilder(ColumnMapping mapping, int expectedValues, int capacity) {
     this.mapping = mapping;
     this.expectedValues = expectedValues;
     this.capacity = capacity;
-    this.allowNan = allowNan;
     this.buffers = new ByteBuffer[mapping.inputs().size()];
     this.strings = new ArrayList<>();
     for (int i = 0; i < buffers.length; i++) {
@@ -158,8 +157,8 @@ public final class BatchBuilder {
     ByteBuffer buffer = buffers[slot];
     try {
       switch (input.dataType()) {
-        case FP32 -> buffer.putFloat(checked((float) ValueParsing.toDouble(value, true), column));
-        case FP64 -> buffer.putDouble(checked(ValueParsing.toDouble(value, false), column));
+        case FP32 -> buffer.putFloat((float) ValueParsing.toDouble(value, true));
+        case FP64 -> buffer.putDouble(ValueParsing.toDouble(value, false));
         case INT8 -> buffer.put((byte) ValueParsing.toLong(value, Byte.MIN_VALUE, Byte.MAX_VALUE));
         case UINT8 -> buffer.put((byte) ValueParsing.toLong(value, 0, 255));
         case INT16 ->
@@ -182,22 +181,6 @@ public final class BatchBuilder {
               + expected(input)
               + ")");
     }
-  }
-
-  private float checked(float value, String column) throws RowRejected {
-    if (!allowNan && !Float.isFinite(value)) {
-      throw new RowRejected(
-          "column '" + column + "' holds " + value + " (expected a finite number; --allow-nan)");
-    }
-    return value;
-  }
-
-  private double checked(double value, String column) throws RowRejected {
-    if (!allowNan && !Double.isFinite(value)) {
-      throw new RowRejected(
-          "column '" + column + "' holds " + value + " (expected a finite number; --allow-nan)");
-    }
-    return value;
   }
 
   private static byte[] bytes(Object value) {

@@ -1,7 +1,7 @@
 package dev.infera.batch.mapping;
 
-import dev.infera.core.engine.ModelInterface;
-import dev.infera.core.engine.TensorContract;
+import dev.infera.core.contract.ModelInterface;
+import dev.infera.core.contract.TensorContract;
 import dev.infera.spi.DataType;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package dev.infera.batch.mapping;
 
 import dev.infera.batch.io.OutputColumn;
-import dev.infera.core.engine.ModelInterface;
-import dev.infera.core.engine.TensorContract;
+import dev.infera.core.contract.ModelInterface;
+import dev.infera.core.contract.TensorContract;
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
 import java.nio.ByteBuffer;
