@@ -48,15 +48,23 @@ final class OutputDistribution {
     }
   }
 
-  /** The sketches, serialized for the manifest: column → [base64 sketch, sum]. */
+  /**
+   * The sketches, serialized for the manifest: column → [base64 sketch, sum]. Empty where the
+   * sketch library cannot serialize on this JDK (datasketches-memory 3 refuses on JDK 25): a
+   * resumed job's summary then covers the partitions of its last run only.
+   */
   Map<String, List<Object>> serialize() {
     Map<String, List<Object>> out = new LinkedHashMap<>();
     for (String name : names) {
-      out.put(
-          name,
-          List.of(
-              Base64.getEncoder().encodeToString(sketches.get(name).toByteArray()),
-              sums.get(name)));
+      try {
+        out.put(
+            name,
+            List.of(
+                Base64.getEncoder().encodeToString(sketches.get(name).toByteArray()),
+                sums.get(name)));
+      } catch (RuntimeException | LinkageError unsupported) {
+        return Map.of();
+      }
     }
     return out;
   }
@@ -69,7 +77,11 @@ final class OutputDistribution {
         continue;
       }
       byte[] bytes = Base64.getDecoder().decode((String) entry.getValue().get(0));
-      own.merge(KllDoublesSketch.heapify(Memory.wrap(bytes)));
+      try {
+        own.merge(KllDoublesSketch.heapify(Memory.wrap(bytes)));
+      } catch (RuntimeException | LinkageError unsupported) {
+        continue; // see serialize
+      }
       sums.merge(entry.getKey(), ((Number) entry.getValue().get(1)).doubleValue(), Double::sum);
     }
   }

@@ -188,16 +188,15 @@ class BatchJobIT {
     List<String> lines = new ArrayList<>(Files.readAllLines(input));
     lines.set(3, lines.get(3).replaceFirst(",[^,]+,", ",abc,")); // row r3: text in f0
     lines.set(5, "r5,1.0,2.0"); // too few values
-    lines.set(7, lines.get(7).replaceFirst(",[^,]+$", ",NaN")); // NaN in f63
     lines.set(9, lines.get(9).replaceFirst(",[^,]+,", ",,")); // empty f0
     Files.write(input, lines);
 
     JobSummary summary = new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run();
 
-    assertThat(summary.rowsOut()).isEqualTo(6);
-    assertThat(summary.rejected()).isEqualTo(4);
+    assertThat(summary.rowsOut()).isEqualTo(7);
+    assertThat(summary.rejected()).isEqualTo(3);
     List<JsonNode> rejects = Tables.rejects(dir.resolve("out"));
-    assertThat(rejects).extracting(r -> r.get("line").asLong()).containsExactly(4L, 6L, 8L, 10L);
+    assertThat(rejects).extracting(r -> r.get("line").asLong()).containsExactly(4L, 6L, 10L);
     assertThat(rejects.get(0).get("reason").asText())
         .contains("column 'f0' holds 'abc'", "FP32 number", "features");
     assertThat(rejects.get(1).get("reason").asText()).contains("has 3 values (expected 65");
@@ -208,7 +207,28 @@ class BatchJobIT {
         .containsExactly("r3", "r5", "r7", "r9");
     assertThat(Tables.readOutputs(dir.resolve("out")))
         .extracting(row -> row.get("id"))
-        .containsExactly("r1", "r2", "r4", "r6", "r8", "r10");
+        .containsExactly("r1", "r2", "r4", "r6", "r7", "r8", "r10");
+  }
+
+  @Test
+  void valuesTheModelRefusesAreRejectedWithTheEnginesReasonAndTheRestOfTheBatchIsScored()
+      throws Exception {
+    float[][] rows = Tables.features(8, 64, 7);
+    Path input = Tables.csv(dir.resolve("in.csv"), rows);
+    List<String> lines = new ArrayList<>(Files.readAllLines(input));
+    lines.set(3, lines.get(3).replaceFirst(",[^,]+$", ",Infinity")); // XGBoost takes NaN only
+    lines.set(5, lines.get(5).replaceFirst(",[^,]+$", ",NaN")); // a missing value for XGBoost
+    Files.write(input, lines);
+
+    JobSummary summary = new BatchJob(options("xgb_tabular", input, "out"), xgb.access()).run();
+
+    assertThat(summary.rowsOut()).isEqualTo(7);
+    List<JsonNode> rejects = Tables.rejects(dir.resolve("out"));
+    assertThat(rejects).extracting(r -> r.get("id").asText()).containsExactly("r3");
+    assertThat(rejects.get(0).get("reason").asText()).contains("'features'", "Infinity");
+    List<Map<String, String>> out = Tables.readOutputs(dir.resolve("out"));
+    assertThat(out.get(0).get("margin"))
+        .isEqualTo(reference(xgb, "xgb_tabular", rows[0], "margin").get(0));
   }
 
   @Test
