@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infera.batch.jobs.JobSettings;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
+import dev.infera.server.observability.ObservabilityOptions;
 import java.io.BufferedWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,7 +50,9 @@ class BatchJobsIT {
     Path examples = Paths.get("..", "examples", "models").toAbsolutePath().normalize();
     server =
         InferaServer.start(
-            ServerOptions.onFreePorts(examples), Optional.of(JobSettings.defaults(jobs)));
+            ServerOptions.onFreePorts(examples),
+            ObservabilityOptions.NONE,
+            Optional.of(JobSettings.defaults(jobs)));
   }
 
   @AfterAll
