@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.infera.batch.jobs.JobSettings;
+import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
 import dev.infera.server.observability.ObservabilityOptions;
@@ -52,6 +53,7 @@ class BatchJobsIT {
         InferaServer.start(
             ServerOptions.onFreePorts(examples),
             ObservabilityOptions.NONE,
+            new LocalModelRepository(examples),
             Optional.of(JobSettings.defaults(jobs)));
   }
 
