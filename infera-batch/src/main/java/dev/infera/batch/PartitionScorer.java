@@ -6,8 +6,8 @@ import dev.infera.batch.mapping.OutputLayout;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.RequestedOutput;
-import dev.infera.core.contract.RequestValidator;
 import dev.infera.spi.DataType;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +36,7 @@ final class PartitionScorer {
   private final JobProgress progress;
   private final Runnable cancellationCheck;
   private final List<RequestedOutput> outputs;
-  private final Map<String, Object> parameters;
+  private final RequestOptions requestOptions;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
   private record Pending(Batch batch, CompletableFuture<InferenceResponse> response) {}
@@ -56,12 +55,12 @@ final class PartitionScorer {
     this.progress = progress;
     this.cancellationCheck = cancellationCheck;
     this.outputs = layout.outputNames().stream().map(RequestedOutput::named).toList();
-    this.parameters =
+    this.requestOptions =
         options.priority().isPresent() && model.priorityLevels() > 0
-            ? Map.of(
-                RequestValidator.PRIORITY,
-                (long) Math.min(options.priority().getAsInt(), model.priorityLevels()))
-            : Map.of();
+            ? RequestOptions.builder()
+                .priority(Math.min(options.priority().getAsInt(), model.priorityLevels()))
+                .build()
+            : RequestOptions.DEFAULT;
   }
 
   void submit(Batch batch, PartitionWriter writer) {
@@ -79,7 +78,7 @@ final class PartitionScorer {
             Optional.empty(),
             inputs,
             outputs,
-            parameters);
+            requestOptions);
     try {
       return service.infer(request);
     } catch (InferenceException e) {
