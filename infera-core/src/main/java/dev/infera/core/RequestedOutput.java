@@ -1,19 +1,18 @@
 package dev.infera.core;
 
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * An output the caller asked for, with the protocol parameters that came with it (such as {@code
- * binary_data}). The engine reads the name; frontends read the parameters when encoding.
+ * An output the caller asked for, with how it wants it delivered. The engine reads the name; the
+ * protocol layer reads the options when it encodes the answer.
  */
-public record RequestedOutput(String name, Map<String, Object> parameters) {
+public record RequestedOutput(String name, OutputOptions options) {
   public RequestedOutput {
     Objects.requireNonNull(name, "name");
-    parameters = Map.copyOf(parameters);
+    Objects.requireNonNull(options, "options");
   }
 
   public static RequestedOutput named(String name) {
-    return new RequestedOutput(name, Map.of());
+    return new RequestedOutput(name, OutputOptions.DEFAULT);
   }
 }

@@ -11,6 +11,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.grpc.GrpcHealthCheckService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.infera.batch.ModelAccess;
+import dev.infera.batch.jobs.JobManager;
+import dev.infera.batch.jobs.JobSettings;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.autoscale.AutoscaleSignals;
 import dev.infera.core.cache.ResponseCache;
@@ -37,6 +40,7 @@ import dev.infera.server.logging.LogControl;
 import dev.infera.server.observability.DriftApi;
 import dev.infera.server.observability.ObservabilityOptions;
 import dev.infera.server.observability.ProfileFiles;
+import dev.infera.server.rest.JobsApi;
 import dev.infera.server.rest.LoggingApi;
 import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
@@ -110,6 +114,7 @@ public final class InferaServer implements AutoCloseable {
   private final RequestBodyBudget bodyBudget;
   private final Optional<DriftMonitoring> drift;
   private final Optional<GpuMetrics> gpus;
+  private final Optional<JobManager> jobs;
   private final SharedMemoryRegistry sharedMemory =
       new SharedMemoryRegistry(SharedMemoryRegistry.DEV_SHM);
   private final ReadinessHealthChecker health;
@@ -121,7 +126,8 @@ public final class InferaServer implements AutoCloseable {
       ServerOptions options,
       ObservabilityOptions observability,
       ModelRepository repository,
-      LogControl logging) {
+      LogControl logging,
+      Optional<JobSettings> jobSettings) {
     this.options = options;
     this.logging = logging;
     this.build = BuildInfo.current();
@@ -172,9 +178,10 @@ public final class InferaServer implements AutoCloseable {
             options.stateDir().<RoutingStore>map(JsonFileStore::new).orElse(RoutingStore.NONE),
             Clock.systemUTC(),
             registry);
+    Router router = new Router(manager::routingTable, traffic::routerFor);
     this.engine =
         new ServingEngine(
-            new Router(manager::routingTable, traffic::routerFor),
+            router,
             manager::allReady,
             new ServerMetadata(options.serverId(), build.version(), EXTENSIONS),
             System::nanoTime,
@@ -187,6 +194,10 @@ public final class InferaServer implements AutoCloseable {
     this.autoscale = new AutoscaleSignals(manager, registry, options.autoscale(), Ticker.system());
     autoscale.start();
     this.controller = new ModelController(manager, options.manager().control());
+    this.jobs =
+        jobSettings.map(
+            settings ->
+                new JobManager(new ModelAccess(router, engine), settings, Clock.systemUTC()));
     this.health = new ReadinessHealthChecker(engine::isReady);
     RejectedRequests rejected = new RejectedRequests(registry);
     try {
@@ -268,7 +279,27 @@ public final class InferaServer implements AutoCloseable {
         options,
         observability,
         repository.location());
-    return new InferaServer(options, observability, repository, logging);
+    return new InferaServer(options, observability, repository, logging, Optional.empty());
+  }
+
+  /**
+   * Starts a server on {@code repository} that also watches what {@code observability} asks for,
+   * and runs batch jobs ({@code /v2/jobs}) when given job settings.
+   */
+  public static InferaServer start(
+      ServerOptions options,
+      ObservabilityOptions observability,
+      ModelRepository repository,
+      Optional<JobSettings> jobs) {
+    LogControl logging = LogControl.forLogback(options.logging());
+    LOG.info(
+        "starting {} with {} and {} on model repository {}{}",
+        BuildInfo.current().describe(),
+        options,
+        observability,
+        repository.location(),
+        jobs.map(j -> ", batch jobs " + j).orElse(""));
+    return new InferaServer(options, observability, repository, logging, jobs);
   }
 
   private Set<String> readyVersionKeys() {
@@ -323,6 +354,7 @@ public final class InferaServer implements AutoCloseable {
     sb.decorator(bodyBudget);
     new TrafficApi(traffic).mount(sb);
     new DriftApi(Router.highestReady(manager::routingTable), drift).mount(sb);
+    jobs.ifPresent(manager -> new JobsApi(manager).mount(sb));
     security.protectHttp(sb);
     return sb.accessLogWriter(rejected.restWriter(), false);
   }
@@ -466,6 +498,7 @@ public final class InferaServer implements AutoCloseable {
         "shutting down: refusing new requests, finishing {} accepted ones (up to {} s)",
         engine.inflightCount(),
         options.exitTimeout().toSeconds());
+    jobs.ifPresent(JobManager::close); // cancels jobs; their committed partitions stay
     engine.stopAccepting();
     health.refresh();
     healthRefresh.cancel(false);

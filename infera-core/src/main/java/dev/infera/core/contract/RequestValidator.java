@@ -5,8 +5,6 @@ import static dev.infera.spi.InferenceException.invalidArgument;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.RequestedOutput;
 import dev.infera.core.scheduling.ScheduledRequest;
-import dev.infera.spi.ErrorCode;
-import dev.infera.spi.InferenceException;
 import dev.infera.spi.NonFiniteValues;
 import dev.infera.spi.Tensor;
 import java.time.Duration;
@@ -22,26 +20,13 @@ import java.util.stream.Collectors;
  * Checks a request against a model version's {@link ModelInterface} and turns it into a {@link
  * ScheduledRequest}: every input present once, of the declared type, of an accepted shape, with one
  * batch size within {@code max_batch_size}; no non-finite value the model cannot take; every
- * requested output known; {@code priority} and {@code timeout} parameters well-formed. Inputs with
- * a {@code reshape} are reshaped to what the model takes. Every failure is INVALID_ARGUMENT naming
- * the tensor and what was expected.
+ * requested output known; the priority within the model's levels. Inputs with a {@code reshape} are
+ * reshaped to what the model takes. Every failure is INVALID_ARGUMENT naming the tensor and what
+ * was expected.
  *
  * <p>Stateless and thread-safe.
  */
 public final class RequestValidator {
-  /** The request parameter that picks a priority level (1 is highest; 0 the default). */
-  public static final String PRIORITY = "priority";
-
-  /** The request parameter that sets a queue timeout, in microseconds (Triton's unit). */
-  public static final String TIMEOUT = "timeout";
-
-  /**
-   * The sequence extension's request parameters. Infera has no sequence batcher: a request that
-   * carries one is UNIMPLEMENTED rather than answered as if it stood alone.
-   */
-  static final List<String> SEQUENCE_PARAMETERS =
-      List.of("sequence_id", "sequence_start", "sequence_end");
-
   private final String label;
   private final ModelInterface contract;
   private final int priorityLevels;
@@ -72,18 +57,11 @@ public final class RequestValidator {
     this(label, contract, priorityLevels, NonFiniteValues.ANY);
   }
 
-  public ScheduledRequest validate(InferenceRequest request) {
-    for (String parameter : SEQUENCE_PARAMETERS) {
-      if (request.parameters().containsKey(parameter)) {
-        throw new InferenceException(
-            ErrorCode.UNIMPLEMENTED,
-            label
-                + ": parameter '"
-                + parameter
-                + "' belongs to the sequence extension, which this server does not implement"
-                + " (no sequence batching: each request is answered on its own)");
-      }
-    }
+  /**
+   * @param callerTimeout how long the caller waits for the request to start executing, from its
+   *     timeout and deadline; empty for no limit
+   */
+  public ScheduledRequest validate(InferenceRequest request, Optional<Duration> callerTimeout) {
     int rows = checkInputs(request.inputs());
     List<Tensor> modelInputs = new ArrayList<>(request.inputs().size());
     for (TensorContract input : contract.inputs()) {
@@ -94,8 +72,8 @@ public final class RequestValidator {
         modelInputs,
         outputNames(request.outputs()),
         rows,
-        priority(request.parameters()),
-        timeout(request.parameters()));
+        priority(request.options().priority()),
+        callerTimeout);
   }
 
   private int checkInputs(List<Tensor> inputs) {
@@ -259,52 +237,20 @@ public final class RequestValidator {
     return names;
   }
 
-  private int priority(Map<String, Object> parameters) {
-    Object value = parameters.get(PRIORITY);
-    if (value == null) {
-      return 0;
-    }
-    long level = integerParameter(PRIORITY, value);
+  private int priority(int level) {
     if (priorityLevels == 0) {
-      return 0; // a model without priority levels has one queue; the parameter has no effect
+      return 0; // a model without priority levels has one queue; the priority has no effect
     }
     if (level > priorityLevels) {
       throw invalidArgument(
           label
-              + ": parameter 'priority' is "
+              + ": priority "
               + level
               + " (expected 0 for the default, or 1 to "
               + priorityLevels
               + ")");
     }
-    return (int) level;
-  }
-
-  private Optional<Duration> timeout(Map<String, Object> parameters) {
-    Object value = parameters.get(TIMEOUT);
-    if (value == null) {
-      return Optional.empty();
-    }
-    long micros = integerParameter(TIMEOUT, value);
-    return micros == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(micros * 1000));
-  }
-
-  private long integerParameter(String name, Object value) {
-    if (value instanceof Long number && number >= 0) {
-      return number;
-    }
-    if (value instanceof Integer number && number >= 0) {
-      return number;
-    }
-    throw invalidArgument(
-        label
-            + ": parameter '"
-            + name
-            + "' is "
-            + value
-            + " (expected a non-negative integer"
-            + (name.equals(TIMEOUT) ? " of microseconds" : "")
-            + ")");
+    return level;
   }
 
   private static Tensor find(List<Tensor> tensors, String name) {

@@ -1,40 +1,36 @@
 package dev.infera.core.engine;
 
 import dev.infera.core.InferenceRequest;
-import dev.infera.core.contract.RequestValidator;
-import java.util.HashMap;
-import java.util.Map;
+import dev.infera.core.RequestOptions;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The retry of a failed variant's request on the stable version, within the caller's deadline: a
- * request with a {@code timeout} gets what is left of it, and none when nothing is left.
+ * The retry of a failed variant's request on the stable version, within the caller's time: a
+ * request with a {@code timeout} gets what is left of it, one with a deadline keeps it (it is
+ * absolute), and neither is retried once its time is up.
  */
 final class Fallback {
   private Fallback() {}
 
   /**
    * @param elapsedNanos how long the request has been under way
+   * @param now the engine clock's reading, for the deadline
    * @return the request to retry, with its remaining timeout; empty when its time is up
    */
-  static Optional<InferenceRequest> withinDeadline(InferenceRequest request, long elapsedNanos) {
-    Object timeout = request.parameters().get(RequestValidator.TIMEOUT);
-    if (!(timeout instanceof Number micros) || micros.longValue() <= 0) {
-      return Optional.of(request);
-    }
-    long left = micros.longValue() - elapsedNanos / 1000;
-    if (left <= 0) {
+  static Optional<InferenceRequest> withinDeadline(
+      InferenceRequest request, long elapsedNanos, long now) {
+    RequestOptions options = request.options();
+    if (options.deadline().isPresent() && options.deadline().get().hasPassed(now)) {
       return Optional.empty();
     }
-    Map<String, Object> parameters = new HashMap<>(request.parameters());
-    parameters.put(RequestValidator.TIMEOUT, left);
-    return Optional.of(
-        new InferenceRequest(
-            request.modelName(),
-            request.modelVersion(),
-            request.id(),
-            request.inputs(),
-            request.outputs(),
-            parameters));
+    if (options.timeout().isEmpty()) {
+      return Optional.of(request);
+    }
+    Duration left = options.timeout().get().minusNanos(elapsedNanos);
+    if (left.isNegative() || left.isZero()) {
+      return Optional.empty();
+    }
+    return Optional.of(request.withOptions(options.toBuilder().timeout(left).build()));
   }
 }

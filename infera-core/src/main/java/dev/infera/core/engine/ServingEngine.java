@@ -4,6 +4,7 @@ import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
 import dev.infera.core.ModelMetadata;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.contract.ModelInterface;
@@ -171,7 +172,9 @@ public final class ServingEngine implements InferenceService {
   private CompletableFuture<InferenceResponse> accepted(InferenceRequest request, long start) {
     Route route;
     try {
-      route = router.acquire(request.modelName(), request.modelVersion(), RoutingKeys.of(request));
+      route =
+          router.acquire(
+              request.modelName(), request.modelVersion(), request.options().routingKey());
     } catch (InferenceException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -210,7 +213,7 @@ public final class ServingEngine implements InferenceService {
           recorder.failed(request.modelName(), route.variant(), nanosSince(start), error.code());
           Optional<InferenceRequest> retry =
               route.fallback().isPresent() && retryable(error)
-                  ? Fallback.withinDeadline(request, nanosSince(start))
+                  ? Fallback.withinDeadline(request, nanosSince(start), nanoTime.getAsLong())
                   : Optional.empty();
           RoutedVersion stable = route.fallback().orElse(null);
           if (retry.isEmpty() || response.isDone() || !stable.tryAcquire()) {
@@ -277,7 +280,7 @@ public final class ServingEngine implements InferenceService {
     CompletableFuture<ExecutionResult> execution;
     try { // the lease keeps a version being swapped out from stopping before the request is queued
       try {
-        scheduled = version.validator().validate(request);
+        scheduled = version.validator().validate(request, callerTimeout(request.options()));
       } catch (InferenceException e) {
         version.metrics().recordFailure(e.code(), elapsed(start));
         observer.rejected(request, version.model(), Long.toString(version.version()), e);
@@ -302,6 +305,27 @@ public final class ServingEngine implements InferenceService {
 
   private long nanosSince(long start) {
     return nanoTime.getAsLong() - start;
+  }
+
+  /**
+   * How long the caller lets the request wait to execute: the earlier of its timeout and its
+   * deadline.
+   *
+   * @throws InferenceException DEADLINE_EXCEEDED when the deadline already passed
+   */
+  private Optional<Duration> callerTimeout(RequestOptions options) {
+    if (options.deadline().isEmpty()) {
+      return options.timeout();
+    }
+    Duration left = options.deadline().get().remaining(nanoTime.getAsLong());
+    if (left.isNegative() || left.isZero()) {
+      throw new InferenceException(
+          ErrorCode.DEADLINE_EXCEEDED, "the request's deadline passed before it was queued");
+    }
+    if (options.timeout().isPresent() && options.timeout().get().compareTo(left) <= 0) {
+      return options.timeout();
+    }
+    return Optional.of(left);
   }
 
   private InferenceResponse answer(
@@ -375,7 +399,8 @@ public final class ServingEngine implements InferenceService {
             ? routed.config().getBackend()
             : routed.config().getPlatform(),
         specs(contract.inputs(), contract.batched()),
-        specs(contract.outputs(), contract.batched()));
+        specs(contract.outputs(), contract.batched()),
+        contract.batched() ? contract.maxBatchSize() : 0);
   }
 
   private static List<TensorSpec> specs(List<TensorContract> contracts, boolean batched) {

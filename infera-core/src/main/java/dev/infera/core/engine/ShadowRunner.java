@@ -46,7 +46,7 @@ final class ShadowRunner {
     }
     ScheduledRequest scheduled;
     try {
-      scheduled = shadow.validator().validate(request);
+      scheduled = shadow.validator().validate(request, request.options().timeout());
       shadow
           .scheduler()
           .enqueue(scheduled)

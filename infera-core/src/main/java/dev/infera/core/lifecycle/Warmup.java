@@ -9,6 +9,7 @@ import dev.infera.spi.ModelInstance;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a version's {@code model_warmup} samples before it serves: each sample is validated like a
@@ -35,7 +36,8 @@ final class Warmup {
     for (Map.Entry<ModelWarmup, InferenceRequest> entry : samples) {
       ModelWarmup sample = entry.getKey();
       try {
-        ScheduledRequest scheduled = version.validator().validate(entry.getValue());
+        ScheduledRequest scheduled =
+            version.validator().validate(entry.getValue(), Optional.empty());
         int runs = Math.max(1, sample.getCount());
         for (ModelInstance instance : version.instances()) {
           for (int i = 0; i < runs; i++) {

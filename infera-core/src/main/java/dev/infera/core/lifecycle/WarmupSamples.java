@@ -1,6 +1,7 @@
 package dev.infera.core.lifecycle;
 
 import dev.infera.core.InferenceRequest;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.config.ConfigDataTypes;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.config.proto.ModelWarmup;
@@ -66,7 +67,7 @@ final class WarmupSamples {
                   Optional.of("warmup:" + sample.getName()),
                   inputs,
                   List.of(),
-                  Map.of())));
+                  RequestOptions.DEFAULT)));
     }
     return requests;
   }

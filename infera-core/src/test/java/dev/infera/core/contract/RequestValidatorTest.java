@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infera.core.InferenceRequest;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.RequestedOutput;
 import dev.infera.core.scheduling.ScheduledRequest;
 import dev.infera.spi.DataType;
@@ -13,7 +14,6 @@ import dev.infera.spi.Tensor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class RequestValidatorTest {
   }
 
   private AbstractThrowableAssert<?, ? extends Throwable> assertRejected(InferenceRequest request) {
-    return assertThatThrownBy(() -> simple.validate(request))
+    return assertThatThrownBy(() -> simple.validate(request, Optional.empty()))
         .isInstanceOf(InferenceException.class)
         .satisfies(
             e -> assertThat(((InferenceException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
@@ -61,7 +61,7 @@ class RequestValidatorTest {
 
   @Test
   void validRequestCarriesRowsAndEveryOutput() {
-    ScheduledRequest scheduled = simple.validate(request(simpleInputs(3)));
+    ScheduledRequest scheduled = simple.validate(request(simpleInputs(3)), Optional.empty());
 
     assertThat(scheduled.rows()).isEqualTo(3);
     assertThat(scheduled.outputNames()).containsExactly("OUTPUT0", "OUTPUT1");
@@ -71,7 +71,8 @@ class RequestValidatorTest {
   @Test
   void inputsAreOrderedAsTheModelDeclaresThem() {
     ScheduledRequest scheduled =
-        simple.validate(request(List.of(simpleInputs(1).get(1), simpleInputs(1).get(0))));
+        simple.validate(
+            request(List.of(simpleInputs(1).get(1), simpleInputs(1).get(0))), Optional.empty());
 
     assertThat(scheduled.inputs()).extracting(Tensor::name).containsExactly("INPUT0", "INPUT1");
   }
@@ -144,12 +145,15 @@ class RequestValidatorTest {
     assertThatThrownBy(
             () ->
                 fixed.validate(
-                    InferenceRequest.of("fixed", List.of(tensor("x", DataType.FP32, 1, 4, 4)))))
+                    InferenceRequest.of("fixed", List.of(tensor("x", DataType.FP32, 1, 4, 4))),
+                    Optional.empty()))
         .hasMessageContaining("does not support batching")
         .hasMessageContaining("[4, 4]");
     assertThat(
             fixed
-                .validate(InferenceRequest.of("fixed", List.of(tensor("x", DataType.FP32, 4, 4))))
+                .validate(
+                    InferenceRequest.of("fixed", List.of(tensor("x", DataType.FP32, 4, 4))),
+                    Optional.empty())
                 .rows())
         .isEqualTo(1);
   }
@@ -163,7 +167,7 @@ class RequestValidatorTest {
             Optional.empty(),
             simpleInputs(1),
             List.of(RequestedOutput.named("OUTPUT1"), RequestedOutput.named("OUTPUT0")),
-            Map.of());
+            RequestOptions.DEFAULT);
     InferenceRequest unknown =
         new InferenceRequest(
             "simple",
@@ -171,70 +175,32 @@ class RequestValidatorTest {
             Optional.empty(),
             simpleInputs(1),
             List.of(RequestedOutput.named("OUTPUT7")),
-            Map.of());
+            RequestOptions.DEFAULT);
 
-    assertThat(simple.validate(asked).outputNames()).containsExactly("OUTPUT1", "OUTPUT0");
+    assertThat(simple.validate(asked, Optional.empty()).outputNames())
+        .containsExactly("OUTPUT1", "OUTPUT0");
     assertRejected(unknown).hasMessageContaining("unknown output 'OUTPUT7'");
   }
 
   @Test
-  void timeoutParameterIsMicroseconds() {
-    InferenceRequest withTimeout =
-        new InferenceRequest(
-            "simple",
-            Optional.empty(),
-            Optional.empty(),
-            simpleInputs(1),
-            List.of(),
-            Map.of("timeout", 1500L));
+  void callerTimeoutReachesTheScheduledRequest() {
+    InferenceRequest request = request(simpleInputs(1));
 
-    assertThat(simple.validate(withTimeout).timeout()).contains(Duration.ofNanos(1_500_000));
+    assertThat(simple.validate(request, Optional.of(Duration.ofMillis(2))).timeout())
+        .contains(Duration.ofMillis(2));
   }
 
   @Test
-  void sequenceParametersAreUnimplemented() {
-    for (String parameter : RequestValidator.SEQUENCE_PARAMETERS) {
-      InferenceRequest inSequence =
-          new InferenceRequest(
-              "simple",
-              Optional.empty(),
-              Optional.empty(),
-              simpleInputs(1),
-              List.of(),
-              Map.of(parameter, parameter.equals("sequence_id") ? (Object) 7L : (Object) true));
-
-      assertThatThrownBy(() -> simple.validate(inSequence))
-          .isInstanceOfSatisfying(
-              dev.infera.spi.InferenceException.class,
-              e -> assertThat(e.code()).isEqualTo(dev.infera.spi.ErrorCode.UNIMPLEMENTED))
-          .hasMessageContaining("'" + parameter + "'")
-          .hasMessageContaining("sequence extension");
-    }
-  }
-
-  @Test
-  void malformedParametersAreRejected() {
-    InferenceRequest badTimeout =
-        new InferenceRequest(
-            "simple",
-            Optional.empty(),
-            Optional.empty(),
-            simpleInputs(1),
-            List.of(),
-            Map.of("timeout", "soon"));
+  void priorityBeyondTheModelsLevelsIsRejected() {
     RequestValidator prioritized = new RequestValidator("model 'simple' version '1'", SIMPLE, 2);
     InferenceRequest badPriority =
-        new InferenceRequest(
-            "simple",
-            Optional.empty(),
-            Optional.empty(),
-            simpleInputs(1),
-            List.of(),
-            Map.of("priority", 3L));
+        request(simpleInputs(1)).withOptions(RequestOptions.builder().priority(3).build());
+    InferenceRequest goodPriority =
+        request(simpleInputs(1)).withOptions(RequestOptions.builder().priority(2).build());
 
-    assertRejected(badTimeout).hasMessageContaining("'timeout'");
-    assertThatThrownBy(() -> prioritized.validate(badPriority))
-        .hasMessageContaining("'priority' is 3");
+    assertThatThrownBy(() -> prioritized.validate(badPriority, Optional.empty()))
+        .hasMessageContaining("priority 3 (expected 0 for the default, or 1 to 2)");
+    assertThat(prioritized.validate(goodPriority, Optional.empty()).priority()).isEqualTo(2);
   }
 
   @Test
@@ -251,7 +217,8 @@ class RequestValidatorTest {
     RequestValidator validator = new RequestValidator("model 'r' version '1'", reshaped, 0);
 
     ScheduledRequest scheduled =
-        validator.validate(InferenceRequest.of("r", List.of(tensor("in", DataType.FP32, 2, 6))));
+        validator.validate(
+            InferenceRequest.of("r", List.of(tensor("in", DataType.FP32, 2, 6))), Optional.empty());
 
     assertThat(scheduled.inputs().get(0).shape()).containsExactly(2, 2, 3);
     assertThat(validator.toClientShape(tensor("out", DataType.FP32, 2, 2, 3), 2).shape())

@@ -3,8 +3,10 @@ package dev.infera.core.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.infera.core.Deadline;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.repository.LocalModelRepository;
@@ -20,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -89,8 +92,43 @@ class ModelManagerTest {
   private InferenceResponse infer(String model, Optional<String> version) throws Exception {
     InferenceRequest request =
         new InferenceRequest(
-            model, version, Optional.of("r1"), List.of(x(10, 20)), List.of(), java.util.Map.of());
+            model,
+            version,
+            Optional.of("r1"),
+            List.of(x(10, 20)),
+            List.of(),
+            RequestOptions.DEFAULT);
     return engine.infer(request).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aRequestWhoseDeadlinePassedFailsBeforeItIsQueued() throws Exception {
+    model("add", ADD_CONFIG, 1);
+    start();
+    RequestOptions late =
+        RequestOptions.builder().deadline(new Deadline(System.nanoTime() - 1)).build();
+    RequestOptions early =
+        RequestOptions.builder()
+            .deadline(Deadline.after(Duration.ofMinutes(1), System.nanoTime()))
+            .build();
+
+    assertThatThrownBy(
+            () ->
+                engine
+                    .infer(InferenceRequest.of("add", List.of(x(1, 2))).withOptions(late))
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(InferenceException.class)
+        .cause()
+        .satisfies(
+            e -> assertThat(((InferenceException) e).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED))
+        .hasMessageContaining("deadline passed before it was queued");
+    assertThat(
+            engine
+                .infer(InferenceRequest.of("add", List.of(x(1, 2))).withOptions(early))
+                .get(10, TimeUnit.SECONDS)
+                .outputs())
+        .hasSize(1);
+    assertThat(backend.executions.get()).isEqualTo(1);
   }
 
   @Test

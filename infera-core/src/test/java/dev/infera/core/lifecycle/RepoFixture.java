@@ -2,6 +2,7 @@ package dev.infera.core.lifecycle;
 
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.repository.LocalModelRepository;
@@ -21,7 +22,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -135,7 +135,12 @@ final class RepoFixture implements AutoCloseable {
   InferenceResponse infer(String model, Optional<String> version) {
     InferenceRequest request =
         new InferenceRequest(
-            model, version, Optional.empty(), List.of(x(10, 20)), List.of(), Map.of());
+            model,
+            version,
+            Optional.empty(),
+            List.of(x(10, 20)),
+            List.of(),
+            RequestOptions.DEFAULT);
     try {
       return engine.infer(request).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.infera.server.cli;
 
+import dev.infera.batch.cli.BatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
       RolloutCommand.class,
       AuthCommand.class,
       BenchCommand.class,
+      BatchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferaCommand implements Runnable {

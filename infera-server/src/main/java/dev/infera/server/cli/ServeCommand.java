@@ -1,5 +1,6 @@
 package dev.infera.server.cli;
 
+import dev.infera.batch.jobs.JobSettings;
 import dev.infera.core.autoscale.AutoscaleSettings;
 import dev.infera.core.cache.CacheSettings;
 import dev.infera.core.lifecycle.BackendConfig;
@@ -137,6 +138,13 @@ final class ServeCommand implements Callable<Integer> {
           "Where traffic policies, canary rollouts and their decision history are kept (atomically written JSON), so that a restarted server resumes a rollout at the same step. Default: in memory only.")
   Path stateDir;
 
+  @Option(
+      names = "--jobs-dir",
+      paramLabel = "DIR",
+      description =
+          "Enables batch jobs (/v2/jobs, docs/batch.md): their input and output paths are relative to DIR. Default: no jobs.")
+  Path jobsDir;
+
   @Mixin LimitFlags limitFlags;
 
   @Mixin EndpointFlags endpoints;
@@ -182,7 +190,12 @@ final class ServeCommand implements Callable<Integer> {
             AutoscaleSettings.DEFAULTS.withTargetP99(Duration.ofMillis(autoscaleTargetP99Millis)),
             limitFlags.toLimits(maxRequestBytes),
             Optional.ofNullable(stateDir));
-    InferaServer server = InferaServer.start(options, observabilityFlags.toOptions(), repository);
+    InferaServer server =
+        InferaServer.start(
+            options,
+            observabilityFlags.toOptions(),
+            repository,
+            Optional.ofNullable(jobsDir).map(JobSettings::defaults));
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());

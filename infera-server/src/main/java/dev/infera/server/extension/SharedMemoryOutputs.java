@@ -1,7 +1,7 @@
 package dev.infera.server.extension;
 
 import dev.infera.core.RequestedOutput;
-import dev.infera.server.extension.SharedMemoryTensors.Placement;
+import dev.infera.core.SharedMemoryPlacement;
 import dev.infera.server.grpc.RawContents;
 import dev.infera.spi.Tensor;
 import java.util.HashMap;
@@ -17,7 +17,7 @@ import java.util.Map;
 public final class SharedMemoryOutputs {
   public static final SharedMemoryOutputs NONE = new SharedMemoryOutputs(Map.of());
 
-  private record Target(SharedMemoryRegion region, Placement placement) {}
+  private record Target(SharedMemoryRegion region, SharedMemoryPlacement placement) {}
 
   private final Map<String, Target> targets;
 
@@ -36,7 +36,7 @@ public final class SharedMemoryOutputs {
     Map<String, Target> targets = new HashMap<>();
     for (RequestedOutput output : outputs) {
       String owner = "output '" + output.name() + "'";
-      Placement placement = SharedMemoryTensors.placement(owner, output.parameters());
+      SharedMemoryPlacement placement = output.options().sharedMemory().orElse(null);
       if (placement != null) {
         SharedMemoryRegion region = registry.get(placement.region());
         region.checkBounds(placement.offset(), placement.byteSize(), owner);

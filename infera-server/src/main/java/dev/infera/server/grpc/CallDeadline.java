@@ -1,73 +1,50 @@
 package dev.infera.server.grpc;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.infera.core.InferenceRequest;
-import dev.infera.core.contract.RequestValidator;
-import dev.infera.spi.ErrorCode;
-import dev.infera.spi.InferenceException;
+import dev.infera.core.Deadline;
+import dev.infera.core.RequestOptions;
 import io.grpc.Context;
-import io.grpc.Deadline;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Carries a call's gRPC deadline into the engine as the request's {@code timeout} parameter (its
- * caller's deadline, in microseconds), keeping the shorter of the two when the client sent both.
- * Armeria keeps the {@code grpc-timeout} header as the request's timeout rather than in the gRPC
- * {@link Context}, so both are read.
+ * A call's gRPC deadline as the request's typed {@link Deadline}, on the engine's clock ({@link
+ * System#nanoTime()}). Armeria keeps the {@code grpc-timeout} header as the request's timeout
+ * rather than in the gRPC {@link Context}, so both are read and the earlier one wins. The engine
+ * applies the earlier of this deadline and the request's own {@code timeout} parameter.
  */
 final class CallDeadline {
   private CallDeadline() {}
 
-  /**
-   * The request with its deadline applied.
-   *
-   * @throws InferenceException DEADLINE_EXCEEDED when the deadline already passed
-   */
-  static InferenceRequest apply(InferenceRequest request) {
-    OptionalLong remaining = remainingMicros();
-    if (remaining.isEmpty()) {
-      return request;
+  /** The options with the current call's deadline, when it has one. */
+  static RequestOptions.Builder apply(RequestOptions.Builder options) {
+    long now = System.nanoTime();
+    OptionalLong remaining = remainingNanos(now);
+    if (remaining.isPresent()) {
+      options.deadline(new Deadline(now + remaining.getAsLong()));
     }
-    long micros = remaining.getAsLong();
-    if (micros <= 0) {
-      throw new InferenceException(
-          ErrorCode.DEADLINE_EXCEEDED, "the call's deadline passed before the request was queued");
-    }
-    Object asked = request.parameters().get(RequestValidator.TIMEOUT);
-    if (asked instanceof Long timeout && timeout > 0 && timeout <= micros) {
-      return request;
-    }
-    Map<String, Object> parameters = new HashMap<>(request.parameters());
-    parameters.put(RequestValidator.TIMEOUT, micros);
-    return new InferenceRequest(
-        request.modelName(),
-        request.modelVersion(),
-        request.id(),
-        request.inputs(),
-        request.outputs(),
-        parameters);
+    return options;
   }
 
-  /** The time left to the call, in microseconds; empty when it has no deadline. */
-  static OptionalLong remainingMicros() {
+  /** The time left to the call, in nanoseconds; empty when it has no deadline. */
+  private static OptionalLong remainingNanos(long now) {
     long best = Long.MAX_VALUE;
-    Deadline deadline = Context.current().getDeadline();
-    if (deadline != null) {
-      best = deadline.timeRemaining(TimeUnit.MICROSECONDS);
+    io.grpc.Deadline grpc = Context.current().getDeadline();
+    if (grpc != null) {
+      best = grpc.timeRemaining(TimeUnit.NANOSECONDS);
     }
     ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
     if (ctx != null && ctx.requestTimeoutMillis() > 0) {
-      best = Math.min(best, ctx.requestTimeoutMillis() * 1000 - elapsedMicros(ctx));
+      long left =
+          TimeUnit.MILLISECONDS.toNanos(ctx.requestTimeoutMillis()) - elapsedNanos(ctx, now);
+      best = Math.min(best, left);
     }
     return best == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(best);
   }
 
-  private static long elapsedMicros(ServiceRequestContext ctx) {
+  private static long elapsedNanos(ServiceRequestContext ctx, long now) {
     try {
-      return (System.nanoTime() - ctx.log().partial().requestStartTimeNanos()) / 1000;
+      return now - ctx.log().partial().requestStartTimeNanos();
     } catch (RuntimeException notYetKnown) {
       return 0;
     }

@@ -1,5 +1,7 @@
 package dev.infera.server.grpc;
 
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
@@ -17,6 +19,8 @@ import dev.infera.server.grpc.proto.CudaSharedMemoryStatusResponse;
 import dev.infera.server.grpc.proto.CudaSharedMemoryUnregisterRequest;
 import dev.infera.server.grpc.proto.CudaSharedMemoryUnregisterResponse;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.infera.server.grpc.proto.LogSettingsRequest;
+import dev.infera.server.grpc.proto.LogSettingsResponse;
 import dev.infera.server.grpc.proto.ModelConfigRequest;
 import dev.infera.server.grpc.proto.ModelConfigResponse;
 import dev.infera.server.grpc.proto.ModelInferRequest;
@@ -28,6 +32,7 @@ import dev.infera.server.grpc.proto.ModelReadyRequest;
 import dev.infera.server.grpc.proto.ModelReadyResponse;
 import dev.infera.server.grpc.proto.ModelStatisticsRequest;
 import dev.infera.server.grpc.proto.ModelStatisticsResponse;
+import dev.infera.server.grpc.proto.ModelStreamInferResponse;
 import dev.infera.server.grpc.proto.RepositoryIndexRequest;
 import dev.infera.server.grpc.proto.RepositoryIndexResponse;
 import dev.infera.server.grpc.proto.RepositoryModelLoadRequest;
@@ -46,6 +51,8 @@ import dev.infera.server.grpc.proto.SystemSharedMemoryStatusRequest;
 import dev.infera.server.grpc.proto.SystemSharedMemoryStatusResponse;
 import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterRequest;
 import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterResponse;
+import dev.infera.server.grpc.proto.TraceSettingRequest;
+import dev.infera.server.grpc.proto.TraceSettingResponse;
 import dev.infera.spi.TensorSpec;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -55,6 +62,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * engine and answers when the engine's future completes, on the thread that completes it. When the
  * client cancels the call (or its deadline passes) the future is cancelled, which withdraws the
  * request if it has not started executing. The call's deadline also travels with the request as its
- * {@code timeout} ({@link CallDeadline}), so the scheduler drops it once the deadline passes.
+ * typed deadline ({@link CallDeadline}), so the scheduler drops it once the deadline passes.
  *
  * <p>{@code ModelReady} of an unknown model answers {@code ready: false} with status OK, as Triton
  * does; {@code ModelMetadata} of an unknown model fails with {@code NOT_FOUND}. Failures reach the
@@ -171,14 +179,13 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     SharedMemoryOutputs outputRegions;
     CompletableFuture<InferenceResponse> future;
     try {
-      decoded = CallDeadline.apply(ModelInferCodec.decode(request, sharedMemory));
+      decoded = ModelInferCodec.decode(request, sharedMemory, metadata(), CallDeadline::apply);
       outputRegions = SharedMemoryOutputs.resolve(sharedMemory, decoded.outputs());
       future = inference.infer(decoded);
     } catch (RuntimeException e) {
       fail("ModelInfer", observer, e);
       return;
     }
-    boolean rawOutputs = ModelInferCodec.wantsRawOutputs(request);
     ServerCallStreamObserver<ModelInferResponse> call = cancelOnClientCancel(observer, future);
     future.whenComplete(
         (response, failure) -> {
@@ -192,7 +199,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
           respond(
               "ModelInfer",
               observer,
-              () -> ModelInferCodec.encode(response, decoded, rawOutputs, outputRegions));
+              () -> ModelInferCodec.encode(response, decoded, outputRegions));
         });
   }
 
@@ -336,6 +343,41 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
             .asRuntimeException());
   }
 
+  // RPCs of Triton's GRPCInferenceService this server does not build (yet). Each answers
+  // UNIMPLEMENTED with a sentence naming what is missing, instead of gRPC's bare default; building
+  // one means replacing its override here.
+
+  @Override
+  public StreamObserver<ModelInferRequest> modelStreamInfer(
+      StreamObserver<ModelStreamInferResponse> observer) {
+    unimplemented(
+        "ModelStreamInfer",
+        observer,
+        "streaming inference (decoupled models, sequences) is not supported; use ModelInfer");
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(ModelInferRequest ignored) {}
+
+      @Override
+      public void onError(Throwable ignored) {}
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+
+  @Override
+  public void traceSetting(
+      TraceSettingRequest request, StreamObserver<TraceSettingResponse> observer) {
+    unimplemented("TraceSetting", observer, "trace settings are not supported");
+  }
+
+  @Override
+  public void logSettings(
+      LogSettingsRequest request, StreamObserver<LogSettingsResponse> observer) {
+    unimplemented("LogSettings", observer, "log settings are not supported");
+  }
+
   private static <T> void answerWhenDone(
       String rpc, StreamObserver<T> observer, Supplier<CompletableFuture<Void>> work, T answer) {
     CompletableFuture<Void> done;
@@ -409,10 +451,24 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   }
 
   private static void unimplemented(String rpc, StreamObserver<?> observer) {
+    unimplemented(rpc, observer, "the model repository extension is not enabled");
+  }
+
+  private static void unimplemented(String rpc, StreamObserver<?> observer, String why) {
     observer.onError(
         Status.UNIMPLEMENTED
-            .withDescription(rpc + " is not implemented by this server yet")
+            .withDescription(rpc + " is not implemented by this server: " + why)
             .asRuntimeException());
+  }
+
+  /** The current call's metadata (its HTTP/2 headers), looked up by lower-case name. */
+  private static Function<String, String> metadata() {
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    if (ctx == null) {
+      return name -> null;
+    }
+    RequestHeaders headers = ctx.request().headers();
+    return headers::get;
   }
 
   private static Optional<String> optional(String value) {

@@ -1,17 +1,22 @@
 package dev.infera.server.grpc;
 
+import com.google.protobuf.ByteString;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.RequestedOutput;
+import dev.infera.core.SharedMemoryPlacement;
 import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.extension.SharedMemoryTensors;
-import dev.infera.server.extension.SharedMemoryTensors.Placement;
 import dev.infera.server.grpc.proto.ModelInferRequest;
 import dev.infera.server.grpc.proto.ModelInferRequest.InferInputTensor;
 import dev.infera.server.grpc.proto.ModelInferRequest.InferRequestedOutputTensor;
 import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.server.grpc.proto.ModelInferResponse.InferOutputTensor;
+import dev.infera.server.protocol.Classification;
+import dev.infera.server.protocol.InferenceRequests;
+import dev.infera.server.protocol.OutputRequest;
 import dev.infera.spi.DataType;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
@@ -22,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -29,9 +36,9 @@ import java.util.stream.Collectors;
  * InferenceResponse}. Stateless and thread-safe.
  *
  * <p>Inputs come from typed {@code contents} or from {@code raw_input_contents} (one entry per
- * input, in order), never both. The answer uses {@code raw_output_contents} when the request used
- * raw inputs, or when an output has no typed field (FP16, BF16); otherwise typed contents. Every
- * decoding problem is an {@code INVALID_ARGUMENT} naming the tensor or field.
+ * input not in shared memory, in order), never both. The answer always carries {@code
+ * raw_output_contents}, whatever the inputs used, as Triton answers (its clients read nothing
+ * else). Every decoding problem is an {@code INVALID_ARGUMENT} naming the tensor or field.
  */
 public final class ModelInferCodec {
   private static final String DATATYPES =
@@ -43,36 +50,40 @@ public final class ModelInferCodec {
 
   /** The engine's request for a protocol request that places no tensor in shared memory. */
   public static InferenceRequest decode(ModelInferRequest request) {
-    return decode(request, null);
+    return decode(request, null, name -> null, options -> options);
   }
 
   /**
-   * The engine's request for a protocol request; inputs placed in shared memory are read from
-   * {@code sharedMemory}'s regions (null: such inputs are refused).
+   * The engine's request for a protocol request.
+   *
+   * @param sharedMemory the regions inputs placed in shared memory are read from (null: such inputs
+   *     are refused)
+   * @param metadata looks a call's metadata key up by lower-case name; null when absent
+   * @param edge adds what only the call knows (its deadline)
    */
   public static InferenceRequest decode(
-      ModelInferRequest request, SharedMemoryRegistry sharedMemory) {
+      ModelInferRequest request,
+      SharedMemoryRegistry sharedMemory,
+      Function<String, String> metadata,
+      UnaryOperator<RequestOptions.Builder> edge) {
     if (request.getModelName().isEmpty()) {
       throw InferenceException.invalidArgument("model_name is empty (expected a model's name)");
     }
-    return new InferenceRequest(
+    return InferenceRequests.assemble(
         request.getModelName(),
         optional(request.getModelVersion()),
         optional(request.getId()),
+        InferParameters.decode(request.getParametersMap(), "request"),
         decodeInputs(request, sharedMemory),
         decodeOutputs(request.getOutputsList()),
-        InferParameters.decode(request.getParametersMap(), "request"));
-  }
-
-  /** Whether the answer to this request carries raw output contents. */
-  public static boolean wantsRawOutputs(ModelInferRequest request) {
-    return request.getRawInputContentsCount() > 0;
+        metadata,
+        edge);
   }
 
   private static List<Tensor> decodeInputs(
       ModelInferRequest request, SharedMemoryRegistry sharedMemory) {
     int count = request.getInputsCount();
-    Placement[] placements = new Placement[count];
+    SharedMemoryPlacement[] placements = new SharedMemoryPlacement[count];
     int inMessage = 0;
     for (int i = 0; i < count; i++) {
       InferInputTensor input = request.getInputs(i);
@@ -113,7 +124,7 @@ public final class ModelInferCodec {
   }
 
   private static Tensor fromSharedMemory(
-      InferInputTensor input, Placement placement, SharedMemoryRegistry sharedMemory) {
+      InferInputTensor input, SharedMemoryPlacement placement, SharedMemoryRegistry sharedMemory) {
     if (input.hasContents()) {
       throw InferenceException.invalidArgument(
           "input '"
@@ -161,45 +172,41 @@ public final class ModelInferCodec {
                         + ")"));
   }
 
-  private static List<RequestedOutput> decodeOutputs(List<InferRequestedOutputTensor> outputs) {
-    List<RequestedOutput> requested = new ArrayList<>(outputs.size());
+  private static List<OutputRequest> decodeOutputs(List<InferRequestedOutputTensor> outputs) {
+    List<OutputRequest> requested = new ArrayList<>(outputs.size());
     for (InferRequestedOutputTensor output : outputs) {
       String where = "output '" + output.getName() + "'";
       requested.add(
-          new RequestedOutput(
+          new OutputRequest(
               output.getName(), InferParameters.decode(output.getParametersMap(), where)));
     }
     return requested;
   }
 
-  /**
-   * The protocol answer. Only the outputs the request asked for are sent (all, when it asked for
-   * none); the request's id is echoed when the engine's answer carries none.
-   */
-  public static ModelInferResponse encode(
-      InferenceResponse response, InferenceRequest request, boolean rawOutputs) {
-    return encode(response, request, rawOutputs, SharedMemoryOutputs.NONE);
+  /** The protocol answer for a request that places no output in shared memory. */
+  public static ModelInferResponse encode(InferenceResponse response, InferenceRequest request) {
+    return encode(response, request, SharedMemoryOutputs.NONE);
   }
 
   /**
-   * The protocol answer, with the outputs in {@code sharedMemory} written to their regions: those
-   * carry the region's parameters and no data (an empty raw entry keeps the others' positions).
+   * The protocol answer, every output in {@code raw_output_contents}. Only the outputs the request
+   * asked for are sent (all, when it asked for none), each classified when it asked so; the
+   * request's id is echoed when the engine's answer carries none. The outputs in {@code
+   * sharedMemory} are written to their regions: those carry the region's parameters and an empty
+   * raw entry, which keeps the others' positions.
    */
   public static ModelInferResponse encode(
-      InferenceResponse response,
-      InferenceRequest request,
-      boolean rawOutputs,
-      SharedMemoryOutputs sharedMemory) {
+      InferenceResponse response, InferenceRequest request, SharedMemoryOutputs sharedMemory) {
     List<Tensor> outputs = selectOutputs(response.outputs(), request.outputs());
-    boolean raw =
-        rawOutputs || outputs.stream().anyMatch(t -> !TypedContents.isRepresentable(t.dataType()));
     ModelInferResponse.Builder answer =
         ModelInferResponse.newBuilder()
             .setModelName(response.modelName())
             .setModelVersion(response.modelVersion())
             .setId(response.id().or(request::id).orElse(""))
             .putAllParameters(InferParameters.encode(response.parameters()));
-    for (Tensor output : outputs) {
+    for (Tensor computed : outputs) {
+      int classes = request.outputOptions(computed.name()).classCount();
+      Tensor output = classes > 0 ? Classification.topK(computed, classes) : computed;
       InferOutputTensor.Builder tensor =
           InferOutputTensor.newBuilder()
               .setName(output.name())
@@ -209,13 +216,9 @@ public final class ModelInferCodec {
       }
       if (sharedMemory.contains(output.name())) {
         tensor.putAllParameters(InferParameters.encode(sharedMemory.write(output)));
-        if (raw) {
-          answer.addRawOutputContents(com.google.protobuf.ByteString.EMPTY);
-        }
-      } else if (raw) {
-        answer.addRawOutputContents(RawContents.encode(output));
+        answer.addRawOutputContents(ByteString.EMPTY);
       } else {
-        tensor.setContents(TypedContents.encode(output));
+        answer.addRawOutputContents(RawContents.encode(output));
       }
       answer.addOutputs(tensor);
     }

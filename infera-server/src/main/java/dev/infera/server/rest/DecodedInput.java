@@ -1,6 +1,6 @@
 package dev.infera.server.rest;
 
-import dev.infera.server.extension.SharedMemoryTensors;
+import dev.infera.core.SharedMemoryPlacement;
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
 
@@ -15,7 +15,7 @@ record DecodedInput(
     long[] shape,
     Tensor tensor,
     long binaryDataSize,
-    SharedMemoryTensors.Placement sharedMemory) {
+    SharedMemoryPlacement sharedMemory) {
 
   DecodedInput(String name, DataType type, long[] shape, Tensor tensor, long binaryDataSize) {
     this(name, type, shape, tensor, binaryDataSize, null);

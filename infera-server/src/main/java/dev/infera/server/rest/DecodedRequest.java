@@ -1,20 +1,20 @@
 package dev.infera.server.rest;
 
 import dev.infera.core.InferenceRequest;
-import dev.infera.core.RequestedOutput;
+import dev.infera.server.protocol.InferenceRequests;
+import dev.infera.server.protocol.OutputRequest;
 import dev.infera.spi.Tensor;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** An inference request body as read from its JSON, before binary inputs are attached. */
 record DecodedRequest(
     Optional<String> id,
     Map<String, Object> parameters,
     List<DecodedInput> inputs,
-    List<RequestedOutput> outputs) {
-
-  static final String BINARY_DATA_OUTPUT = "binary_data_output";
+    List<OutputRequest> outputs) {
 
   DecodedRequest {
     parameters = Map.copyOf(parameters);
@@ -22,13 +22,17 @@ record DecodedRequest(
     outputs = List.copyOf(outputs);
   }
 
+  /**
+   * The core's request, with the parameters and headers translated by the protocol layer.
+   *
+   * @param headers looks a request header up by lower-case name; null when absent
+   */
   InferenceRequest toInferenceRequest(
-      String modelName, Optional<String> modelVersion, List<Tensor> tensors) {
-    return new InferenceRequest(modelName, modelVersion, id, tensors, outputs, parameters);
-  }
-
-  /** Whether outputs that do not say otherwise are sent as binary data. */
-  boolean binaryOutputByDefault() {
-    return JsonParameters.flag(parameters, BINARY_DATA_OUTPUT, "request", false);
+      String modelName,
+      Optional<String> modelVersion,
+      List<Tensor> tensors,
+      Function<String, String> headers) {
+    return InferenceRequests.assemble(
+        modelName, modelVersion, id, parameters, tensors, outputs, headers, options -> options);
   }
 }

@@ -3,6 +3,7 @@ package dev.infera.server.rest;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.core.InferenceRequest;
@@ -38,16 +39,16 @@ final class InferHttpService implements HttpService {
   }
 
   /**
-   * A decoded request with what its response needs to be encoded: the output options and the shared
-   * memory regions its outputs go to (resolved on arrival).
+   * A decoded request with what its response needs to be encoded: the shared memory regions its
+   * outputs go to (resolved on arrival).
    */
-  record Call(InferenceRequest request, OutputOptions options, SharedMemoryOutputs regions) {}
+  record Call(InferenceRequest request, SharedMemoryOutputs regions) {}
 
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     String model = MetadataServices.model(ctx);
     Optional<String> version = MetadataServices.version(ctx);
-    String framing = req.headers().get(BinaryFraming.HEADER);
+    RequestHeaders headers = req.headers();
     CompletableFuture<HttpResponse> response =
         req.aggregate()
             .thenCompose(
@@ -56,7 +57,7 @@ final class InferHttpService implements HttpService {
                         ctx,
                         body.content().length(),
                         () ->
-                            decode(body, framing, model, version, maxTensorElements, sharedMemory)))
+                            decode(body, headers, model, version, maxTensorElements, sharedMemory)))
             .thenCompose(call -> infer(ctx, call))
             .exceptionally(ErrorResponses::of);
     return HttpResponse.of(response);
@@ -64,11 +65,11 @@ final class InferHttpService implements HttpService {
 
   static Call decode(
       AggregatedHttpRequest body,
-      String framing,
+      RequestHeaders headers,
       String model,
       Optional<String> version,
       long maxTensorElements) {
-    return decode(body, framing, model, version, maxTensorElements, null);
+    return decode(body, headers, model, version, maxTensorElements, null);
   }
 
   /**
@@ -77,17 +78,16 @@ final class InferHttpService implements HttpService {
    */
   static Call decode(
       AggregatedHttpRequest body,
-      String framing,
+      RequestHeaders headers,
       String model,
       Optional<String> version,
       long maxTensorElements,
       SharedMemoryRegistry sharedMemory) {
     byte[] bytes = body.content().array();
-    int jsonLength = BinaryFraming.jsonLength(framing, bytes.length);
+    int jsonLength = BinaryFraming.jsonLength(headers.get(BinaryFraming.HEADER), bytes.length);
     DecodedRequest decoded = InferRequestDecoder.decode(bytes, 0, jsonLength, maxTensorElements);
     List<Tensor> inputs =
         new ArrayList<>(BinaryFraming.attach(decoded.inputs(), bytes, jsonLength, bytes.length));
-    SharedMemoryOutputs regions = SharedMemoryOutputs.NONE;
     boolean usesSharedMemory =
         decoded.inputs().stream().anyMatch(DecodedInput::isInSharedMemory)
             || decoded.outputs().stream()
@@ -105,10 +105,13 @@ final class InferHttpService implements HttpService {
                   sharedMemory, input.name(), input.type(), input.shape(), input.sharedMemory()));
         }
       }
-      regions = SharedMemoryOutputs.resolve(sharedMemory, decoded.outputs());
     }
-    return new Call(
-        decoded.toInferenceRequest(model, version, inputs), OutputOptions.of(decoded), regions);
+    InferenceRequest request = decoded.toInferenceRequest(model, version, inputs, headers::get);
+    SharedMemoryOutputs regions =
+        usesSharedMemory
+            ? SharedMemoryOutputs.resolve(sharedMemory, request.outputs())
+            : SharedMemoryOutputs.NONE;
+    return new Call(request, regions);
   }
 
   private CompletableFuture<HttpResponse> infer(ServiceRequestContext ctx, Call call) {
@@ -120,8 +123,7 @@ final class InferHttpService implements HttpService {
                 ctx,
                 outputBytes(answer),
                 () ->
-                    InferResponseEncoder.encode(
-                            answer, call.request().id(), call.options(), call.regions())
+                    InferResponseEncoder.encode(answer, call.request(), call.regions())
                         .toHttpResponse()));
   }
 

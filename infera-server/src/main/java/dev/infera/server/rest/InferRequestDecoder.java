@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
-import dev.infera.core.RequestedOutput;
+import dev.infera.server.protocol.OutputRequest;
 import dev.infera.spi.InferenceException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ final class InferRequestDecoder {
     Optional<String> id = Optional.empty();
     Map<String, Object> parameters = Map.of();
     List<DecodedInput> inputs = null;
-    List<RequestedOutput> outputs = List.of();
+    List<OutputRequest> outputs = List.of();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       parser.nextToken();
@@ -89,9 +89,7 @@ final class InferRequestDecoder {
     if (inputs == null) {
       throw InferenceException.invalidArgument("request: 'inputs' is missing");
     }
-    DecodedRequest request = new DecodedRequest(id, parameters, inputs, outputs);
-    request.binaryOutputByDefault(); // fails now, before inference, when the flag is not a boolean
-    return request;
+    return new DecodedRequest(id, parameters, inputs, outputs);
   }
 
   private static List<DecodedInput> readInputs(
@@ -110,10 +108,9 @@ final class InferRequestDecoder {
     return inputs;
   }
 
-  private static List<RequestedOutput> readOutputs(JsonParser parser) throws IOException {
+  private static List<OutputRequest> readOutputs(JsonParser parser) throws IOException {
     requireArray(parser, "outputs");
-    List<RequestedOutput> outputs = new ArrayList<>();
-    Set<String> names = new HashSet<>();
+    List<OutputRequest> outputs = new ArrayList<>();
     while (parser.nextToken() != JsonToken.END_ARRAY) {
       String label = "outputs[" + outputs.size() + "]";
       if (parser.currentToken() != JsonToken.START_OBJECT) {
@@ -133,11 +130,7 @@ final class InferRequestDecoder {
       if (name == null) {
         throw InferenceException.invalidArgument(label + ": 'name' is missing");
       }
-      if (!names.add(name)) {
-        throw InferenceException.invalidArgument("output '" + name + "' is requested twice");
-      }
-      OutputOptions.check(name, parameters);
-      outputs.add(new RequestedOutput(name, parameters));
+      outputs.add(new OutputRequest(name, parameters));
     }
     return outputs;
   }

@@ -1,8 +1,11 @@
 package dev.infera.server.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
+import dev.infera.core.OutputOptions;
 import dev.infera.server.extension.SharedMemoryOutputs;
+import dev.infera.server.protocol.Classification;
 import dev.infera.spi.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,9 +24,8 @@ import java.util.Optional;
 final class InferResponseEncoder {
   private InferResponseEncoder() {}
 
-  static EncodedResponse encode(
-      InferenceResponse response, Optional<String> requestId, OutputOptions options) {
-    return encode(response, requestId, options, SharedMemoryOutputs.NONE);
+  static EncodedResponse encode(InferenceResponse response, InferenceRequest request) {
+    return encode(response, request, SharedMemoryOutputs.NONE);
   }
 
   /**
@@ -31,19 +33,18 @@ final class InferResponseEncoder {
    * carry the region's parameters instead of data.
    */
   static EncodedResponse encode(
-      InferenceResponse response,
-      Optional<String> requestId,
-      OutputOptions options,
-      SharedMemoryOutputs regions) {
+      InferenceResponse response, InferenceRequest request, SharedMemoryOutputs regions) {
+    Optional<String> requestId = request.id();
     List<Tensor> outputs = new ArrayList<>(response.outputs().size());
     boolean[] binary = new boolean[response.outputs().size()];
     List<Map<String, Object>> placed = new ArrayList<>(response.outputs().size());
     long binaryBytes = 0;
     for (Tensor output : response.outputs()) {
       placed.add(regions.contains(output.name()) ? regions.write(output) : null);
-      int k = options.classification(output.name());
+      OutputOptions options = request.outputOptions(output.name());
+      int k = options.classCount();
       Tensor encoded = k > 0 ? Classification.topK(output, k) : output;
-      binary[outputs.size()] = placed.get(outputs.size()) == null && options.binary(output.name());
+      binary[outputs.size()] = placed.get(outputs.size()) == null && options.binary();
       if (binary[outputs.size()]) {
         binaryBytes += BinaryTensorWriter.size(encoded);
       }

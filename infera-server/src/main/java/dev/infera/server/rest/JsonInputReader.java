@@ -3,7 +3,8 @@ package dev.infera.server.rest;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
-import dev.infera.server.extension.SharedMemoryTensors;
+import dev.infera.core.SharedMemoryPlacement;
+import dev.infera.server.protocol.RequestParameters;
 import dev.infera.spi.DataType;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
@@ -169,7 +170,7 @@ final class JsonInputReader {
     }
     long binarySize = JsonParameters.count(parameters, BINARY_DATA_SIZE, label());
     boolean hasJsonData = data != null || deferredData != null;
-    SharedMemoryTensors.Placement placement = SharedMemoryTensors.placement(label(), parameters);
+    SharedMemoryPlacement placement = RequestParameters.sharedMemory(label(), parameters);
     if (placement != null) {
       if (hasJsonData || binarySize >= 0) {
         throw InferenceException.invalidArgument(

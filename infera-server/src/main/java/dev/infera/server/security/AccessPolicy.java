@@ -15,13 +15,15 @@ import java.util.Set;
  * open    GET /v2/health/live, /v2/health/ready       gRPC ServerLive, ServerReady
  * infer   POST /v2/models/{m}[/versions/{v}]/infer    gRPC ModelInfer, ModelStreamInfer
  *         POST /v2/models/{m}/feedback
- * read    GET /v2, GET /v2/models/**, /v2/repository/index, GET /v2/repository/**
+ * read    GET /v2, GET /v2/models/**, /v2/repository/index, GET /v2/repository/**,
+ *         GET /v2/jobs[/{id}]
  *                                                     gRPC ServerMetadata, ModelMetadata, ModelReady,
  *                                                     ModelConfig, ModelStatistics, RepositoryIndex,
  *                                                     server reflection
  * admin   POST /v2/repository/models/{m}/load|unload  gRPC RepositoryModelLoad, RepositoryModelUnload
  *         PUT|DELETE /v2/models/{m}/traffic, POST /v2/models/{m}/rollout[/promote|/abort]
  *         (not listed: closed to all but admin)
+ *         POST /v2/jobs, DELETE /v2/jobs/{id}, POST /v2/jobs/{id}/cancel (jobs read and write files)
  * </pre>
  */
 public final class AccessPolicy {
@@ -48,6 +50,8 @@ public final class AccessPolicy {
           rule(READS, "/v2/models/**", Role.READ),
           rule(Set.of(HttpMethod.POST), "/v2/repository/index", Role.READ),
           rule(READS, "/v2/repository/**", Role.READ),
+          rule(READS, "/v2/jobs", Role.READ),
+          rule(READS, "/v2/jobs/*", Role.READ),
           rule(Set.of(HttpMethod.POST), "/v2/repository/models/*/load", Role.ADMIN),
           rule(Set.of(HttpMethod.POST), "/v2/repository/models/*/unload", Role.ADMIN));
 

@@ -80,7 +80,8 @@ final class FakeInferenceService implements InferenceService {
         List.of("1"),
         "fake",
         List.of(new TensorSpec("INPUT0", DataType.FP32, new long[] {-1, 4})),
-        List.of(new TensorSpec("OUTPUT0", DataType.FP32, new long[] {-1, 4})));
+        List.of(new TensorSpec("OUTPUT0", DataType.FP32, new long[] {-1, 4})),
+        8);
   }
 
   @Override

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.RequestedOutput;
 import dev.infera.server.grpc.proto.InferParameter;
 import dev.infera.server.grpc.proto.InferTensorContents;
@@ -19,6 +20,7 @@ import dev.infera.server.grpc.proto.ModelInferRequest.InferRequestedOutputTensor
 import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,21 +68,22 @@ class ModelInferCodecTest {
   }
 
   @Test
-  void parametersPassThroughAsPlainValues() {
+  void parametersBecomeTypedOptionsAndTheRestPassThrough() {
     ModelInferRequest request =
         typedRequest("m", typed("IN", "FP32", TWO_FLOATS, 1, 2)).toBuilder()
-            .putParameters("priority", InferParameter.newBuilder().setInt64Param(2).build())
-            .putParameters("timeout", InferParameter.newBuilder().setUint64Param(5000).build())
+            .putParameters("priority", InferParameter.newBuilder().setUint64Param(2).build())
+            .putParameters("timeout", InferParameter.newBuilder().setInt64Param(5000).build())
             .putParameters("flag", InferParameter.newBuilder().setBoolParam(true).build())
             .putParameters("tag", InferParameter.newBuilder().setStringParam("a").build())
             .putParameters("ratio", InferParameter.newBuilder().setDoubleParam(0.5).build())
             .build();
 
-    Map<String, Object> parameters = ModelInferCodec.decode(request).parameters();
+    RequestOptions options = ModelInferCodec.decode(request).options();
 
-    assertThat(parameters)
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of("priority", 2L, "timeout", 5000L, "flag", true, "tag", "a", "ratio", 0.5));
+    assertThat(options.priority()).isEqualTo(2);
+    assertThat(options.timeout()).contains(Duration.ofMillis(5));
+    assertThat(options.parameters())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("flag", true, "tag", "a", "ratio", 0.5));
   }
 
   @Test
@@ -99,9 +102,7 @@ class ModelInferCodecTest {
     ModelInferRequest request = rawRequest("m", input("IN", "FP32", 1, 2), TWO_FLOATS_RAW);
     InferenceRequest decoded = ModelInferCodec.decode(request);
 
-    ModelInferResponse response =
-        ModelInferCodec.encode(
-            answer(floats("OUT")), decoded, ModelInferCodec.wantsRawOutputs(request));
+    ModelInferResponse response = ModelInferCodec.encode(answer(floats("OUT")), decoded);
 
     assertThat(response.getRawOutputContentsList()).containsExactly(TWO_FLOATS_RAW);
     assertThat(response.getOutputs(0).hasContents()).isFalse();
@@ -110,30 +111,27 @@ class ModelInferCodecTest {
   }
 
   @Test
-  void typedInputsAreAnsweredWithTypedOutputs() {
+  void typedInputsAreAnsweredWithRawOutputsAsTritonDoes() {
     ModelInferRequest request = typedRequest("m", typed("IN", "FP32", TWO_FLOATS, 1, 2));
     InferenceRequest decoded = ModelInferCodec.decode(request);
 
-    ModelInferResponse response =
-        ModelInferCodec.encode(
-            answer(floats("OUT")), decoded, ModelInferCodec.wantsRawOutputs(request));
+    ModelInferResponse response = ModelInferCodec.encode(answer(floats("OUT")), decoded);
 
-    assertThat(response.getRawOutputContentsCount()).isZero();
-    assertThat(response.getOutputs(0).getContents()).isEqualTo(TWO_FLOATS);
+    assertThat(response.getRawOutputContentsList()).containsExactly(TWO_FLOATS_RAW);
+    assertThat(response.getOutputs(0).hasContents()).isFalse();
     assertThat(response.getModelName()).isEqualTo("m");
     assertThat(response.getModelVersion()).isEqualTo("3");
   }
 
   @Test
-  void fp16OutputMakesTheWholeAnswerRaw() {
+  void fp16OutputsTravelRawBesideTheOthers() {
     Tensor half =
         Tensor.of(
             "HALF", DataType.FP16, new long[] {1}, littleEndian(2).putShort((short) 0x3C00).flip());
     InferenceRequest decoded =
         ModelInferCodec.decode(typedRequest("m", typed("IN", "FP32", TWO_FLOATS, 1, 2)));
 
-    ModelInferResponse response =
-        ModelInferCodec.encode(answer(floats("OUT"), half), decoded, false);
+    ModelInferResponse response = ModelInferCodec.encode(answer(floats("OUT"), half), decoded);
 
     assertThat(response.getRawOutputContentsCount()).isEqualTo(2);
     assertThat(response.getOutputsList()).noneMatch(output -> output.hasContents());
@@ -147,8 +145,7 @@ class ModelInferCodecTest {
             .build();
 
     ModelInferResponse response =
-        ModelInferCodec.encode(
-            answer(floats("A"), floats("B")), ModelInferCodec.decode(request), false);
+        ModelInferCodec.encode(answer(floats("A"), floats("B")), ModelInferCodec.decode(request));
 
     assertThat(response.getOutputsList()).extracting(o -> o.getName()).containsExactly("B");
   }
@@ -159,7 +156,7 @@ class ModelInferCodecTest {
         typedRequest("m", typed("IN", "FP32", TWO_FLOATS, 1, 2)).toBuilder().setId("abc").build();
 
     ModelInferResponse response =
-        ModelInferCodec.encode(answer(floats("OUT")), ModelInferCodec.decode(request), false);
+        ModelInferCodec.encode(answer(floats("OUT")), ModelInferCodec.decode(request));
 
     assertThat(response.getId()).isEqualTo("abc");
   }

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
 import dev.infera.spi.InferenceException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -29,8 +30,12 @@ class BinaryFramingFuzzTest {
         AggregatedHttpRequest.of(
             HttpMethod.POST, "/v2/models/m/infer", MediaType.OCTET_STREAM, body);
     try {
+      RequestHeaders headers =
+          header == null
+              ? request.headers()
+              : request.headers().toBuilder().set(BinaryFraming.HEADER, header).build();
       InferHttpService.decode(
-          request, header, "m", Optional.of("1"), InferRequestDecoderFuzzTest.MAX_TENSOR_ELEMENTS);
+          request, headers, "m", Optional.of("1"), InferRequestDecoderFuzzTest.MAX_TENSOR_ELEMENTS);
     } catch (InferenceException e) {
       FuzzVerdicts.requireClientError(e);
     }

@@ -64,7 +64,8 @@ final class FakeInferenceService implements InferenceService {
         List.of("1"),
         "onnxruntime_onnx",
         List.of(new TensorSpec("x", DataType.FP32, new long[] {-1, 4})),
-        List.of(new TensorSpec("y", DataType.FP32, new long[] {-1, 4})));
+        List.of(new TensorSpec("y", DataType.FP32, new long[] {-1, 4})),
+        8);
   }
 
   @Override

@@ -21,7 +21,8 @@ class InferRequestDecoderFuzzTest {
     AggregatedHttpRequest request =
         AggregatedHttpRequest.of(HttpMethod.POST, "/v2/models/m/infer", MediaType.JSON, body);
     try {
-      InferHttpService.decode(request, null, "m", Optional.empty(), MAX_TENSOR_ELEMENTS);
+      InferHttpService.decode(
+          request, request.headers(), "m", Optional.empty(), MAX_TENSOR_ELEMENTS);
     } catch (InferenceException e) {
       FuzzVerdicts.requireClientError(e);
     }

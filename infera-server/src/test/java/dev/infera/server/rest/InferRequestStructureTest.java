@@ -5,7 +5,7 @@ import static dev.infera.server.rest.RequestJson.failure;
 import static dev.infera.server.rest.RequestJson.oneInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infera.core.RequestedOutput;
+import dev.infera.server.protocol.OutputRequest;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import java.util.Map;
@@ -23,18 +23,17 @@ class InferRequestStructureTest {
   void readsIdParametersAndOutputs() {
     DecodedRequest request =
         decode(
-            "{\"id\":\"r1\",\"parameters\":{\"priority\":2,\"timeout\":1.5,\"tag\":\"t\","
+            "{\"id\":\"r1\",\"parameters\":{\"priority\":2,\"timeout\":1500,\"tag\":\"t\","
                 + "\"binary_data_output\":true},\"inputs\":[],\"outputs\":[{\"name\":\"y\","
                 + "\"parameters\":{\"binary_data\":false,\"classification\":3}}]}");
 
     assertThat(request.id()).contains("r1");
     assertThat(request.parameters())
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("priority", 2L, "timeout", 1.5, "tag", "t", "binary_data_output", true));
+            Map.of("priority", 2L, "timeout", 1500L, "tag", "t", "binary_data_output", true));
     assertThat(request.outputs())
         .containsExactly(
-            new RequestedOutput("y", Map.of("binary_data", false, "classification", 3L)));
-    assertThat(request.binaryOutputByDefault()).isTrue();
+            new OutputRequest("y", Map.of("binary_data", false, "classification", 3L)));
   }
 
   @Test

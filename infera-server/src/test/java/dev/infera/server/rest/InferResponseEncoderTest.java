@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
+import dev.infera.core.OutputOptions;
+import dev.infera.core.RequestOptions;
 import dev.infera.core.RequestedOutput;
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
@@ -26,8 +29,7 @@ class InferResponseEncoderTest {
 
   @Test
   void writesModelVersionIdAndOutputs() throws Exception {
-    EncodedResponse encoded =
-        encode(response(ints("y", 1, 2)), Optional.of("r1"), new OutputOptions(List.of(), false));
+    EncodedResponse encoded = encode(response(ints("y", 1, 2)), Optional.of("r1"), jsonOnly());
 
     assertThat(encoded.hasBinary()).isFalse();
     assertThat(new String(encoded.toByteArray(), StandardCharsets.UTF_8))
@@ -98,10 +100,11 @@ class InferResponseEncoderTest {
 
   @Test
   void binaryOutputGoesAfterTheJsonWithItsSize() throws Exception {
-    OutputOptions options =
-        new OutputOptions(
+    InferenceRequest options =
+        asking(
             List.of(
-                new RequestedOutput("b", Map.of("binary_data", true)), RequestedOutput.named("j")),
+                new RequestedOutput("b", OutputOptions.DEFAULT.withBinary(true)),
+                RequestedOutput.named("j")),
             false);
 
     EncodedResponse encoded =
@@ -116,8 +119,8 @@ class InferResponseEncoderTest {
 
   @Test
   void binaryDataOutputAppliesToOutputsThatDoNotSayOtherwise() throws Exception {
-    OutputOptions options =
-        new OutputOptions(List.of(new RequestedOutput("j", Map.of("binary_data", false))), true);
+    InferenceRequest options =
+        asking(List.of(new RequestedOutput("j", OutputOptions.DEFAULT.withBinary(false))), true);
 
     EncodedResponse encoded =
         encode(response(ints("j", 5), strings("s", "ab", "")), Optional.empty(), options);
@@ -128,8 +131,8 @@ class InferResponseEncoderTest {
 
   @Test
   void classificationReplacesAnOutputByItsTopClasses() throws Exception {
-    OutputOptions options =
-        new OutputOptions(List.of(new RequestedOutput("y", Map.of("classification", 2L))), false);
+    InferenceRequest options =
+        asking(List.of(new RequestedOutput("y", OutputOptions.DEFAULT.withClassCount(2))), false);
     ByteBuffer scores = littleEndian(24).putFloat(0.1f).putFloat(0.7f).putFloat(0.2f);
     scores.putFloat(0.5f).putFloat(0.5f).putFloat(0.9f);
     Tensor tensor = Tensor.of("y", DataType.FP32, new long[] {2, 3}, scores.flip());
@@ -142,12 +145,28 @@ class InferResponseEncoderTest {
   }
 
   private static EncodedResponse encode(
-      InferenceResponse response, Optional<String> id, OutputOptions options) {
-    return InferResponseEncoder.encode(response, id, options);
+      InferenceResponse response, Optional<String> id, InferenceRequest request) {
+    return InferResponseEncoder.encode(
+        response,
+        new InferenceRequest(
+            "m", Optional.empty(), id, List.of(), request.outputs(), request.options()));
   }
 
-  private static OutputOptions jsonOnly() {
-    return new OutputOptions(List.of(), false);
+  /** A request naming these outputs, the others binary or not by default. */
+  private static InferenceRequest asking(List<RequestedOutput> outputs, boolean binaryByDefault) {
+    return new InferenceRequest(
+        "m",
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        outputs,
+        RequestOptions.builder()
+            .outputDefaults(OutputOptions.DEFAULT.withBinary(binaryByDefault))
+            .build());
+  }
+
+  private static InferenceRequest jsonOnly() {
+    return asking(List.of(), false);
   }
 
   private static JsonNode json(EncodedResponse encoded) throws Exception {

@@ -4,15 +4,20 @@ import dev.infera.spi.InferenceException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Builds request bodies and reads tensors back, for the REST frontend's tests. */
 final class RequestJson {
   private RequestJson() {}
 
+  /** Decodes a body and translates its parameters, as the service does before inference. */
   static DecodedRequest decode(String json) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    return InferRequestDecoder.decode(bytes, 0, bytes.length);
+    DecodedRequest decoded = InferRequestDecoder.decode(bytes, 0, bytes.length);
+    decoded.toInferenceRequest("m", Optional.empty(), List.of(), header -> null);
+    return decoded;
   }
 
   /** A request with one input named {@code x}. */

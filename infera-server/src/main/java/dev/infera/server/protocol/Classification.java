@@ -1,4 +1,4 @@
-package dev.infera.server.rest;
+package dev.infera.server.protocol;
 
 import dev.infera.spi.DataType;
 import dev.infera.spi.InferenceException;
@@ -14,10 +14,10 @@ import java.util.List;
  * first). Shape {@code [..., C]} becomes {@code [..., min(k, C)]}. Labels are not attached: the
  * engine does not report label files.
  */
-final class Classification {
+public final class Classification {
   private Classification() {}
 
-  static Tensor topK(Tensor output, int k) {
+  public static Tensor topK(Tensor output, int k) {
     if (!output.dataType().isFixedSize() || output.dataType() == DataType.BOOL) {
       throw InferenceException.invalidArgument(
           "output '"

@@ -1,4 +1,4 @@
-package dev.infera.server.rest;
+package dev.infera.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

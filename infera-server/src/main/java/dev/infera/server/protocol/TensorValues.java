@@ -1,4 +1,4 @@
-package dev.infera.server.rest;
+package dev.infera.server.protocol;
 
 import dev.infera.spi.DataType;
 import java.nio.ByteBuffer;

@@ -1,13 +1,13 @@
-package dev.infera.server.rest;
+package dev.infera.server.protocol;
 
 /**
  * Conversions between {@code float} and the 16-bit float formats of the protocol: IEEE 754 half
  * precision (FP16) and bfloat16 (BF16). Narrowing rounds to nearest, ties to even; NaN stays NaN.
  */
-final class HalfPrecision {
+public final class HalfPrecision {
   private HalfPrecision() {}
 
-  static short floatToHalf(float value) {
+  public static short floatToHalf(float value) {
     int bits = Float.floatToRawIntBits(value);
     int sign = (bits >>> 16) & 0x8000;
     int exponent = (bits >>> 23) & 0xff;
@@ -44,7 +44,7 @@ final class HalfPrecision {
     return half;
   }
 
-  static float halfToFloat(short half) {
+  public static float halfToFloat(short half) {
     int bits = half & 0xffff;
     int sign = (bits & 0x8000) << 16;
     int exponent = (bits >>> 10) & 0x1f;
@@ -59,7 +59,7 @@ final class HalfPrecision {
     return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
   }
 
-  static short floatToBfloat16(float value) {
+  public static short floatToBfloat16(float value) {
     int bits = Float.floatToRawIntBits(value);
     if (Float.isNaN(value)) {
       return (short) ((bits >>> 16) | 0x40);
@@ -68,7 +68,7 @@ final class HalfPrecision {
     return (short) (rounded >>> 16);
   }
 
-  static float bfloat16ToFloat(short bfloat16) {
+  public static float bfloat16ToFloat(short bfloat16) {
     return Float.intBitsToFloat((bfloat16 & 0xffff) << 16);
   }
 }

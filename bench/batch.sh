@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Batch scoring benchmark: 1,000,000 rows of tabular_mlp (64 FP32 features) from CSV and from
+# Parquet through `infera batch` (local mode), beside ONNX Runtime in-process at the same batch size
+# (256, the model's max_batch_size) in the same run; then the online p99 of tabular_mlp over gRPC
+# with and without a 1M-row server job (/v2/jobs) running.
+#
+# Usage: bench/batch.sh            Environment: BENCH_ROWS (default 1000000), BENCH_DURATION
+# (seconds per online measurement, default 20), BENCH_PORT_BASE (default 18500), BENCH_SKIP_BUILD.
+# Loopback only; every step is bounded by `timeout`; the server stops on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rows="${BENCH_ROWS:-1000000}"
+duration="${BENCH_DURATION:-20}"
+base="${BENCH_PORT_BASE:-18500}"
+http=$base grpc=$((base + 1)) metrics=$((base + 2))
+work="$(mktemp -d "${TMPDIR:-/tmp}/infera-batch-bench.XXXXXX")"
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+log() { echo "batch bench: $*" >&2; }
+
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+  log "building"
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl infera-server,infera-bench -am package >&2)
+fi
+infera="$root/bin/infera"
+models="$root/examples/models"
+
+log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "writing $rows rows of CSV and Parquet"
+python3 - "$work/seed.csv" <<'PY'
+import random, sys
+random.seed(7)
+with open(sys.argv[1], "w") as out:
+    out.write(",".join("f%d" % i for i in range(64)) + "\n")
+    for _ in range(10000):
+        out.write(",".join(repr(float("%.7g" % random.uniform(-2, 2))) for _ in range(64)) + "\n")
+PY
+awk -v n=$((rows / 10000)) 'NR == 1 { print "id," $0; next } { r[NR] = $0 }
+  END { for (i = 0; i < n; i++) for (k = 2; k <= NR; k++) print (i * (NR - 1) + k - 1) "," r[k] }' \
+  "$work/seed.csv" >"$work/rows.csv"
+duckdb="$(ls "$root"/infera-server/target/lib/duckdb_jdbc-*.jar | head -n 1)"
+timeout 600 java -cp "$duckdb" "$root/bench/batch/ToParquet.java" "$work/rows.csv" "$work/rows.parquet"
+log "CSV $(du -h "$work/rows.csv" | cut -f1), Parquet $(du -h "$work/rows.parquet" | cut -f1)"
+
+log "ONNX Runtime in-process, batch 256"
+timeout 300 "$infera" bench --in-process --model-file "$models/tabular_mlp/1/model.onnx" \
+  --batch-sizes 256 --duration 15 --warmup 5 --format csv | tee "$work/inprocess.csv"
+
+for format in parquet csv; do
+  log "infera batch from $format"
+  timeout 1200 "$infera" batch --model-repository "$models" --model tabular_mlp \
+    --input "$work/rows.$format" --output "$work/out-$format" --progress lines \
+    --progress-interval 15
+  python3 -c 'import json,sys; s=json.load(open(sys.argv[1]));
+print("batch,%s,rows_out=%d,seconds=%.1f,rows_per_s=%.0f,cpu_s=%.1f,peak_rss_mib=%d" % (sys.argv[2],
+ s["rowsOut"], s["seconds"], s["rowsPerSecond"], s["cpuSeconds"], s["peakRssBytes"] / 2**20))' \
+    "$work/out-$format/_summary.json" "$format"
+done
+
+log "online p99 with and without a server job"
+mkdir -p "$work/jobs"
+ln -s "$work/rows.parquet" "$work/jobs/rows.parquet"
+"$infera" serve --model-repository "$models" --http-port "$http" --grpc-port "$grpc" \
+  --metrics-port "$metrics" --jobs-dir "$work/jobs" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 240); do
+  curl -sf -o /dev/null "http://127.0.0.1:$http/v2/health/ready" && break
+  sleep 0.5
+done
+online() {
+  timeout $((duration + 60)) "$infera" bench -m tabular_mlp -u "127.0.0.1:$grpc" --protocol grpc \
+    --concurrency-range 4:4:1 --duration "$duration" --warmup 5 --format csv
+}
+online | tee "$work/online-alone.csv"
+job="$(curl -sf -X POST "http://127.0.0.1:$http/v2/jobs" \
+  -d '{"model":"tabular_mlp","input":"rows.parquet","output":"out"}')"
+id="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$job")"
+online | tee "$work/online-with-job.csv"
+curl -sf "http://127.0.0.1:$http/v2/jobs/$id" | python3 -c 'import json,sys; j=json.load(sys.stdin);
+print("job during the measurement: state %s, rows done %d of %d" % (j["state"], j["rows_done"], j["total_rows"]))'
+log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,354 @@
+package dev.infera.batch;
+
+import dev.infera.batch.ModelAccess.ModelView;
+import dev.infera.batch.io.FileFormat;
+import dev.infera.batch.io.InputFiles;
+import dev.infera.batch.io.OutputColumn;
+import dev.infera.batch.io.RowSource;
+import dev.infera.batch.io.SourceRow;
+import dev.infera.batch.io.Sources;
+import dev.infera.batch.mapping.BatchBuilder;
+import dev.infera.batch.mapping.ColumnMapping;
+import dev.infera.batch.mapping.OutputLayout;
+import dev.infera.batch.mapping.RowRejected;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One batch job: reads the input row by row, cuts it into partitions, scores each partition's rows
+ * in batches of up to {@code max_batch_size} through the serving engine, and commits each finished
+ * partition (output and reject files renamed into place, then the manifest). A resumed job skips
+ * the partitions its manifest names, so every accepted row is written exactly once.
+ *
+ * <p>Threading: {@link #run} runs the whole job on the calling thread (reading, converting,
+ * writing); the engine scores up to {@code parallelism} batches at once on its own threads. {@link
+ * #progress} and {@link #cancel} may be called from any thread.
+ */
+public final class BatchJob {
+  private final BatchOptions options;
+  private final ModelAccess access;
+  private final JobProgress progress = new JobProgress();
+  private final java.util.Set<Integer> committedNow = new java.util.TreeSet<>();
+  private volatile boolean cancelled;
+
+  public BatchJob(BatchOptions options, ModelAccess access) {
+    this.options = options;
+    this.access = access;
+  }
+
+  public BatchOptions options() {
+    return options;
+  }
+
+  public JobProgress progress() {
+    return progress;
+  }
+
+  /** Asks the job to stop at its next row; committed partitions stay, for a later resume. */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  /**
+   * Runs the job to its end.
+   *
+   * @throws IllegalArgumentException when the options do not fit the input or the model (nothing
+   *     was written)
+   * @throws BatchFailure when the job stopped part-way: cancelled, too many rejected rows, or a
+   *     failed inference; committed partitions stay for a resume
+   */
+  public JobSummary run() {
+    RunClock clock = RunClock.start();
+    InputFiles input = InputFiles.resolve(options.inputs());
+    FileFormat format = options.format().orElse(input.format());
+    ModelView model = access.view(options.model(), options.version());
+    if (!model.contract().batched()) {
+      throw new IllegalArgumentException(
+          "model '"
+              + options.model()
+              + "' has no batch dimension (max_batch_size 0); batch jobs score rows in batches");
+    }
+    long total = Sources.countRows(input);
+    long partitionRows = partitionRows(total);
+    progress.planned(total, Math.max(1, (total + partitionRows - 1) / partitionRows));
+    try (RowSource source = Sources.open(input)) {
+      List<String> columns = source.columns();
+      ColumnMapping mapping =
+          ColumnMapping.resolve(
+              model.contract(), columns, options.inputColumns(), options.idColumn());
+      SourceRow first = source.next();
+      OutputLayout layout =
+          OutputLayout.of(
+              model.contract(), options.outputColumns(), mapping.idName(), idType(mapping, first));
+      Manifest.JobIdentity identity =
+          new Manifest.JobIdentity(
+              options.model(),
+              Long.toString(model.version()),
+              input.fingerprint(),
+              format.name(),
+              partitionRows,
+              layout.columns().stream().map(OutputColumn::name).toList());
+      Manifest manifest = prepareFolder(identity);
+      PartitionScorer scorer =
+          new PartitionScorer(
+              access.service(), options, model, layout, progress, this::checkCancelled);
+      BatchBuilder builder =
+          new BatchBuilder(mapping, columns.size(), model.contract().maxBatchSize());
+      manifest =
+          readAll(source, first, mapping, layout, partitionRows, format, manifest, scorer, builder);
+      return summarize(manifest, input, format, layout, clock);
+    }
+  }
+
+  private Manifest readAll(
+      RowSource source,
+      SourceRow first,
+      ColumnMapping mapping,
+      OutputLayout layout,
+      long partitionRows,
+      FileFormat format,
+      Manifest manifest,
+      PartitionScorer scorer,
+      BatchBuilder builder) {
+    long index = 0;
+    long rowsRead = 0;
+    PartitionWriter writer = null;
+    int current = -1;
+    try {
+      for (SourceRow row = first; row != null; row = source.next()) {
+        checkCancelled();
+        int partition = (int) (index / partitionRows);
+        index++;
+        if (partition != current) {
+          if (writer != null) {
+            manifest = commit(writer, scorer, builder, manifest);
+          }
+          current = partition;
+          writer =
+              manifest.partitions().containsKey(partition)
+                  ? null
+                  : new PartitionWriter(partition, options.output(), format, layout.columns());
+        }
+        if (writer == null) {
+          progress.skipped(1);
+          continue;
+        }
+        rowsRead++;
+        Object id = null;
+        try {
+          id = id(mapping, layout, row, index);
+          builder.add(row, id);
+        } catch (RowRejected e) {
+          writer.reject(row, id, e.getMessage());
+          progress.rejectedOne();
+          checkErrorRate(rowsRead);
+          continue;
+        }
+        if (builder.isFull()) {
+          scorer.submit(builder.take(), writer);
+        }
+        scorer.writeFinished(writer);
+      }
+      if (writer != null) {
+        manifest = commit(writer, scorer, builder, manifest);
+        writer = null;
+      }
+      return manifest;
+    } finally {
+      if (writer != null) {
+        scorer.abandon();
+        writer.close();
+      }
+    }
+  }
+
+  private Manifest commit(
+      PartitionWriter writer, PartitionScorer scorer, BatchBuilder builder, Manifest manifest) {
+    if (builder.size() > 0) {
+      scorer.submit(builder.take(), writer);
+    }
+    scorer.writeAll(writer);
+    Manifest committed = manifest.with(writer.index(), writer.commit());
+    committed.write(options.output());
+    committedNow.add(writer.index());
+    progress.partitionDone();
+    return committed;
+  }
+
+  private void checkErrorRate(long rowsRead) {
+    if (options.maxErrorRate() >= 1 || rowsRead < BatchOptions.ERROR_RATE_MIN_ROWS) {
+      return;
+    }
+    long rejected = progress.rejected();
+    if (rejected > options.maxErrorRate() * rowsRead) {
+      throw new BatchFailure(
+          String.format(
+              java.util.Locale.ROOT,
+              "stopped: %d of %d rows rejected (%.1f %%), more than --max-error-rate %.3f;"
+                  + " see the reject files in %s",
+              rejected,
+              rowsRead,
+              100.0 * rejected / rowsRead,
+              options.maxErrorRate(),
+              options.output().resolve(PartitionWriter.REJECTS_FOLDER)),
+          false);
+    }
+  }
+
+  private void checkCancelled() {
+    if (cancelled) {
+      throw new BatchFailure("cancelled; committed partitions stay for --resume", true);
+    }
+  }
+
+  private long partitionRows(long total) {
+    if (options.partitionRows().isPresent()) {
+      return options.partitionRows().getAsLong();
+    }
+    if (options.partitions().isPresent()) {
+      long parts = options.partitions().getAsInt();
+      return Math.max(1, (total + parts - 1) / parts);
+    }
+    return BatchOptions.DEFAULT_PARTITION_ROWS;
+  }
+
+  private static OutputColumn.Type idType(ColumnMapping mapping, SourceRow first) {
+    if (mapping.idColumn() < 0) {
+      return OutputColumn.Type.BIGINT;
+    }
+    Object value =
+        first == null || first.values() == null || first.values().length <= mapping.idColumn()
+            ? null
+            : first.values()[mapping.idColumn()];
+    return value instanceof Long || value instanceof Integer
+        ? OutputColumn.Type.BIGINT
+        : OutputColumn.Type.TEXT;
+  }
+
+  private static Object id(ColumnMapping mapping, OutputLayout layout, SourceRow row, long number)
+      throws RowRejected {
+    if (mapping.idColumn() < 0) {
+      return number;
+    }
+    Object value =
+        row.values() == null || row.values().length <= mapping.idColumn()
+            ? null
+            : row.values()[mapping.idColumn()];
+    if (value == null) {
+      throw new RowRejected("id column '" + mapping.idName() + "' is empty");
+    }
+    if (layout.columns().get(0).type() == OutputColumn.Type.BIGINT) {
+      if (value instanceof Number n) {
+        return n.longValue();
+      }
+      throw new RowRejected(
+          "id column '" + mapping.idName() + "' holds '" + value + "' (expected an integer)");
+    }
+    return value.toString();
+  }
+
+  /** Creates the output folder, or checks that the job it holds is this one when resuming. */
+  private Manifest prepareFolder(Manifest.JobIdentity identity) {
+    Path folder = options.output();
+    try {
+      Files.createDirectories(folder);
+      deleteTemporaries(folder);
+      deleteTemporaries(folder.resolve(PartitionWriter.REJECTS_FOLDER));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot prepare the output folder '" + folder + "': " + e.getMessage(), e);
+    }
+    var existing = Manifest.read(folder);
+    if (existing.isEmpty()) {
+      Manifest fresh = new Manifest(identity, Map.of());
+      fresh.write(folder);
+      return fresh;
+    }
+    if (!options.resume()) {
+      throw new IllegalArgumentException(
+          "the output folder '"
+              + folder
+              + "' holds a job already ("
+              + Manifest.FILE
+              + "); pass --resume to finish it, or choose another folder");
+    }
+    if (!existing.get().job().equals(identity)) {
+      throw new IllegalArgumentException(
+          "--resume: the job in '"
+              + folder
+              + "' differs from this one (model, version, input files, format, partitioning or"
+              + " columns): it is "
+              + existing.get().job()
+              + ", this is "
+              + identity);
+    }
+    return existing.get();
+  }
+
+  private static void deleteTemporaries(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  private JobSummary summarize(
+      Manifest manifest, InputFiles input, FileFormat format, OutputLayout layout, RunClock clock) {
+    OutputDistribution distribution = new OutputDistribution(layout.columns());
+    List<JobSummary.Partition> partitions = new ArrayList<>();
+    long rowsIn = 0;
+    long rowsOut = 0;
+    long rejected = 0;
+    int resumed = 0;
+    for (var entry : manifest.partitions().entrySet()) {
+      Manifest.PartitionResult result = entry.getValue();
+      distribution.merge(result.distribution());
+      boolean earlier = !committedNow.contains(entry.getKey());
+      partitions.add(
+          new JobSummary.Partition(
+              entry.getKey(),
+              result.rowsIn(),
+              result.rowsOut(),
+              result.rejected(),
+              result.seconds(),
+              earlier));
+      rowsIn += result.rowsIn();
+      rowsOut += result.rowsOut();
+      rejected += result.rejected();
+      if (earlier) {
+        resumed++;
+      }
+    }
+    double seconds = clock.seconds();
+    long scoredNow = progress.rowsOut() + progress.rejected();
+    JobSummary summary =
+        new JobSummary(
+            options.model(),
+            manifest.job().version(),
+            input.files().stream().map(Path::toString).toList(),
+            options.output().toString(),
+            format.name().toLowerCase(java.util.Locale.ROOT),
+            rowsIn,
+            rowsOut,
+            rejected,
+            seconds,
+            seconds > 0 ? scoredNow / seconds : 0,
+            clock.cpuSeconds(),
+            RunClock.peakRssBytes(),
+            resumed,
+            partitions,
+            distribution.summary());
+    summary.write(options.output());
+    return summary;
+  }
+}

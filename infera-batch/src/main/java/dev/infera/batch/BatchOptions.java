@@ -1,0 +1,221 @@
+package dev.infera.batch;
+
+import dev.infera.batch.io.FileFormat;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * What one batch job does.
+ *
+ * @param model the model's name
+ * @param version the version to use; empty for the highest ready one
+ * @param inputs input files or folders
+ * @param output the output folder
+ * @param format the output format; empty for the input's
+ * @param inputColumns {@code --input-columns} values (see {@link
+ *     dev.infera.batch.mapping.ColumnMapping#resolve})
+ * @param outputColumns {@code --output-columns} values (see {@link
+ *     dev.infera.batch.mapping.OutputLayout#of})
+ * @param idColumn the column identifying rows; empty to use a column named {@code id} if any
+ * @param partitions the number of partitions to cut the input into; empty to go by rows
+ * @param partitionRows the rows of each partition; empty for {@value #DEFAULT_PARTITION_ROWS}
+ * @param parallelism the most batches in flight at once
+ * @param resume whether to finish a job the output folder holds (only unfinished partitions)
+ * @param maxErrorRate the share of rejected rows (0..1) above which the job stops
+ * @param priority the scheduler priority level to ask for (1 highest); empty for the default
+ */
+public record BatchOptions(
+    String model,
+    Optional<String> version,
+    List<Path> inputs,
+    Path output,
+    Optional<FileFormat> format,
+    List<String> inputColumns,
+    List<String> outputColumns,
+    Optional<String> idColumn,
+    OptionalInt partitions,
+    OptionalLong partitionRows,
+    int parallelism,
+    boolean resume,
+    double maxErrorRate,
+    OptionalInt priority) {
+  public static final long DEFAULT_PARTITION_ROWS = 100_000;
+  public static final int DEFAULT_PARALLELISM = 4;
+
+  /** Rows read before the error rate can stop a job, so that one bad first row does not. */
+  static final long ERROR_RATE_MIN_ROWS = 100;
+
+  public BatchOptions {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(output, "output");
+    inputs = List.copyOf(inputs);
+    inputColumns = List.copyOf(inputColumns);
+    outputColumns = List.copyOf(outputColumns);
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism " + parallelism + " (expected >= 1)");
+    }
+    if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) {
+      throw new IllegalArgumentException("max error rate " + maxErrorRate + " (expected 0..1)");
+    }
+    if (partitions.isPresent() && partitionRows.isPresent()) {
+      throw new IllegalArgumentException("give partitions or partition rows, not both");
+    }
+    if (partitions.isPresent() && partitions.getAsInt() < 1) {
+      throw new IllegalArgumentException(
+          "partitions " + partitions.getAsInt() + " (expected >= 1)");
+    }
+    if (partitionRows.isPresent() && partitionRows.getAsLong() < 1) {
+      throw new IllegalArgumentException(
+          "partition rows " + partitionRows.getAsLong() + " (expected >= 1)");
+    }
+  }
+
+  /** Options for a model, input and output, with every other setting at its default. */
+  public static BatchOptions of(String model, List<Path> inputs, Path output) {
+    return new BatchOptions(
+        model,
+        Optional.empty(),
+        inputs,
+        output,
+        Optional.empty(),
+        List.of(),
+        List.of(),
+        Optional.empty(),
+        OptionalInt.empty(),
+        OptionalLong.empty(),
+        DEFAULT_PARALLELISM,
+        false,
+        1.0,
+        OptionalInt.empty());
+  }
+
+  public BatchOptions withResume(boolean value) {
+    return new BatchOptions(
+        model,
+        version,
+        inputs,
+        output,
+        format,
+        inputColumns,
+        outputColumns,
+        idColumn,
+        partitions,
+        partitionRows,
+        parallelism,
+        value,
+        maxErrorRate,
+        priority);
+  }
+
+  public BatchOptions withPartitionRows(long rows) {
+    return new BatchOptions(
+        model,
+        version,
+        inputs,
+        output,
+        format,
+        inputColumns,
+        outputColumns,
+        idColumn,
+        OptionalInt.empty(),
+        OptionalLong.of(rows),
+        parallelism,
+        resume,
+        maxErrorRate,
+        priority);
+  }
+
+  public BatchOptions withFormat(FileFormat value) {
+    return new BatchOptions(
+        model,
+        version,
+        inputs,
+        output,
+        Optional.of(value),
+        inputColumns,
+        outputColumns,
+        idColumn,
+        partitions,
+        partitionRows,
+        parallelism,
+        resume,
+        maxErrorRate,
+        priority);
+  }
+
+  public BatchOptions withMaxErrorRate(double value) {
+    return new BatchOptions(
+        model,
+        version,
+        inputs,
+        output,
+        format,
+        inputColumns,
+        outputColumns,
+        idColumn,
+        partitions,
+        partitionRows,
+        parallelism,
+        resume,
+        value,
+        priority);
+  }
+
+  public BatchOptions withParallelism(int value) {
+    return new BatchOptions(
+        model,
+        version,
+        inputs,
+        output,
+        format,
+        inputColumns,
+        outputColumns,
+        idColumn,
+        partitions,
+        partitionRows,
+        value,
+        resume,
+        maxErrorRate,
+        priority);
+  }
+
+  public BatchOptions withPriority(int level) {
+    return new BatchOptions(
+        model,
+        version,
+        inputs,
+        output,
+        format,
+        inputColumns,
+        outputColumns,
+        idColumn,
+        partitions,
+        partitionRows,
+        parallelism,
+        resume,
+        maxErrorRate,
+        OptionalInt.of(level));
+  }
+
+  public BatchOptions withColumns(List<String> in, List<String> out, Optional<String> id) {
+    return new BatchOptions(
+        model,
+        version,
+        inputs,
+        output,
+        format,
+        in,
+        out,
+        id,
+        partitions,
+        partitionRows,
+        parallelism,
+        resume,
+        maxErrorRate,
+        priority);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.infera.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The record of a job in its output folder ({@value #FILE}): what the job is, and which partitions
+ * are committed. Rewritten atomically (write, then rename) after each partition commits, so that
+ * after a crash it names exactly the partitions whose files are complete.
+ *
+ * @param job what identifies the job: a resumed job must match it
+ * @param partitions the committed partitions by index
+ */
+record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
+  static final String FILE = "_manifest.json";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  Manifest {
+    partitions = new TreeMap<>(partitions);
+  }
+
+  /**
+   * @param model the model
+   * @param version the version that scored the first partition
+   * @param inputs the inputs' fingerprints (path, size, modification time)
+   * @param format the output format
+   * @param partitionRows rows per partition
+   * @param columns the output columns
+   */
+  record JobIdentity(
+      String model,
+      String version,
+      List<String> inputs,
+      String format,
+      long partitionRows,
+      List<String> columns) {}
+
+  /**
+   * One committed partition.
+   *
+   * @param rowsIn rows read
+   * @param rowsOut rows written
+   * @param rejected rows rejected
+   * @param seconds the time it took
+   * @param distribution its output sketches (see {@link OutputDistribution#serialize})
+   */
+  record PartitionResult(
+      long rowsIn,
+      long rowsOut,
+      long rejected,
+      double seconds,
+      Map<String, List<Object>> distribution) {}
+
+  static Optional<Manifest> read(Path folder) {
+    Path file = folder.resolve(FILE);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(file.toFile(), Manifest.class));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the job manifest '" + file + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the manifest beside a temporary name, then renames it over the old one. */
+  void write(Path folder) {
+    Path target = folder.resolve(FILE);
+    Path temporary = folder.resolve(FILE + ".tmp");
+    try {
+      JSON.writeValue(temporary.toFile(), this);
+      Commit.moveAtomically(temporary, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write '" + target + "': " + e.getMessage(), e);
+    }
+  }
+
+  Manifest with(int partition, PartitionResult result) {
+    Map<Integer, PartitionResult> more = new TreeMap<>(partitions);
+    more.put(partition, result);
+    return new Manifest(job, more);
+  }
+}

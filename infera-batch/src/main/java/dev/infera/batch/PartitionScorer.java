@@ -1,0 +1,182 @@
+package dev.infera.batch;
+
+import dev.infera.batch.ModelAccess.ModelView;
+import dev.infera.batch.mapping.BatchBuilder.Batch;
+import dev.infera.batch.mapping.OutputLayout;
+import dev.infera.core.InferenceRequest;
+import dev.infera.core.InferenceResponse;
+import dev.infera.core.InferenceService;
+import dev.infera.core.RequestOptions;
+import dev.infera.core.RequestedOutput;
+import dev.infera.spi.DataType;
+import dev.infera.spi.ErrorCode;
+import dev.infera.spi.InferenceException;
+import dev.infera.spi.Tensor;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Sends batches to the engine, at most {@code parallelism} at once, and writes their answers in
+ * submission order (so output files keep input order). A batch the model refuses as invalid is
+ * retried row by row, and the rows it refuses are rejected with its reason. Owned by the job
+ * thread.
+ */
+final class PartitionScorer {
+  private final InferenceService service;
+  private final BatchOptions options;
+  private final ModelView model;
+  private final OutputLayout layout;
+  private final JobProgress progress;
+  private final Runnable cancellationCheck;
+  private final List<RequestedOutput> outputs;
+  private final RequestOptions requestOptions;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+  private record Pending(Batch batch, CompletableFuture<InferenceResponse> response) {}
+
+  PartitionScorer(
+      InferenceService service,
+      BatchOptions options,
+      ModelView model,
+      OutputLayout layout,
+      JobProgress progress,
+      Runnable cancellationCheck) {
+    this.service = service;
+    this.options = options;
+    this.model = model;
+    this.layout = layout;
+    this.progress = progress;
+    this.cancellationCheck = cancellationCheck;
+    this.outputs = layout.outputNames().stream().map(RequestedOutput::named).toList();
+    this.requestOptions =
+        options.priority().isPresent() && model.priorityLevels() > 0
+            ? RequestOptions.builder()
+                .priority(Math.min(options.priority().getAsInt(), model.priorityLevels()))
+                .build()
+            : RequestOptions.DEFAULT;
+  }
+
+  void submit(Batch batch, PartitionWriter writer) {
+    while (pending.size() >= options.parallelism()) {
+      write(pending.poll(), writer);
+    }
+    pending.add(new Pending(batch, infer(batch.inputs())));
+  }
+
+  private CompletableFuture<InferenceResponse> infer(List<Tensor> inputs) {
+    InferenceRequest request =
+        new InferenceRequest(
+            options.model(),
+            Optional.of(Long.toString(model.version())),
+            Optional.empty(),
+            inputs,
+            outputs,
+            requestOptions);
+    try {
+      return service.infer(request);
+    } catch (InferenceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Writes the answers that have arrived, in order, without waiting. */
+  void writeFinished(PartitionWriter writer) {
+    while (!pending.isEmpty() && pending.peek().response().isDone()) {
+      write(pending.poll(), writer);
+    }
+  }
+
+  /** Waits for every batch in flight and writes its answers. */
+  void writeAll(PartitionWriter writer) {
+    while (!pending.isEmpty()) {
+      write(pending.poll(), writer);
+    }
+  }
+
+  /** Withdraws the batches in flight (the job stopped). */
+  void abandon() {
+    pending.forEach(p -> p.response().cancel(false));
+    pending.clear();
+  }
+
+  private void write(Pending next, PartitionWriter writer) {
+    cancellationCheck.run();
+    Batch batch = next.batch();
+    InferenceResponse response;
+    try {
+      response = await(next.response());
+    } catch (InferenceException e) {
+      if (e.code() != ErrorCode.INVALID_ARGUMENT) {
+        throw new BatchFailure(
+            "model '" + options.model() + "' failed a batch: " + e.getMessage(), e);
+      }
+      retryRowByRow(batch, writer);
+      return;
+    }
+    for (int r = 0; r < batch.size(); r++) {
+      writer.write(layout.row(batch.ids().get(r), response.outputs(), r));
+    }
+    progress.written(batch.size());
+  }
+
+  private void retryRowByRow(Batch batch, PartitionWriter writer) {
+    for (int r = 0; r < batch.size(); r++) {
+      List<Tensor> row = new ArrayList<>();
+      for (Tensor input : batch.inputs()) {
+        row.add(rowOf(input, r, batch.size()));
+      }
+      try {
+        InferenceResponse response = await(infer(row));
+        writer.write(layout.row(batch.ids().get(r), response.outputs(), 0));
+        progress.written(1);
+      } catch (InferenceException e) {
+        if (e.code() != ErrorCode.INVALID_ARGUMENT) {
+          throw new BatchFailure(
+              "model '" + options.model() + "' failed a row: " + e.getMessage(), e);
+        }
+        writer.reject(batch.rows().get(r), batch.ids().get(r), e.getMessage());
+        progress.rejectedOne();
+      }
+    }
+  }
+
+  private static Tensor rowOf(Tensor batch, int row, int rows) {
+    long[] shape = batch.shape();
+    long perRow = batch.elementCount() / rows;
+    shape[0] = 1;
+    if (batch.dataType() == DataType.BYTES) {
+      return Tensor.ofBytes(
+          batch.name(),
+          shape,
+          batch.elements().subList((int) (row * perRow), (int) ((row + 1) * perRow)));
+    }
+    int bytes = (int) perRow * batch.dataType().byteSize();
+    ByteBuffer data = batch.data().duplicate();
+    data.position(row * bytes).limit((row + 1) * bytes);
+    return Tensor.of(batch.name(), batch.dataType(), shape, data.slice());
+  }
+
+  private static InferenceResponse await(CompletableFuture<InferenceResponse> response) {
+    try {
+      return response.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BatchFailure("interrupted", true);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof InferenceException inference) {
+        throw inference;
+      }
+      throw new BatchFailure("inference failed: " + cause, cause);
+    } catch (CancellationException e) {
+      throw new BatchFailure("cancelled", true);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.infera.batch;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import dev.infera.batch.io.FileFormat;
+import dev.infera.batch.io.OutputColumn;
+import dev.infera.batch.io.RowSink;
+import dev.infera.batch.io.Sinks;
+import dev.infera.batch.io.SourceRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The files of one partition while it is being written: the output rows and the rejected rows, both
+ * under temporary names until {@link #commit} renames them. Single-threaded (the job thread).
+ */
+final class PartitionWriter implements AutoCloseable {
+  static final String REJECTS_FOLDER = "_rejects";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final int index;
+  private final Path output;
+  private final Path temporary;
+  private final Path rejects;
+  private final Path rejectsTemporary;
+  private final RowSink sink;
+  private final OutputDistribution distribution;
+  private final long started = System.nanoTime();
+  private JsonGenerator rejectWriter;
+  private long rowsOut;
+  private long rejected;
+  private boolean closed;
+
+  PartitionWriter(int index, Path folder, FileFormat format, List<OutputColumn> columns) {
+    this.index = index;
+    this.output = folder.resolve(fileName(index, format));
+    this.temporary = folder.resolve(output.getFileName() + ".tmp");
+    this.rejects = folder.resolve(REJECTS_FOLDER).resolve(fileName(index, FileFormat.JSONL));
+    this.rejectsTemporary = rejects.resolveSibling(rejects.getFileName() + ".tmp");
+    this.sink = Sinks.create(format, temporary, columns);
+    this.distribution = new OutputDistribution(columns);
+  }
+
+  /** {@code part-00003.csv} */
+  static String fileName(int index, FileFormat format) {
+    return String.format(Locale.ROOT, "part-%05d.%s", index, format.extension());
+  }
+
+  int index() {
+    return index;
+  }
+
+  void write(Object[] row) {
+    sink.write(row);
+    distribution.add(row);
+    rowsOut++;
+  }
+
+  void reject(SourceRow row, Object id, String reason) {
+    try {
+      if (rejectWriter == null) {
+        Files.createDirectories(rejects.getParent());
+        rejectWriter = JSON.createGenerator(rejectsTemporary.toFile(), JsonEncoding.UTF8);
+        rejectWriter.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+      }
+      rejectWriter.writeStartObject();
+      rejectWriter.writeStringField("file", row.file());
+      rejectWriter.writeNumberField("row", row.row());
+      if (row.line() > 0) {
+        rejectWriter.writeNumberField("line", row.line());
+      }
+      if (id != null) {
+        rejectWriter.writeStringField("id", id.toString());
+      }
+      rejectWriter.writeStringField("reason", reason);
+      rejectWriter.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the reject file: " + e.getMessage(), e);
+    }
+    rejected++;
+  }
+
+  /** Finishes both files and renames them to their final names; returns the partition's record. */
+  Manifest.PartitionResult commit() {
+    closeFiles();
+    try {
+      Commit.moveAtomically(temporary, output);
+      if (rejectWriter != null) {
+        Commit.moveAtomically(rejectsTemporary, rejects);
+      } else {
+        Files.deleteIfExists(rejects);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot commit partition " + index + ": " + e.getMessage(), e);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    return new Manifest.PartitionResult(
+        rowsOut + rejected, rowsOut, rejected, seconds, distribution.serialize());
+  }
+
+  private void closeFiles() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    sink.close();
+    if (rejectWriter != null) {
+      try {
+        rejectWriter.writeRaw('\n');
+        rejectWriter.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the reject file: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Abandons an uncommitted partition: closes and deletes its temporary files. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      closeFiles();
+    } catch (RuntimeException e) {
+      // the partition is abandoned; its temporary files go below
+    }
+    try {
+      Files.deleteIfExists(temporary);
+      Files.deleteIfExists(rejectsTemporary);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

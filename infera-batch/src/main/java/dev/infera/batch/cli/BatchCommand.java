@@ -1,0 +1,261 @@
+package dev.infera.batch.cli;
+
+import dev.infera.batch.BatchFailure;
+import dev.infera.batch.BatchJob;
+import dev.infera.batch.BatchOptions;
+import dev.infera.batch.DistributedBatch;
+import dev.infera.batch.JobSummary;
+import dev.infera.batch.LocalEngine;
+import dev.infera.batch.io.FileFormat;
+import dev.infera.spi.InferenceException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code infera batch}: scores a table of rows with a model of a repository, without a server. */
+@Command(
+    name = "batch",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Scores CSV, JSON Lines or Parquet files with a model, in this process (or on Apache",
+      "Spark with --spark-master), through the same scheduler and backends as infera serve.",
+      "Writes partitioned output files of the input's format, reject files for rows that",
+      "cannot be scored, and a summary; --resume finishes an interrupted job."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every row was read (some may be rejected: see _rejects/)",
+      "1:the job stopped part-way (cancelled, too many rejected rows, a failed batch)",
+      "2:bad options, input or model (nothing was scored)"
+    })
+public final class BatchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model-repository",
+      required = true,
+      paramLabel = "DIR",
+      description = "The model repository (Triton layout).")
+  Path modelRepository;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME", description = "The model.")
+  String model;
+
+  @Option(
+      names = "--version",
+      paramLabel = "V",
+      description = "The model version (default: the highest).")
+  String version;
+
+  @Option(
+      names = "--input",
+      required = true,
+      split = ",",
+      paramLabel = "PATH",
+      description =
+          "Input files or folders (.csv, .jsonl, .parquet); repeat or separate by commas.")
+  List<Path> inputs;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output folder.")
+  Path output;
+
+  @Option(
+      names = "--format",
+      paramLabel = "csv|jsonl|parquet",
+      description = "Output format (default: the input's).")
+  String format;
+
+  @Option(
+      names = "--input-columns",
+      paramLabel = "[INPUT=]COLS",
+      description =
+          "Columns of a model input: COL, COL,COL,... or FIRST..LAST (file order); a single"
+              + " column may hold an array. Repeat for each input. Default: a column named like"
+              + " the input, or the file's columns besides the id for a one-input model.")
+  List<String> inputColumns = new ArrayList<>();
+
+  @Option(
+      names = "--output-columns",
+      paramLabel = "OUTPUT[=NAME]",
+      split = ",",
+      description = "Outputs to write, optionally renamed (default: every output).")
+  List<String> outputColumns = new ArrayList<>();
+
+  @Option(
+      names = "--id-column",
+      paramLabel = "COL",
+      description =
+          "The column identifying rows, kept in the outputs (default: 'id' if present,"
+              + " else the row number as 'row').")
+  String idColumn;
+
+  @ArgGroup(exclusive = true)
+  Partitioning partitioning;
+
+  static final class Partitioning {
+    @Option(names = "--partitions", paramLabel = "N", description = "Cut the input into N parts.")
+    Integer partitions;
+
+    @Option(
+        names = "--partition-rows",
+        paramLabel = "N",
+        description = "Rows per partition (default: " + BatchOptions.DEFAULT_PARTITION_ROWS + ").")
+    Long partitionRows;
+  }
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      description =
+          "Batches in flight at once (default: " + BatchOptions.DEFAULT_PARALLELISM + ").")
+  int parallelism = BatchOptions.DEFAULT_PARALLELISM;
+
+  @Option(names = "--resume", description = "Finish the job the output folder holds.")
+  boolean resume;
+
+  @Option(
+      names = "--max-error-rate",
+      paramLabel = "R",
+      description =
+          "Stop when more than this share (0..1) of rows is rejected (default: 1, never).")
+  double maxErrorRate = 1.0;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "auto|bar|lines|none",
+      description = "Progress display (default: auto, a bar on a terminal, else lines).")
+  String progressMode = "auto";
+
+  @Option(
+      names = "--progress-interval",
+      paramLabel = "SECONDS",
+      description = "Seconds between progress lines (default: 10).")
+  long progressInterval = 10;
+
+  @Option(
+      names = "--spark-master",
+      paramLabel = "URL",
+      description = "Run on Apache Spark (e.g. local[2]); needs infera-spark (docs/batch.md).")
+  String sparkMaster;
+
+  @Override
+  public Integer call() {
+    PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err));
+    BatchOptions options;
+    try {
+      options = options();
+    } catch (IllegalArgumentException e) {
+      err.println("infera batch: " + e.getMessage());
+      return 2;
+    }
+    try {
+      JobSummary summary = sparkMaster != null ? runOnSpark(options) : runLocally(options, err);
+      err.println(describe(summary));
+      return 0;
+    } catch (IllegalArgumentException | InferenceException e) {
+      err.println("infera batch: " + e.getMessage());
+      return 2;
+    } catch (BatchFailure e) {
+      err.println("infera batch: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private JobSummary runLocally(BatchOptions options, PrintStream err) {
+    try (LocalEngine engine = LocalEngine.load(modelRepository, model)) {
+      BatchJob job = new BatchJob(options, engine.access());
+      Thread interrupt = new Thread(job::cancel, "infera-batch-cancel");
+      Runtime.getRuntime().addShutdownHook(interrupt);
+      try (ProgressDisplay display =
+          ProgressDisplay.start(job.progress(), progressMode, progressInterval, err)) {
+        return job.run();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(interrupt);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: the job was cancelled
+        }
+      }
+    }
+  }
+
+  private JobSummary runOnSpark(BatchOptions options) {
+    DistributedBatch spark =
+        ServiceLoader.load(DistributedBatch.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(engine -> engine.name().equals("spark"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--spark-master needs the infera-spark module and Apache Spark on the"
+                            + " class path: build it (./mvnw -pl infera-spark -am package"
+                            + " -DskipTests) and run bin/infera batch again (docs/batch.md)"));
+    return spark.run(options, modelRepository, sparkMaster);
+  }
+
+  BatchOptions options() {
+    if (!List.of("auto", "bar", "lines", "none").contains(progressMode)) {
+      throw new IllegalArgumentException(
+          "--progress '" + progressMode + "' (expected auto, bar, lines or none)");
+    }
+    if (progressInterval < 1) {
+      throw new IllegalArgumentException(
+          "--progress-interval " + progressInterval + " (expected >= 1)");
+    }
+    return new BatchOptions(
+        model,
+        Optional.ofNullable(version),
+        inputs,
+        output,
+        Optional.ofNullable(format).map(FileFormat::parse),
+        inputColumns,
+        outputColumns,
+        Optional.ofNullable(idColumn),
+        partitioning == null || partitioning.partitions == null
+            ? OptionalInt.empty()
+            : OptionalInt.of(partitioning.partitions),
+        partitioning == null || partitioning.partitionRows == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(partitioning.partitionRows),
+        parallelism,
+        resume,
+        maxErrorRate,
+        OptionalInt.empty());
+  }
+
+  /** Runs {@code infera batch} alone (the {@code infera} command registers it as a subcommand). */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new BatchCommand()).execute(args));
+  }
+
+  static String describe(JobSummary summary) {
+    return String.format(
+        Locale.ROOT,
+        "infera batch: %d rows in, %d out, %d rejected; %.1f s, %.0f rows/s, %.1f CPU s,"
+            + " peak RSS %d MiB; %d partitions (%d resumed); summary in %s",
+        summary.rowsIn(),
+        summary.rowsOut(),
+        summary.rejected(),
+        summary.seconds(),
+        summary.rowsPerSecond(),
+        summary.cpuSeconds(),
+        summary.peakRssBytes() / (1024 * 1024),
+        summary.partitions().size(),
+        summary.resumedPartitions(),
+        Path.of(summary.output()).resolve(JobSummary.FILE));
+  }
+}

@@ -1,0 +1,58 @@
+package dev.infera.batch.io;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/** The rows of several files, one file after the other, each opened only when reached. */
+final class ConcatenatedSource implements RowSource {
+  private final List<Path> files;
+  private final Function<Path, RowSource> opener;
+  private final List<String> columns;
+  private RowSource current;
+  private int index;
+
+  ConcatenatedSource(List<Path> files, Function<Path, RowSource> opener) {
+    this.files = List.copyOf(files);
+    this.opener = opener;
+    this.current = opener.apply(files.get(0));
+    this.columns = current.columns();
+  }
+
+  @Override
+  public List<String> columns() {
+    return columns;
+  }
+
+  @Override
+  public SourceRow next() {
+    while (current != null) {
+      SourceRow row = current.next();
+      if (row != null) {
+        return row;
+      }
+      current.close();
+      current = null;
+      index++;
+      if (index < files.size()) {
+        RowSource nextFile = opener.apply(files.get(index));
+        try {
+          Sources.checkSameColumns(files.get(index), columns, nextFile.columns());
+        } catch (IllegalArgumentException e) {
+          nextFile.close();
+          throw e;
+        }
+        current = nextFile;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    if (current != null) {
+      current.close();
+      current = null;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.infera.batch.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** Opens the input of a job as one stream of rows, and counts its rows ahead of reading. */
+public final class Sources {
+  private Sources() {}
+
+  /** Every file of the input, one after the other; all must have the first file's columns. */
+  public static RowSource open(InputFiles input) {
+    return new ConcatenatedSource(input.files(), file -> openFile(input.format(), file));
+  }
+
+  static RowSource openFile(FileFormat format, Path file) {
+    return switch (format) {
+      case CSV -> new CsvSource(file);
+      case JSONL -> new JsonLinesSource(file);
+      case PARQUET -> new ParquetSource(file);
+    };
+  }
+
+  /**
+   * The number of rows of the input: exact for Parquet (from its metadata); for text files the
+   * number of non-empty lines (less the CSV header), which a quoted value spanning lines exceeds.
+   */
+  public static long countRows(InputFiles input) {
+    long total = 0;
+    for (Path file : input.files()) {
+      total +=
+          switch (input.format()) {
+            case CSV -> Math.max(0, countLines(file) - 1);
+            case JSONL -> countLines(file);
+            case PARQUET -> parquetRows(file);
+          };
+    }
+    return total;
+  }
+
+  private static long countLines(Path file) {
+    byte[] buffer = new byte[1 << 16];
+    long lines = 0;
+    boolean content = false;
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        for (int i = 0; i < n; i++) {
+          byte b = buffer[i];
+          if (b == '\n') {
+            if (content) {
+              lines++;
+            }
+            content = false;
+          } else if (b != '\r' && b != ' ' && b != '\t') {
+            content = true;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read '" + file + "': " + e.getMessage(), e);
+    }
+    return content ? lines + 1 : lines;
+  }
+
+  private static long parquetRows(Path file) {
+    try (Connection connection = DuckDb.open(1);
+        Statement statement = connection.createStatement();
+        ResultSet results =
+            statement.executeQuery(
+                "SELECT count(*) FROM read_parquet(" + DuckDb.literal(file) + ")")) {
+      results.next();
+      return results.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalArgumentException(
+          "cannot read Parquet file '" + file.getFileName() + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The column names every file must share. */
+  static void checkSameColumns(Path file, List<String> expected, List<String> actual) {
+    if (!expected.equals(actual)) {
+      throw new IllegalArgumentException(
+          "input '"
+              + file.getFileName()
+              + "' has columns "
+              + actual
+              + " (expected the first file's "
+              + expected
+              + ")");
+    }
+  }
+}

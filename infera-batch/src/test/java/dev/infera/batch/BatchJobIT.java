@@ -1,0 +1,279 @@
+package dev.infera.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.infera.batch.io.FileFormat;
+import dev.infera.core.InferenceRequest;
+import dev.infera.core.InferenceResponse;
+import dev.infera.spi.DataType;
+import dev.infera.spi.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Batch jobs over real files with the real engine and backends (examples/models). */
+class BatchJobIT {
+  private static LocalEngine mlp;
+  private static LocalEngine xgb;
+  private static LocalEngine strings;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void load() {
+    mlp = LocalEngine.load(Tables.examples(), "tabular_mlp");
+    xgb = LocalEngine.load(Tables.examples(), "xgb_tabular");
+    strings = LocalEngine.load(Tables.examples(), "string_identity");
+  }
+
+  @AfterAll
+  static void close() {
+    mlp.close();
+    xgb.close();
+    strings.close();
+  }
+
+  /** Each row scored alone through the engine: the answers the job's rows must equal. */
+  private static List<String> reference(LocalEngine engine, String model, float[] row, String out)
+      throws Exception {
+    ByteBuffer data = ByteBuffer.allocate(row.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : row) {
+      data.putFloat(v);
+    }
+    InferenceResponse response =
+        engine
+            .access()
+            .service()
+            .infer(
+                InferenceRequest.of(
+                    model,
+                    List.of(
+                        Tensor.of(
+                            "features", DataType.FP32, new long[] {1, row.length}, data.flip()))))
+            .get();
+    Tensor tensor =
+        response.outputs().stream().filter(t -> t.name().equals(out)).findFirst().orElseThrow();
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < tensor.elementCount(); i++) {
+      values.add(Float.toString(tensor.data().getFloat(i * 4)));
+    }
+    return values;
+  }
+
+  private BatchOptions options(String model, Path input, String output) {
+    return BatchOptions.of(model, List.of(input), dir.resolve(output)).withPartitionRows(128);
+  }
+
+  @Test
+  void csvInCsvOutEqualsTheEngineRowByRowInInputOrder() throws Exception {
+    float[][] rows = Tables.features(300, 64, 1);
+    Path input = Tables.csv(dir.resolve("in.csv"), rows);
+
+    JobSummary summary = new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run();
+
+    assertThat(summary.rowsIn()).isEqualTo(300);
+    assertThat(summary.rowsOut()).isEqualTo(300);
+    assertThat(summary.rejected()).isZero();
+    assertThat(summary.partitions()).hasSize(3);
+    assertThat(Tables.parts(dir.resolve("out")))
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("part-00000.csv", "part-00001.csv", "part-00002.csv");
+    List<Map<String, String>> out = Tables.readOutputs(dir.resolve("out"));
+    assertThat(out).hasSize(300);
+    for (int r = 0; r < rows.length; r++) {
+      List<String> expected = reference(mlp, "tabular_mlp", rows[r], "probabilities");
+      assertThat(out.get(r).get("id")).isEqualTo("r" + (r + 1));
+      assertThat(List.of(out.get(r).get("probabilities_0"), out.get(r).get("probabilities_1")))
+          .as("row %d", r)
+          .isEqualTo(expected);
+    }
+    assertThat(summary.distribution()).containsKeys("probabilities_0", "probabilities_1");
+    assertThat(summary.distribution().get("probabilities_0")).containsEntry("count", 300L);
+    assertThat(dir.resolve("out").resolve(JobSummary.FILE)).exists();
+  }
+
+  @Test
+  void jsonLinesArrayColumnInParquetOut() throws Exception {
+    float[][] rows = Tables.features(200, 64, 2);
+    Path input = Tables.jsonl(dir.resolve("in.jsonl"), rows);
+
+    new BatchJob(options("tabular_mlp", input, "out").withFormat(FileFormat.PARQUET), mlp.access())
+        .run();
+
+    List<Map<String, String>> out = Tables.readOutputs(dir.resolve("out"));
+    assertThat(Tables.parts(dir.resolve("out")).get(0).toString()).endsWith(".parquet");
+    assertThat(out).hasSize(200);
+    for (int r = 0; r < rows.length; r++) {
+      assertThat(List.of(out.get(r).get("probabilities_0"), out.get(r).get("probabilities_1")))
+          .isEqualTo(reference(mlp, "tabular_mlp", rows[r], "probabilities"));
+    }
+  }
+
+  @Test
+  void parquetInJsonLinesOutWithTwoOutputsOfXgboost() throws Exception {
+    float[][] rows = Tables.features(150, 64, 3);
+    Path input = Tables.parquet(dir.resolve("in.parquet"), rows);
+
+    new BatchJob(options("xgb_tabular", input, "out").withFormat(FileFormat.JSONL), xgb.access())
+        .run();
+
+    List<Map<String, String>> out = Tables.readOutputs(dir.resolve("out"));
+    assertThat(out).hasSize(150);
+    for (int r = 0; r < rows.length; r++) {
+      assertThat(out.get(r).get("id")).isEqualTo(Integer.toString(r + 1));
+      assertThat(List.of(out.get(r).get("probabilities_0"), out.get(r).get("probabilities_1")))
+          .isEqualTo(reference(xgb, "xgb_tabular", rows[r], "probabilities"));
+      assertThat(out.get(r).get("margin"))
+          .isEqualTo(reference(xgb, "xgb_tabular", rows[r], "margin").get(0));
+    }
+  }
+
+  @Test
+  void parquetInParquetOutKeepsAnIntegerId() throws Exception {
+    float[][] rows = Tables.features(50, 64, 4);
+    Path input = Tables.parquet(dir.resolve("in.parquet"), rows);
+
+    new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run();
+
+    List<Map<String, String>> out = Tables.readOutputs(dir.resolve("out"));
+    assertThat(out).extracting(row -> row.get("id")).startsWith("1", "2", "3");
+    assertThat(out.get(49).get("probabilities_1"))
+        .isEqualTo(reference(mlp, "tabular_mlp", rows[49], "probabilities").get(1));
+  }
+
+  @Test
+  void stringsReachABytesInputAndComeBackUnchanged() throws Exception {
+    List<String> texts =
+        List.of("plain", "with, comma", "quote \" inside", "emoji 🚀 ü", "line\nbreak", "");
+    StringBuilder csv = new StringBuilder("key,text\n");
+    for (int i = 0; i < texts.size(); i++) {
+      csv.append("k")
+          .append(i)
+          .append(",\"")
+          .append(texts.get(i).replace("\"", "\"\""))
+          .append("\"\n");
+    }
+    Path input = Files.writeString(dir.resolve("texts.csv"), csv, StandardCharsets.UTF_8);
+    BatchOptions options =
+        options("string_identity", input, "out")
+            .withColumns(List.of("INPUT0=text"), List.of("OUTPUT0=echo"), Optional.of("key"));
+
+    new BatchJob(options, strings.access()).run();
+
+    List<Map<String, String>> out = Tables.readOutputs(dir.resolve("out"));
+    assertThat(out)
+        .extracting(row -> row.get("key"))
+        .containsExactly("k0", "k1", "k2", "k3", "k4", "k5");
+    assertThat(out.subList(0, 5))
+        .extracting(row -> row.get("echo"))
+        .containsExactlyElementsOf(texts.subList(0, 5));
+  }
+
+  @Test
+  void badRowsGoToTheRejectFileWithTheirLineAndReasonAndTheJobGoesOn() throws Exception {
+    float[][] rows = Tables.features(10, 64, 5);
+    Path input = Tables.csv(dir.resolve("in.csv"), rows);
+    List<String> lines = new ArrayList<>(Files.readAllLines(input));
+    lines.set(3, lines.get(3).replaceFirst(",[^,]+,", ",abc,")); // row r3: text in f0
+    lines.set(5, "r5,1.0,2.0"); // too few values
+    lines.set(9, lines.get(9).replaceFirst(",[^,]+,", ",,")); // empty f0
+    Files.write(input, lines);
+
+    JobSummary summary = new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run();
+
+    assertThat(summary.rowsOut()).isEqualTo(7);
+    assertThat(summary.rejected()).isEqualTo(3);
+    List<JsonNode> rejects = Tables.rejects(dir.resolve("out"));
+    assertThat(rejects).extracting(r -> r.get("line").asLong()).containsExactly(4L, 6L, 10L);
+    assertThat(rejects.get(0).get("reason").asText())
+        .contains("column 'f0' holds 'abc'", "FP32 number", "features");
+    assertThat(rejects.get(1).get("reason").asText()).contains("has 3 values (expected 65");
+    assertThat(rejects.get(2).get("reason").asText()).contains("input 'features'", "NaN");
+    assertThat(rejects.get(3).get("reason").asText()).contains("column 'f0' is empty");
+    assertThat(rejects)
+        .extracting(r -> r.get("id").asText())
+        .containsExactly("r3", "r5", "r7", "r9");
+    assertThat(Tables.readOutputs(dir.resolve("out")))
+        .extracting(row -> row.get("id"))
+        .containsExactly("r1", "r2", "r4", "r6", "r7", "r8", "r10");
+  }
+
+  @Test
+  void valuesTheModelRefusesAreRejectedWithTheEnginesReasonAndTheRestOfTheBatchIsScored()
+      throws Exception {
+    float[][] rows = Tables.features(8, 64, 7);
+    Path input = Tables.csv(dir.resolve("in.csv"), rows);
+    List<String> lines = new ArrayList<>(Files.readAllLines(input));
+    lines.set(3, lines.get(3).replaceFirst(",[^,]+$", ",Infinity")); // XGBoost takes NaN only
+    lines.set(5, lines.get(5).replaceFirst(",[^,]+$", ",NaN")); // a missing value for XGBoost
+    Files.write(input, lines);
+
+    JobSummary summary = new BatchJob(options("xgb_tabular", input, "out"), xgb.access()).run();
+
+    assertThat(summary.rowsOut()).isEqualTo(7);
+    List<JsonNode> rejects = Tables.rejects(dir.resolve("out"));
+    assertThat(rejects).extracting(r -> r.get("id").asText()).containsExactly("r3");
+    assertThat(rejects.get(0).get("reason").asText()).contains("'features'", "Infinity");
+    List<Map<String, String>> out = Tables.readOutputs(dir.resolve("out"));
+    assertThat(out.get(0).get("margin"))
+        .isEqualTo(reference(xgb, "xgb_tabular", rows[0], "margin").get(0));
+  }
+
+  @Test
+  void maxErrorRateStopsAJobThatIsMostlyGarbage() throws Exception {
+    StringBuilder csv = new StringBuilder("id");
+    for (int i = 0; i < 64; i++) {
+      csv.append(",f").append(i);
+    }
+    csv.append('\n');
+    for (int r = 0; r < 500; r++) {
+      csv.append(r).append(",garbage").append(",1".repeat(63)).append('\n');
+    }
+    Path input = Files.writeString(dir.resolve("bad.csv"), csv);
+
+    assertThatThrownBy(
+            () ->
+                new BatchJob(
+                        options("tabular_mlp", input, "out").withMaxErrorRate(0.1), mlp.access())
+                    .run())
+        .isInstanceOf(BatchFailure.class)
+        .hasMessageContaining("rows rejected")
+        .hasMessageContaining("--max-error-rate");
+  }
+
+  @Test
+  void anOutputFolderHoldingAJobNeedsResume() throws Exception {
+    Path input = Tables.csv(dir.resolve("in.csv"), Tables.features(20, 64, 6));
+    new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run();
+
+    assertThatThrownBy(() -> new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--resume");
+    JobSummary resumed =
+        new BatchJob(options("tabular_mlp", input, "out").withResume(true), mlp.access()).run();
+    assertThat(resumed.resumedPartitions()).isEqualTo(1);
+    assertThat(resumed.rowsOut()).isEqualTo(20);
+  }
+
+  @Test
+  void anUnmappableFileIsRefusedWithWhatWasExpected() throws Exception {
+    Path input = Files.writeString(dir.resolve("narrow.csv"), "id,a,b\n1,2,3\n");
+
+    assertThatThrownBy(() -> new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("input 'features' (FP32, 64 values per row)")
+        .hasMessageContaining("--input-columns features=");
+  }
+}
