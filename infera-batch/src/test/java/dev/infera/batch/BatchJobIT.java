@@ -200,11 +200,9 @@ class BatchJobIT {
     assertThat(rejects.get(0).get("reason").asText())
         .contains("column 'f0' holds 'abc'", "FP32 number", "features");
     assertThat(rejects.get(1).get("reason").asText()).contains("has 3 values (expected 65");
-    assertThat(rejects.get(2).get("reason").asText()).contains("input 'features'", "NaN");
-    assertThat(rejects.get(3).get("reason").asText()).contains("column 'f0' is empty");
-    assertThat(rejects)
-        .extracting(r -> r.get("id").asText())
-        .containsExactly("r3", "r5", "r7", "r9");
+    assertThat(rejects.get(2).get("reason").asText())
+        .contains("column 'f0' is empty", "input 'features'");
+    assertThat(rejects).extracting(r -> r.get("id").asText()).containsExactly("r3", "r5", "r9");
     assertThat(Tables.readOutputs(dir.resolve("out")))
         .extracting(row -> row.get("id"))
         .containsExactly("r1", "r2", "r4", "r6", "r7", "r8", "r10");
@@ -225,7 +223,7 @@ class BatchJobIT {
     assertThat(summary.rowsOut()).isEqualTo(7);
     List<JsonNode> rejects = Tables.rejects(dir.resolve("out"));
     assertThat(rejects).extracting(r -> r.get("id").asText()).containsExactly("r3");
-    assertThat(rejects.get(0).get("reason").asText()).contains("'features'", "Infinity");
+    assertThat(rejects.get(0).get("reason").asText()).contains("'features'", "+infinity");
     List<Map<String, String>> out = Tables.readOutputs(dir.resolve("out"));
     assertThat(out.get(0).get("margin"))
         .isEqualTo(reference(xgb, "xgb_tabular", rows[0], "margin").get(0));
