@@ -13,15 +13,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What a version folder held when it was looked at: every regular file below it with its size and
- * modification time. Two fingerprints differ when a file was added, removed, resized or rewritten.
- * Reads metadata only, never file content, so polling a repository of large models stays cheap; a
- * rewrite that keeps both size and modification time (to the file system's resolution) goes
- * unnoticed.
+ * What a version folder held when it was looked at: the folder itself and every regular file below
+ * it with its size and modification time. Two fingerprints differ when a file was added, removed,
+ * resized or rewritten, or when the version is served from another folder (a repository that
+ * mirrors a rewritten version into a new folder, as the S3 repository does, whose copies keep the
+ * store's one-second modification times). Reads metadata only, never file content, so polling a
+ * repository of large models stays cheap; a rewrite that keeps both size and modification time (to
+ * the file system's resolution) goes unnoticed.
  *
+ * @param folder the version folder, absolute and normalized
  * @param files the files, sorted by relative path
  */
-record VersionFingerprint(List<FileStamp> files) {
+record VersionFingerprint(String folder, List<FileStamp> files) {
 
   /**
    * One file.
@@ -38,19 +41,20 @@ record VersionFingerprint(List<FileStamp> files) {
 
   /** The fingerprint of a folder; empty when it does not exist (any more). */
   static VersionFingerprint of(Path directory) {
+    String folder = directory.toAbsolutePath().normalize().toString();
     List<FileStamp> stamps = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(directory)) {
       for (Path file : (Iterable<Path>) walk::iterator) {
         stamp(directory, file, stamps);
       }
     } catch (NoSuchFileException e) {
-      return new VersionFingerprint(List.of());
+      return new VersionFingerprint(folder, List.of());
     } catch (IOException | UncheckedIOException e) {
       // A folder changing while it is walked: a fingerprint that differs from any stable one.
       stamps.add(new FileStamp("?", -1, System.nanoTime()));
     }
     stamps.sort(Comparator.comparing(FileStamp::path));
-    return new VersionFingerprint(stamps);
+    return new VersionFingerprint(folder, stamps);
   }
 
   private static void stamp(Path root, Path file, List<FileStamp> stamps) throws IOException {

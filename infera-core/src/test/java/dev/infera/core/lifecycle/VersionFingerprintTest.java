@@ -47,6 +47,23 @@ class VersionFingerprintTest {
   }
 
   @Test
+  void theSameFilesInAnotherFolderDiffer() throws IOException {
+    Path copy = Files.createDirectories(folder.resolveSibling(folder.getFileName() + "-copy"));
+    try {
+      Files.copy(folder.resolve("model.onnx"), copy.resolve("model.onnx"));
+      Files.setLastModifiedTime(
+          copy.resolve("model.onnx"), FileTime.from(Instant.ofEpochSecond(1)));
+
+      VersionFingerprint moved = VersionFingerprint.of(copy);
+      assertThat(moved.files()).isEqualTo(before.files());
+      assertThat(moved).isNotEqualTo(before);
+    } finally {
+      Files.deleteIfExists(copy.resolve("model.onnx"));
+      Files.deleteIfExists(copy);
+    }
+  }
+
+  @Test
   void missingFolderIsEmpty() {
     assertThat(VersionFingerprint.of(folder.resolve("gone")).files()).isEmpty();
   }

@@ -72,9 +72,6 @@ class S3RepositoryIT {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "On the merged main the replaced version 2 was not seen within 60 s (TimeoutException at"
-          + " replaced.get()); open in issue 14's note")
   void pollModeSwapsVersionsFromTheBucketWithoutAFailedRequest() throws Exception {
     SwapModel.create(local, "", 1, ADD_SUB);
     bucket.sync(local, "repo/");
