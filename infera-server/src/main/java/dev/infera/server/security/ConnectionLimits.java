@@ -54,10 +54,12 @@ public record ConnectionLimits(
 
   /**
    * The default buffered-bytes cap: a quarter of the maximum heap, and at least one request of
-   * {@code maxRequestBytes}, so a single largest request always fits.
+   * {@code maxRequestBytes} beside the reserve kept for small bodies (at most an eighth of the cap,
+   * see {@link RequestBodyBudget}), so a single largest request always fits.
    */
   public static long defaultMaxBufferedRequestBytes(long maxRequestBytes) {
-    return Math.max(maxRequestBytes, Runtime.getRuntime().maxMemory() / 4);
+    return Math.max(
+        maxRequestBytes + maxRequestBytes / 7 + 1, Runtime.getRuntime().maxMemory() / 4);
   }
 
   /** The defaults, with the buffered-bytes cap sized for {@code maxRequestBytes}. */

@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * UNAVAILABLE (REST 503, gRPC UNAVAILABLE) and its bytes are released. So stalled uploads cannot
  * hold more than the cap, however many there are; the request timeout then ends them.
  *
+ * <p>The last part of the cap (an eighth, at most 4 MiB) is kept for small bodies (up to 64 KiB): a
+ * large body, declared or grown past that size, may fill the cap only up to the reserve. So while
+ * stalled large uploads hold all they may, ordinary inference requests still get through.
+ *
  * <p>Thread-safe: one atomic counter; each request's own count is touched by its event loop only.
  */
 public final class RequestBodyBudget implements DecoratingHttpServiceFunction {
@@ -38,7 +42,13 @@ public final class RequestBodyBudget implements DecoratingHttpServiceFunction {
 
   private static final String RETRY_AFTER_SECONDS = "1";
 
+  /** The largest body that may use the reserve. */
+  static final long SMALL_BODY = 64 << 10;
+
+  private static final long MAX_RESERVE = 4 << 20;
+
   private final long cap;
+  private final long largeCap;
   private final AtomicLong buffered = new AtomicLong();
   private final Counter refused;
 
@@ -47,6 +57,7 @@ public final class RequestBodyBudget implements DecoratingHttpServiceFunction {
       throw new IllegalArgumentException("cap " + cap + " (expected > 0)");
     }
     this.cap = cap;
+    this.largeCap = cap - Math.min(cap / 8, MAX_RESERVE);
     Gauge.builder(BUFFERED_METRIC, buffered, AtomicLong::get)
         .description("Bytes held by unfinished request bodies")
         .baseUnit("bytes")
@@ -66,11 +77,16 @@ public final class RequestBodyBudget implements DecoratingHttpServiceFunction {
     return cap;
   }
 
+  /** What the bodies may hold together when one of them is {@code bodyBytes} long. */
+  private long capFor(long bodyBytes) {
+    return bodyBytes <= SMALL_BODY ? cap : largeCap;
+  }
+
   @Override
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req)
       throws Exception {
     long declared = req.headers().contentLength();
-    if (declared > 0 && buffered.get() + declared > cap) {
+    if (declared > 0 && buffered.get() + declared > capFor(declared)) {
       refused.increment();
       return HttpErrors.of(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, message(declared))
           .mapHeaders(h -> h.toBuilder().set("retry-after", RETRY_AFTER_SECONDS).build());
@@ -86,8 +102,8 @@ public final class RequestBodyBudget implements DecoratingHttpServiceFunction {
         + " bytes, and "
         + more
         + " more would pass the limit of "
-        + cap
-        + " bytes (--max-buffered-request-bytes); retry later";
+        + capFor(more)
+        + " bytes for a body of that size (--max-buffered-request-bytes); retry later";
   }
 
   /** One request's body, counted into the budget as it arrives. */
@@ -102,8 +118,8 @@ public final class RequestBodyBudget implements DecoratingHttpServiceFunction {
     protected HttpObject filter(HttpObject object) {
       if (object instanceof HttpData data && !data.isEmpty()) {
         int length = data.length();
-        held.addAndGet(length);
-        if (buffered.addAndGet(length) > cap) {
+        long body = held.addAndGet(length);
+        if (buffered.addAndGet(length) > capFor(body)) {
           refused.increment();
           release();
           data.close();

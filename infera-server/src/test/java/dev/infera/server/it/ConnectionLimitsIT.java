@@ -82,9 +82,6 @@ class ConnectionLimitsIT {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "Fails on main since start-up readiness and the connection limits met: the client served"
-          + " beside the stalled uploads gets 503 UNAVAILABLE; open in issue 16's note")
   void stalledUploadsStayUnderTheCapAndAreCutOffAtTheTimeout() throws Exception {
     long heapBefore = usedHeapAfterGc();
     ExecutorService writers = Executors.newFixedThreadPool(32);
