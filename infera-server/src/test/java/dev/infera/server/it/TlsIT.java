@@ -16,16 +16,23 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +102,30 @@ class TlsIT {
         .statusCode();
   }
 
+  /**
+   * Whether the server refuses a TLS client: the handshake or the first read after it fails, or the
+   * server closes the connection, instead of answering. A raw socket with a read timeout, not an
+   * HTTP client: under TLS 1.3 a refused client certificate is reported after the client's side of
+   * the handshake has finished, which the JDK's HTTP client can wait on forever.
+   */
+  private static boolean refuses(int port, SSLContext context) throws IOException {
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+      socket.setSoTimeout(20_000);
+      socket.startHandshake();
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "GET /v2/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return socket.getInputStream().read() == -1;
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the server neither answered nor refused within 20 s", e);
+    } catch (SSLException | SocketException refused) {
+      return true;
+    }
+  }
+
   private static boolean grpcLive(int port, ChannelCredentials credentials) {
     ManagedChannel channel =
         Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
@@ -128,11 +159,10 @@ class TlsIT {
   }
 
   @Test
-  void httpsFailsWhenTheServerCertificateIsNotTrusted() {
+  void httpsFailsWhenTheServerCertificateIsNotTrusted() throws IOException {
     SSLContext trustsAnotherCa = TestCertificates.sslContext(clientCa, null);
 
-    assertThatThrownBy(() -> httpsGet(tls.httpPort(), trustsAnotherCa))
-        .isInstanceOf(IOException.class);
+    assertThat(refuses(tls.httpPort(), trustsAnotherCa)).isTrue();
   }
 
   @Test
@@ -147,18 +177,17 @@ class TlsIT {
   }
 
   @Test
-  void mutualTlsRefusesAClientWithoutACertificate() {
+  void mutualTlsRefusesAClientWithoutACertificate() throws IOException {
     SSLContext noCertificate = TestCertificates.sslContext(serverCa, null);
 
-    assertThatThrownBy(() -> httpsGet(mutual.httpPort(), noCertificate))
-        .isInstanceOf(IOException.class);
+    assertThat(refuses(mutual.httpPort(), noCertificate)).isTrue();
   }
 
   @Test
-  void mutualTlsRefusesACertificateFromAnotherCa() {
+  void mutualTlsRefusesACertificateFromAnotherCa() throws IOException {
     SSLContext wrongCa = TestCertificates.sslContext(serverCa, stranger);
 
-    assertThatThrownBy(() -> httpsGet(mutual.httpPort(), wrongCa)).isInstanceOf(IOException.class);
+    assertThat(refuses(mutual.httpPort(), wrongCa)).isTrue();
   }
 
   @Test
