@@ -362,7 +362,9 @@ public final class InferaServer implements AutoCloseable {
   private ServerBuilder grpcBuilder(RejectedRequests rejected) {
     ServerBuilder sb = baseBuilder();
     security.listen(sb, address(options.grpc()));
-    GrpcApi api = new GrpcApi(engine, options.maxRequestBytes(), controller, sharedMemory);
+    GrpcApi api =
+        new GrpcApi(engine, options.maxRequestBytes(), controller, sharedMemory)
+            .withTraffic(traffic);
     // The message limit is exactly --max-request-bytes: the binding's body limit adds the frame.
     sb.service(api.service(security.grpcInterceptors()), api.requestSizeLimit());
     sb.decorator(bodyBudget);

@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.SimpleDecoratingHttpService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.infera.core.InferenceService;
 import dev.infera.core.lifecycle.RepositoryControl;
+import dev.infera.core.routing.rollout.TrafficManager;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import io.grpc.Metadata;
 import io.grpc.ServerInterceptor;
@@ -28,8 +29,9 @@ import java.util.function.Function;
  * sb.service(grpcApi.service(), grpcApi.requestSizeLimit());
  * }</pre>
  *
- * Serves {@code inference.GRPCInferenceService} and gRPC server reflection (so that tools such as
- * grpcurl work without the proto file).
+ * Serves {@code inference.GRPCInferenceService}, {@code infera.traffic.v1.TrafficService} (when a
+ * {@link TrafficManager} is given, see {@link #withTraffic}) and gRPC server reflection (so that
+ * tools such as grpcurl work without the proto files).
  *
  * <p>Two limits apply to a request: the gRPC message limit, set here, and the HTTP request-body
  * limit of the binding (Armeria's server default is 10 MiB). {@link #requestSizeLimit()} sets the
@@ -52,6 +54,7 @@ public final class GrpcApi {
   private final int maxMessageBytes;
   private final RepositoryControl repository;
   private final SharedMemoryRegistry sharedMemory;
+  private final TrafficManager traffic;
 
   /** A frontend accepting request messages up to {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
   public GrpcApi(InferenceService inference) {
@@ -86,6 +89,16 @@ public final class GrpcApi {
       long maxMessageBytes,
       RepositoryControl repository,
       SharedMemoryRegistry sharedMemory) {
+    this(inference, maxMessageBytes, repository, sharedMemory, null);
+  }
+
+  private GrpcApi(
+      InferenceService inference,
+      long maxMessageBytes,
+      RepositoryControl repository,
+      SharedMemoryRegistry sharedMemory,
+      TrafficManager traffic) {
+    this.traffic = traffic;
     this.repository = repository;
     this.sharedMemory = Objects.requireNonNull(sharedMemory, "sharedMemory");
     this.inference = Objects.requireNonNull(inference, "inference");
@@ -100,6 +113,19 @@ public final class GrpcApi {
     this.maxMessageBytes = (int) maxMessageBytes;
   }
 
+  /**
+   * This frontend also serving {@code infera.traffic.v1.TrafficService} over {@code manager};
+   * without it the traffic RPCs are unknown methods (UNIMPLEMENTED).
+   */
+  public GrpcApi withTraffic(TrafficManager manager) {
+    return new GrpcApi(
+        inference,
+        maxMessageBytes,
+        repository,
+        sharedMemory,
+        Objects.requireNonNull(manager, "manager"));
+  }
+
   /** A new Armeria service serving the protocol and reflection. */
   public GrpcService service() {
     return service(List.of());
@@ -110,8 +136,13 @@ public final class GrpcApi {
    * grpc-java's {@code intercept} orders them: the last one runs first).
    */
   public GrpcService service(List<? extends ServerInterceptor> interceptors) {
-    return GrpcService.builder()
-        .addService(new KserveGrpcService(inference, repository, sharedMemory))
+    var builder =
+        GrpcService.builder()
+            .addService(new KserveGrpcService(inference, repository, sharedMemory));
+    if (traffic != null) {
+      builder.addService(new TrafficGrpcService(traffic));
+    }
+    return builder
         .addService(ProtoReflectionServiceV1.newInstance())
         .intercept(interceptors)
         .maxRequestMessageLength(maxMessageBytes)

@@ -431,7 +431,8 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
         .toList();
   }
 
-  private static <T> void respond(String rpc, StreamObserver<T> observer, Supplier<T> answer) {
+  /** Answers a unary call with {@code answer}'s value, or its failure through the one mapping. */
+  static <T> void respond(String rpc, StreamObserver<T> observer, Supplier<T> answer) {
     T value;
     try {
       value = answer.get();
@@ -443,7 +444,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     observer.onCompleted();
   }
 
-  private static void fail(String rpc, StreamObserver<?> observer, Throwable failure) {
+  static void fail(String rpc, StreamObserver<?> observer, Throwable failure) {
     if (GrpcStatusMapping.isUnexpected(failure)) {
       log.error("gRPC {} failed", rpc, failure);
     }

@@ -7,6 +7,8 @@
  *
  * <p>May depend on infera-core, infera-spi, grpc-java, protobuf and Armeria's gRPC module; never on
  * the REST frontend, the assembly or a backend. The generated protocol classes live in {@code
- * dev.infera.server.grpc.proto}.
+ * dev.infera.server.grpc.proto}; the traffic service ({@code infera.traffic.v1}, traffic policies,
+ * rollouts and feedback over the core's {@code TrafficManager}) in {@code
+ * dev.infera.server.grpc.traffic}.
  */
 package dev.infera.server.grpc;

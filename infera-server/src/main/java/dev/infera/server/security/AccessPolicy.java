@@ -14,14 +14,17 @@ import java.util.Set;
  * <pre>
  * open    GET /v2/health/live, /v2/health/ready       gRPC ServerLive, ServerReady
  * infer   POST /v2/models/{m}[/versions/{v}]/infer    gRPC ModelInfer, ModelStreamInfer
- *         POST /v2/models/{m}/feedback
+ *         POST /v2/models/{m}/feedback                 gRPC TrafficService/Feedback
  * read    GET /v2, GET /v2/models/**, /v2/repository/index, GET /v2/repository/**,
  *         GET /v2/jobs[/{id}]
  *                                                     gRPC ServerMetadata, ModelMetadata, ModelReady,
  *                                                     ModelConfig, ModelStatistics, RepositoryIndex,
- *                                                     server reflection
+ *                                                     server reflection, TrafficService/GetTraffic,
+ *                                                     GetRollout, RolloutHistory
  * admin   POST /v2/repository/models/{m}/load|unload  gRPC RepositoryModelLoad, RepositoryModelUnload
  *         PUT|DELETE /v2/models/{m}/traffic, POST /v2/models/{m}/rollout[/promote|/abort]
+ *                                                     gRPC TrafficService/SetTraffic, ClearTraffic,
+ *                                                     StartRollout, PromoteRollout, AbortRollout
  *         (not listed: closed to all but admin)
  *         POST /v2/jobs, DELETE /v2/jobs/{id}, POST /v2/jobs/{id}/cancel (jobs read and write files)
  * </pre>
@@ -57,6 +60,8 @@ public final class AccessPolicy {
 
   private static final String KSERVE = "inference.GRPCInferenceService/";
 
+  private static final String TRAFFIC = "infera.traffic.v1.TrafficService/";
+
   private static final Map<String, Optional<Role>> GRPC_METHODS =
       Map.ofEntries(
           Map.entry(KSERVE + "ServerLive", Optional.empty()),
@@ -69,6 +74,10 @@ public final class AccessPolicy {
           Map.entry(KSERVE + "ModelConfig", Optional.of(Role.READ)),
           Map.entry(KSERVE + "ModelStatistics", Optional.of(Role.READ)),
           Map.entry(KSERVE + "RepositoryIndex", Optional.of(Role.READ)),
+          Map.entry(TRAFFIC + "Feedback", Optional.of(Role.INFER)),
+          Map.entry(TRAFFIC + "GetTraffic", Optional.of(Role.READ)),
+          Map.entry(TRAFFIC + "GetRollout", Optional.of(Role.READ)),
+          Map.entry(TRAFFIC + "RolloutHistory", Optional.of(Role.READ)),
           Map.entry(
               "grpc.reflection.v1.ServerReflection/ServerReflectionInfo", Optional.of(Role.READ)),
           Map.entry(

@@ -11,17 +11,19 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.util.Set;
 
 /**
- * Checks each gRPC request message of the KServe service ({@code inference} package) before the
- * service sees it: the model name ({@code model_name}, or {@code name} in the metadata, readiness,
- * config and statistics requests) and version ({@code model_version} or {@code version}), when not
- * empty, by {@link ClientNames}; and for {@code ModelInfer} the element count of every input's
- * shape against the per-tensor limit. A failing message closes the call with INVALID_ARGUMENT; the
- * service never sees it.
+ * Checks each gRPC request message of the KServe service ({@code inference} package) and of the
+ * traffic service ({@code infera.traffic.v1}) before the service sees it: the model name ({@code
+ * model_name}, or {@code name} in the metadata, readiness, config and statistics requests, or
+ * {@code model} in the traffic requests) and version ({@code model_version} or {@code version}),
+ * when not empty, by {@link ClientNames}; and for {@code ModelInfer} the element count of every
+ * input's shape against the per-tensor limit. A failing message closes the call with
+ * INVALID_ARGUMENT; the service never sees it.
  */
 final class GrpcRequestGuard implements ServerInterceptor {
-  private static final String KSERVE_PACKAGE = "inference";
+  private static final Set<String> CHECKED_PACKAGES = Set.of("inference", "infera.traffic.v1");
   private final long maxTensorElements;
 
   GrpcRequestGuard(long maxTensorElements) {
@@ -68,10 +70,10 @@ final class GrpcRequestGuard implements ServerInterceptor {
 
   void check(Object message) {
     if (!(message instanceof Message proto)
-        || !proto.getDescriptorForType().getFile().getPackage().equals(KSERVE_PACKAGE)) {
+        || !CHECKED_PACKAGES.contains(proto.getDescriptorForType().getFile().getPackage())) {
       return;
     }
-    String model = stringField(proto, "model_name", "name");
+    String model = stringField(proto, "model_name", "name", "model");
     if (!model.isEmpty()) {
       ClientNames.checkModel(model);
     }

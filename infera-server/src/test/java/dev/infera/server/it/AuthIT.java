@@ -14,6 +14,14 @@ import dev.infera.server.grpc.proto.ModelInferRequest;
 import dev.infera.server.grpc.proto.ModelMetadataRequest;
 import dev.infera.server.grpc.proto.ServerLiveRequest;
 import dev.infera.server.grpc.proto.ServerReadyRequest;
+import dev.infera.server.grpc.traffic.ClearTrafficRequest;
+import dev.infera.server.grpc.traffic.FeedbackRequest;
+import dev.infera.server.grpc.traffic.GetRolloutRequest;
+import dev.infera.server.grpc.traffic.SetTrafficRequest;
+import dev.infera.server.grpc.traffic.StartRolloutRequest;
+import dev.infera.server.grpc.traffic.TrafficServiceGrpc;
+import dev.infera.server.grpc.traffic.TrafficServiceGrpc.TrafficServiceBlockingStub;
+import dev.infera.server.grpc.traffic.Variant;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -42,6 +50,14 @@ class AuthIT {
     headers.put(
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
     return grpc.stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  private TrafficServiceBlockingStub trafficAs(String key) {
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+    return TrafficServiceGrpc.newBlockingStub(grpc.stub().getChannel())
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   private static Status.Code grpcFailure(Runnable call) {
@@ -188,5 +204,56 @@ class AuthIT {
     Matcher matcher =
         Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+  }
+
+  @Test
+  void grpcTrafficMethodsNeedTheRolesOfTheirRestTwins() {
+    // Reads need 'read' (the answer is then the service's own: simple has no rollout).
+    assertThat(
+            grpcFailure(
+                () ->
+                    trafficAs(READ_KEY)
+                        .getRollout(GetRolloutRequest.newBuilder().setModel("simple").build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(
+            grpcFailure(
+                () ->
+                    trafficAs(INFER_KEY)
+                        .getRollout(GetRolloutRequest.newBuilder().setModel("simple").build())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    // Feedback needs 'infer', as POST /v2/models/{m}/feedback.
+    FeedbackRequest feedback =
+        FeedbackRequest.newBuilder().setModel("simple").setId("never-sent").setReward(1).build();
+    assertThat(grpcFailure(() -> trafficAs(INFER_KEY).feedback(feedback)))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(grpcFailure(() -> trafficAs(READ_KEY).feedback(feedback)))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    // Changes need 'admin'.
+    StartRolloutRequest start =
+        StartRolloutRequest.newBuilder().setModel("simple").setCandidate(9).build();
+    assertThat(grpcFailure(() -> trafficAs(READ_KEY).startRollout(start)))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(grpcFailure(() -> trafficAs(INFER_KEY).startRollout(start)))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(grpcFailure(() -> trafficAs(ADMIN_KEY).startRollout(start)))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    SetTrafficRequest set =
+        SetTrafficRequest.newBuilder()
+            .setModel("simple")
+            .addSplit(Variant.newBuilder().setVersion(1).setWeight(100))
+            .build();
+    assertThat(grpcFailure(() -> trafficAs(READ_KEY).setTraffic(set)))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    ClearTrafficRequest clear = ClearTrafficRequest.newBuilder().setModel("simple").build();
+    assertThat(grpcFailure(() -> trafficAs(INFER_KEY).clearTraffic(clear)))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(grpcFailure(() -> trafficAs(ADMIN_KEY).clearTraffic(clear)))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(
+            grpcFailure(
+                () ->
+                    TrafficServiceGrpc.newBlockingStub(grpc.stub().getChannel())
+                        .clearTraffic(clear)))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 }

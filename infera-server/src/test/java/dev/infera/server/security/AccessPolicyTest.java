@@ -65,6 +65,15 @@ class AccessPolicyTest {
     "inference.GRPCInferenceService/RepositoryModelLoad, ADMIN",
     "inference.GRPCInferenceService/RepositoryModelUnload, ADMIN",
     "inference.GRPCInferenceService/CudaSharedMemoryRegister, ADMIN",
+    "infera.traffic.v1.TrafficService/GetTraffic, READ",
+    "infera.traffic.v1.TrafficService/GetRollout, READ",
+    "infera.traffic.v1.TrafficService/RolloutHistory, READ",
+    "infera.traffic.v1.TrafficService/Feedback, INFER",
+    "infera.traffic.v1.TrafficService/SetTraffic, ADMIN",
+    "infera.traffic.v1.TrafficService/ClearTraffic, ADMIN",
+    "infera.traffic.v1.TrafficService/StartRollout, ADMIN",
+    "infera.traffic.v1.TrafficService/PromoteRollout, ADMIN",
+    "infera.traffic.v1.TrafficService/AbortRollout, ADMIN",
   })
   void grpcMethodsNeedTheirRole(String method, Role role) {
     assertThat(AccessPolicy.forGrpc(method)).isEqualTo(Optional.of(role));
