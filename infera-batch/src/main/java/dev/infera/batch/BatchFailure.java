@@ -4,7 +4,7 @@ package dev.infera.batch;
 public final class BatchFailure extends RuntimeException {
   private final boolean cancelled;
 
-  BatchFailure(String message, boolean cancelled) {
+  public BatchFailure(String message, boolean cancelled) {
     super(message);
     this.cancelled = cancelled;
   }

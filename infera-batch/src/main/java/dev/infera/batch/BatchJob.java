@@ -7,10 +7,8 @@ import dev.infera.batch.io.OutputColumn;
 import dev.infera.batch.io.RowSource;
 import dev.infera.batch.io.SourceRow;
 import dev.infera.batch.io.Sources;
-import dev.infera.batch.mapping.BatchBuilder;
 import dev.infera.batch.mapping.ColumnMapping;
 import dev.infera.batch.mapping.OutputLayout;
-import dev.infera.batch.mapping.RowRejected;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,7 +83,10 @@ public final class BatchJob {
       SourceRow first = source.next();
       OutputLayout layout =
           OutputLayout.of(
-              model.contract(), options.outputColumns(), mapping.idName(), idType(mapping, first));
+              model.contract(),
+              options.outputColumns(),
+              mapping.idName(),
+              RowScorer.idType(mapping, firstId(mapping, first)));
       Manifest.JobIdentity identity =
           new Manifest.JobIdentity(
               options.model(),
@@ -95,13 +96,17 @@ public final class BatchJob {
               partitionRows,
               layout.columns().stream().map(OutputColumn::name).toList());
       Manifest manifest = prepareFolder(identity);
-      PartitionScorer scorer =
-          new PartitionScorer(
-              access.service(), options, model, layout, progress, this::checkCancelled);
-      BatchBuilder builder =
-          new BatchBuilder(mapping, columns.size(), model.contract().maxBatchSize());
-      manifest =
-          readAll(source, first, mapping, layout, partitionRows, format, manifest, scorer, builder);
+      RowScorer scorer =
+          new RowScorer(
+              access,
+              options,
+              model,
+              mapping,
+              layout,
+              columns.size(),
+              progress,
+              this::checkCancelled);
+      manifest = readAll(source, first, layout, partitionRows, format, manifest, scorer);
       return summarize(manifest, input, format, layout, clock);
     }
   }
@@ -109,13 +114,11 @@ public final class BatchJob {
   private Manifest readAll(
       RowSource source,
       SourceRow first,
-      ColumnMapping mapping,
       OutputLayout layout,
       long partitionRows,
       FileFormat format,
       Manifest manifest,
-      PartitionScorer scorer,
-      BatchBuilder builder) {
+      RowScorer scorer) {
     long index = 0;
     long rowsRead = 0;
     PartitionWriter writer = null;
@@ -127,7 +130,7 @@ public final class BatchJob {
         index++;
         if (partition != current) {
           if (writer != null) {
-            manifest = commit(writer, scorer, builder, manifest);
+            manifest = commit(writer, scorer, manifest);
           }
           current = partition;
           writer =
@@ -140,23 +143,12 @@ public final class BatchJob {
           continue;
         }
         rowsRead++;
-        Object id = null;
-        try {
-          id = id(mapping, layout, row, index);
-          builder.add(row, id);
-        } catch (RowRejected e) {
-          writer.reject(row, id, e.getMessage());
-          progress.rejectedOne();
+        if (!scorer.add(row, index, writer)) {
           checkErrorRate(rowsRead);
-          continue;
         }
-        if (builder.isFull()) {
-          scorer.submit(builder.take(), writer);
-        }
-        scorer.writeFinished(writer);
       }
       if (writer != null) {
-        manifest = commit(writer, scorer, builder, manifest);
+        manifest = commit(writer, scorer, manifest);
         writer = null;
       }
       return manifest;
@@ -168,12 +160,8 @@ public final class BatchJob {
     }
   }
 
-  private Manifest commit(
-      PartitionWriter writer, PartitionScorer scorer, BatchBuilder builder, Manifest manifest) {
-    if (builder.size() > 0) {
-      scorer.submit(builder.take(), writer);
-    }
-    scorer.writeAll(writer);
+  private Manifest commit(PartitionWriter writer, RowScorer scorer, Manifest manifest) {
+    scorer.finish(writer);
     Manifest committed = manifest.with(writer.index(), writer.commit());
     committed.write(options.output());
     committedNow.add(writer.index());
@@ -218,39 +206,13 @@ public final class BatchJob {
     return BatchOptions.DEFAULT_PARTITION_ROWS;
   }
 
-  private static OutputColumn.Type idType(ColumnMapping mapping, SourceRow first) {
-    if (mapping.idColumn() < 0) {
-      return OutputColumn.Type.BIGINT;
-    }
-    Object value =
-        first == null || first.values() == null || first.values().length <= mapping.idColumn()
-            ? null
-            : first.values()[mapping.idColumn()];
-    return value instanceof Long || value instanceof Integer
-        ? OutputColumn.Type.BIGINT
-        : OutputColumn.Type.TEXT;
-  }
-
-  private static Object id(ColumnMapping mapping, OutputLayout layout, SourceRow row, long number)
-      throws RowRejected {
-    if (mapping.idColumn() < 0) {
-      return number;
-    }
-    Object value =
-        row.values() == null || row.values().length <= mapping.idColumn()
-            ? null
-            : row.values()[mapping.idColumn()];
-    if (value == null) {
-      throw new RowRejected("id column '" + mapping.idName() + "' is empty");
-    }
-    if (layout.columns().get(0).type() == OutputColumn.Type.BIGINT) {
-      if (value instanceof Number n) {
-        return n.longValue();
-      }
-      throw new RowRejected(
-          "id column '" + mapping.idName() + "' holds '" + value + "' (expected an integer)");
-    }
-    return value.toString();
+  private static Object firstId(ColumnMapping mapping, SourceRow first) {
+    return mapping.idColumn() < 0
+            || first == null
+            || first.values() == null
+            || first.values().length <= mapping.idColumn()
+        ? null
+        : first.values()[mapping.idColumn()];
   }
 
   /** Creates the output folder, or checks that the job it holds is this one when resuming. */

@@ -65,7 +65,7 @@ public record JobSummary(
   public record Partition(
       int index, long rowsIn, long rowsOut, long rejected, double seconds, boolean resumed) {}
 
-  void write(Path folder) {
+  public void write(Path folder) {
     Path file = folder.resolve(FILE);
     try {
       JSON.writeValue(file.toFile(), this);

@@ -63,7 +63,7 @@ final class PartitionScorer {
             : RequestOptions.DEFAULT;
   }
 
-  void submit(Batch batch, PartitionWriter writer) {
+  void submit(Batch batch, ScoredRows writer) {
     while (pending.size() >= options.parallelism()) {
       write(pending.poll(), writer);
     }
@@ -87,14 +87,14 @@ final class PartitionScorer {
   }
 
   /** Writes the answers that have arrived, in order, without waiting. */
-  void writeFinished(PartitionWriter writer) {
+  void writeFinished(ScoredRows writer) {
     while (!pending.isEmpty() && pending.peek().response().isDone()) {
       write(pending.poll(), writer);
     }
   }
 
   /** Waits for every batch in flight and writes its answers. */
-  void writeAll(PartitionWriter writer) {
+  void writeAll(ScoredRows writer) {
     while (!pending.isEmpty()) {
       write(pending.poll(), writer);
     }
@@ -106,7 +106,7 @@ final class PartitionScorer {
     pending.clear();
   }
 
-  private void write(Pending next, PartitionWriter writer) {
+  private void write(Pending next, ScoredRows writer) {
     cancellationCheck.run();
     Batch batch = next.batch();
     InferenceResponse response;
@@ -126,7 +126,7 @@ final class PartitionScorer {
     progress.written(batch.size());
   }
 
-  private void retryRowByRow(Batch batch, PartitionWriter writer) {
+  private void retryRowByRow(Batch batch, ScoredRows writer) {
     for (int r = 0; r < batch.size(); r++) {
       List<Tensor> row = new ArrayList<>();
       for (Tensor input : batch.inputs()) {

@@ -20,7 +20,7 @@ import java.util.Locale;
  * The files of one partition while it is being written: the output rows and the rejected rows, both
  * under temporary names until {@link #commit} renames them. Single-threaded (the job thread).
  */
-final class PartitionWriter implements AutoCloseable {
+final class PartitionWriter implements ScoredRows, AutoCloseable {
   static final String REJECTS_FOLDER = "_rejects";
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -56,13 +56,15 @@ final class PartitionWriter implements AutoCloseable {
     return index;
   }
 
-  void write(Object[] row) {
+  @Override
+  public void write(Object[] row) {
     sink.write(row);
     distribution.add(row);
     rowsOut++;
   }
 
-  void reject(SourceRow row, Object id, String reason) {
+  @Override
+  public void reject(SourceRow row, Object id, String reason) {
     try {
       if (rejectWriter == null) {
         Files.createDirectories(rejects.getParent());

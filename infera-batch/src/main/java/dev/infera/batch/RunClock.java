@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Wall and CPU time of one run, and the process's peak resident memory. */
-final class RunClock {
+public final class RunClock {
   private final long startNanos;
   private final long startCpuNanos;
 
@@ -15,15 +15,15 @@ final class RunClock {
     this.startCpuNanos = startCpuNanos;
   }
 
-  static RunClock start() {
+  public static RunClock start() {
     return new RunClock(System.nanoTime(), processCpuNanos());
   }
 
-  double seconds() {
+  public double seconds() {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  double cpuSeconds() {
+  public double cpuSeconds() {
     long now = processCpuNanos();
     return now < 0 || startCpuNanos < 0 ? -1 : (now - startCpuNanos) / 1e9;
   }
@@ -37,7 +37,7 @@ final class RunClock {
   }
 
   /** VmHWM from /proc/self/status, in bytes; -1 where there is none. */
-  static long peakRssBytes() {
+  public static long peakRssBytes() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {

@@ -1,0 +1,208 @@
+package dev.infera.spark;
+
+import dev.infera.batch.BatchFailure;
+import dev.infera.batch.BatchOptions;
+import dev.infera.batch.DistributedBatch;
+import dev.infera.batch.JobSummary;
+import dev.infera.batch.RunClock;
+import dev.infera.batch.io.FileFormat;
+import dev.infera.batch.io.InputFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code infera batch --spark-master URL}: the same job as the local mode, on Spark. The input is
+ * read with Spark's own readers (CSV with a header and every value as text, JSON Lines with every
+ * value as text, Parquet as typed), scored with {@link InferaSpark}, and written with Spark's
+ * writers as partitioned files of the output format ({@code part-*}), rejects as JSON Lines in
+ * {@code _rejects/}, and {@code _summary.json}. Spark retries failed tasks itself; {@code --resume}
+ * and {@code --partition-rows} are the local mode's ({@code --partitions N} repartitions the input
+ * into N Spark partitions).
+ */
+public final class SparkBatch implements DistributedBatch {
+  static final String REJECTS_FOLDER = "_rejects";
+
+  @Override
+  public String name() {
+    return "spark";
+  }
+
+  @Override
+  public JobSummary run(BatchOptions options, Path modelRepository, String master) {
+    if (options.resume()) {
+      throw new IllegalArgumentException(
+          "--resume is for the local mode; with --spark-master Spark retries failed tasks itself:"
+              + " run the job again into an empty folder");
+    }
+    if (options.partitionRows().isPresent()) {
+      throw new IllegalArgumentException(
+          "--partition-rows is for the local mode; with --spark-master use --partitions N (or"
+              + " Spark's spark.sql.files.maxPartitionBytes)");
+    }
+    InputFiles input = InputFiles.resolve(options.inputs());
+    FileFormat format = options.format().orElse(input.format());
+    checkEmpty(options.output());
+    Optional<SparkSession> running =
+        SparkSession.getActiveSession().isDefined()
+            ? Optional.of(SparkSession.getActiveSession().get())
+            : SparkSession.getDefaultSession().isDefined()
+                ? Optional.of(SparkSession.getDefaultSession().get())
+                : Optional.empty();
+    boolean ownSession = running.isEmpty();
+    SparkSession spark =
+        running.orElseGet(
+            () ->
+                SparkSession.builder()
+                    .master(master)
+                    .appName("infera batch " + options.model())
+                    .getOrCreate());
+    try {
+      return run(spark, options, modelRepository, input, format);
+    } finally {
+      if (ownSession) {
+        spark.stop();
+      }
+    }
+  }
+
+  /** Runs the job on a session the caller owns. */
+  static JobSummary run(
+      SparkSession spark,
+      BatchOptions options,
+      Path modelRepository,
+      InputFiles input,
+      FileFormat format) {
+    RunClock clock = RunClock.start();
+    Dataset<Row> df = read(spark, input);
+    if (input.format() == FileFormat.CSV) {
+      // Spark reads an empty CSV field as null, the local mode as empty text: the same reasons
+      // ("column 'f3' is empty") and the same ids need the local mode's reading.
+      df = df.na().fill("");
+    }
+    if (options.partitions().isPresent()) {
+      df = df.repartition(options.partitions().getAsInt());
+    }
+    InferaSpark.Scored scored =
+        InferaSpark.score(
+            df, modelRepository.toString(), options.model(), InferaSpark.Options.of(options));
+    Dataset<Row> all = scored.all().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Path output = options.output();
+      write(scored.results(), format, output);
+      Dataset<Row> rejects = scored.rejects();
+      long rejected = rejects.count();
+      if (rejected > 0) {
+        write(rejects, FileFormat.JSONL, output.resolve(REJECTS_FOLDER));
+      }
+      long rowsIn = all.count();
+      long rowsOut = rowsIn - rejected;
+      double seconds = clock.seconds();
+      JobSummary summary =
+          new JobSummary(
+              options.model(),
+              Long.toString(scored.version()),
+              input.files().stream().map(Path::toString).toList(),
+              output.toString(),
+              format.name().toLowerCase(Locale.ROOT),
+              rowsIn,
+              rowsOut,
+              rejected,
+              seconds,
+              seconds > 0 ? rowsIn / seconds : 0,
+              clock.cpuSeconds(),
+              RunClock.peakRssBytes(),
+              0,
+              List.of(),
+              Map.of());
+      summary.write(output);
+      if (rowsIn > 0 && rejected > options.maxErrorRate() * rowsIn) {
+        throw new BatchFailure(
+            String.format(
+                Locale.ROOT,
+                "%d of %d rows rejected (%.1f %%), more than --max-error-rate %.3f; see %s",
+                rejected,
+                rowsIn,
+                100.0 * rejected / rowsIn,
+                options.maxErrorRate(),
+                output.resolve(REJECTS_FOLDER)),
+            false);
+      }
+      return summary;
+    } finally {
+      all.unpersist();
+    }
+  }
+
+  static Dataset<Row> read(SparkSession spark, InputFiles input) {
+    String[] paths = input.files().stream().map(Path::toString).toArray(String[]::new);
+    DataFrameReader reader = spark.read();
+    return switch (input.format()) {
+      // Every value as text, as the local mode reads them, so each number is rounded once, to
+      // the model input's own type.
+      case CSV ->
+          reader
+              .option("header", "true")
+              .option("inferSchema", "false")
+              .option("escape", "\"")
+              .csv(paths);
+      case JSONL -> reader.option("primitivesAsString", "true").json(paths);
+      case PARQUET -> reader.parquet(paths);
+    };
+  }
+
+  private static void write(Dataset<Row> rows, FileFormat format, Path folder) {
+    var writer = rows.write().mode(SaveMode.ErrorIfExists);
+    switch (format) {
+      case CSV -> writer.option("header", "true").option("escape", "\"").csv(folder.toString());
+      case JSONL -> writer.json(folder.toString());
+      case PARQUET -> writer.parquet(folder.toString());
+    }
+    if (format == FileFormat.JSONL) {
+      renameJsonParts(folder);
+    }
+  }
+
+  /**
+   * Spark names JSON Lines parts {@code .json}; the local mode and readers expect {@code .jsonl}.
+   */
+  private static void renameJsonParts(Path folder) {
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.startsWith("part-") && name.endsWith(".json")) {
+          Files.move(file, file.resolveSibling(name + "l"));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rename the JSON parts in '" + folder + "'", e);
+    }
+  }
+
+  private static void checkEmpty(Path folder) {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      if (files.findAny().isPresent()) {
+        throw new IllegalArgumentException(
+            "the output folder '" + folder + "' is not empty; choose another folder");
+      }
+      Files.delete(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the output folder '" + folder + "'", e);
+    }
+  }
+}
