@@ -11,7 +11,6 @@ import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,15 +156,7 @@ class BatchJobIT {
   void stringsReachABytesInputAndComeBackUnchanged() throws Exception {
     List<String> texts =
         List.of("plain", "with, comma", "quote \" inside", "emoji 🚀 ü", "line\nbreak", "");
-    StringBuilder csv = new StringBuilder("key,text\n");
-    for (int i = 0; i < texts.size(); i++) {
-      csv.append("k")
-          .append(i)
-          .append(",\"")
-          .append(texts.get(i).replace("\"", "\"\""))
-          .append("\"\n");
-    }
-    Path input = Files.writeString(dir.resolve("texts.csv"), csv, StandardCharsets.UTF_8);
+    Path input = Tables.texts(dir.resolve("texts.csv"), texts);
     BatchOptions options =
         options("string_identity", input, "out")
             .withColumns(List.of("INPUT0=text"), List.of("OUTPUT0=echo"), Optional.of("key"));

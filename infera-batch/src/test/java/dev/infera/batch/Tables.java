@@ -69,6 +69,19 @@ public final class Tables {
     return file;
   }
 
+  /** A CSV with columns key ("k0", "k1", ...) and text, every text quoted (RFC 4180). */
+  public static Path texts(Path file, List<String> texts) throws IOException {
+    StringBuilder csv = new StringBuilder("key,text\n");
+    for (int i = 0; i < texts.size(); i++) {
+      csv.append("k")
+          .append(i)
+          .append(",\"")
+          .append(texts.get(i).replace("\"", "\"\""))
+          .append("\"\n");
+    }
+    return Files.writeString(file, csv, StandardCharsets.UTF_8);
+  }
+
   /** JSON Lines with an id and the features as one array column {@code features}. */
   public static Path jsonl(Path file, float[][] rows) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -69,6 +71,9 @@ public final class SparkBatch implements DistributedBatch {
                     .master(master)
                     .appName("infera batch " + options.model())
                     .getOrCreate());
+    if (ownSession) {
+      spark.sparkContext().setLogLevel("WARN");
+    }
     try {
       return run(spark, options, modelRepository, input, format);
     } finally {
@@ -102,12 +107,12 @@ public final class SparkBatch implements DistributedBatch {
     try {
       Path output = options.output();
       write(scored.results(), format, output);
-      Dataset<Row> rejects = scored.rejects();
-      long rejected = rejects.count();
+      List<JobSummary.Partition> partitions = partitions(all);
+      long rowsIn = partitions.stream().mapToLong(JobSummary.Partition::rowsIn).sum();
+      long rejected = partitions.stream().mapToLong(JobSummary.Partition::rejected).sum();
       if (rejected > 0) {
-        write(rejects, FileFormat.JSONL, output.resolve(REJECTS_FOLDER));
+        write(scored.rejects(), FileFormat.JSONL, output.resolve(REJECTS_FOLDER));
       }
-      long rowsIn = all.count();
       long rowsOut = rowsIn - rejected;
       double seconds = clock.seconds();
       JobSummary summary =
@@ -125,7 +130,7 @@ public final class SparkBatch implements DistributedBatch {
               clock.cpuSeconds(),
               RunClock.peakRssBytes(),
               0,
-              List.of(),
+              partitions,
               Map.of());
       summary.write(output);
       if (rowsIn > 0 && rejected > options.maxErrorRate() * rowsIn) {
@@ -144,6 +149,25 @@ public final class SparkBatch implements DistributedBatch {
     } finally {
       all.unpersist();
     }
+  }
+
+  /** Each Spark partition's rows and rejected rows (no per-partition time: 0). */
+  private static List<JobSummary.Partition> partitions(Dataset<Row> all) {
+    List<Row> counts =
+        all.groupBy(functions.spark_partition_id().as("partition"))
+            .agg(
+                functions.count(functions.lit(1)),
+                functions.count(functions.col(InferaSpark.REJECT_COLUMNS.get(2))))
+            .orderBy("partition")
+            .collectAsList();
+    List<JobSummary.Partition> partitions = new ArrayList<>();
+    for (Row row : counts) {
+      long rows = row.getLong(1);
+      long rejected = row.getLong(2);
+      partitions.add(
+          new JobSummary.Partition(row.getInt(0), rows, rows - rejected, rejected, 0, false));
+    }
+    return partitions;
   }
 
   static Dataset<Row> read(SparkSession spark, InputFiles input) {

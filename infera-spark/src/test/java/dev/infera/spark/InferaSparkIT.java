@@ -176,15 +176,7 @@ class InferaSparkIT {
   @Test
   void stringIdentityFromCsvWithQuotesAndCommasEqualsTheLocalMode() throws Exception {
     List<String> texts = List.of("plain", "with, comma", "quote \" inside", "emoji 🚀 ü");
-    StringBuilder csv = new StringBuilder("key,text\n");
-    for (int i = 0; i < texts.size(); i++) {
-      csv.append("k")
-          .append(i)
-          .append(",\"")
-          .append(texts.get(i).replace("\"", "\"\""))
-          .append("\"\n");
-    }
-    Path input = Files.writeString(dir.resolve("texts.csv"), csv, StandardCharsets.UTF_8);
+    Path input = Tables.texts(dir.resolve("texts.csv"), texts);
 
     Path[] out =
         both("string_identity", input, "--input-columns", "INPUT0=text", "--id-column", "key");
@@ -214,6 +206,10 @@ class InferaSparkIT {
     assertThat(local.get("r9")).contains("column 'f63' is empty");
     assertThat(rejects(out[1])).isEqualTo(local);
     assertThat(byId(out[1], "id")).isEqualTo(byId(out[0], "id")).hasSize(297);
+    JsonNode summary = JSON.readTree(out[1].resolve("_summary.json").toFile());
+    assertThat(summary.get("rowsIn").asLong()).isEqualTo(300);
+    assertThat(summary.get("rejected").asLong()).isEqualTo(3);
+    assertThat(summary.get("partitions")).hasSize(3);
   }
 
   @Test
