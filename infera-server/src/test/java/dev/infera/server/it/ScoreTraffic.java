@@ -102,6 +102,19 @@ final class ScoreTraffic implements AutoCloseable {
       Optional<String> key,
       Optional<String> id)
       throws IOException, InterruptedException {
+    return infer(http, port, model, x, key, id, Map.of());
+  }
+
+  /** One inference sending {@code headers} as well. */
+  static Answer infer(
+      HttpClient http,
+      int port,
+      String model,
+      double[] x,
+      Optional<String> key,
+      Optional<String> id,
+      Map<String, String> headers)
+      throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     id.ifPresent(value -> body.put("id", value));
     key.ifPresent(value -> body.putObject("parameters").put("routing_key", value));
@@ -112,14 +125,15 @@ final class ScoreTraffic implements AutoCloseable {
     for (double v : x) {
       data.add(v);
     }
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/v2/models/" + model + "/infer"))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    headers.forEach(request::header);
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       return new Answer(response.statusCode(), "", Double.NaN, response.body());
     }

@@ -8,6 +8,7 @@ import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.infera.server.grpc.proto.InferParameter;
 import dev.infera.server.grpc.proto.ModelInferRequest;
 import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.server.grpc.traffic.AbortRolloutRequest;
@@ -36,12 +37,18 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import java.net.http.HttpClient;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +69,7 @@ class TrafficGrpcIT {
   private static ManagedChannel channel;
   private static TrafficServiceBlockingStub traffic;
   private static GRPCInferenceServiceBlockingStub inference;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private final Random random = new Random(5);
 
   @BeforeAll
@@ -72,6 +80,7 @@ class TrafficGrpcIT {
     ScoreModels.add(repo, "judged", Candidate.SAME);
     ScoreModels.add(repo, "rated", Candidate.SAME);
     ScoreModels.add(repo, "guarded", Candidate.SAME);
+    ScoreModels.add(repo, "keyed", Candidate.SAME);
     server = InferaServer.start(ServerOptions.onFreePorts(repo));
     channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
@@ -95,10 +104,19 @@ class TrafficGrpcIT {
 
   /** One inference over gRPC naming no version; returns the version that answered. */
   private String infer(GRPCInferenceServiceBlockingStub stub, String model, String id, Random r) {
+    return infer(stub, model, id, null, r);
+  }
+
+  /** As above, with a {@code routing_key} request parameter when {@code key} is not null. */
+  private String infer(
+      GRPCInferenceServiceBlockingStub stub, String model, String id, String key, Random r) {
     double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian(), 1.0};
     ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(model);
     if (id != null) {
       request.setId(id);
+    }
+    if (key != null) {
+      request.putParameters("routing_key", InferParameter.newBuilder().setStringParam(key).build());
     }
     var input =
         request.addInputsBuilder().setName("INPUT0").setDatatype("FP32").addShape(1).addShape(4);
@@ -298,6 +316,73 @@ class TrafficGrpcIT {
     }
     assertThat(failed.get()).as("a client request failed").isNull();
     assertThat(answers.sum()).isPositive();
+  }
+
+  /** A gRPC stub sending the routing-key metadata. */
+  private static GRPCInferenceServiceBlockingStub keyed(String key) {
+    Metadata metadata = new Metadata();
+    metadata.put(Metadata.Key.of("infera-routing-key", Metadata.ASCII_STRING_MARSHALLER), key);
+    return inference.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+  }
+
+  private String restInfer(String key, Optional<String> parameter) throws Exception {
+    double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), 1.0};
+    ScoreTraffic.Answer answer =
+        ScoreTraffic.infer(
+            HTTP,
+            server.httpPort(),
+            "keyed",
+            x,
+            parameter,
+            Optional.empty(),
+            Map.of("infera-routing-key", key));
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.value()).isCloseTo(ScoreModels.expected(x), Offset.offset(1e-3));
+    return answer.version();
+  }
+
+  @Test
+  void stickyAssignmentFollowsTheRoutingKeyHeaderOverRestAndGrpc() throws Exception {
+    traffic()
+        .setTraffic(
+            SetTrafficRequest.newBuilder()
+                .setModel("keyed")
+                .addSplit(Variant.newBuilder().setVersion(1).setWeight(50))
+                .addSplit(Variant.newBuilder().setVersion(2).setWeight(50))
+                .setSticky(true)
+                .build());
+    Map<String, Set<String>> seen = new HashMap<>();
+    for (int round = 0; round < 5; round++) {
+      for (int k = 0; k < 40; k++) {
+        String key = "user-" + k;
+        Set<String> versions = seen.computeIfAbsent(key, unused -> new HashSet<>());
+        versions.add(restInfer(key, Optional.empty()));
+        versions.add(infer(keyed(key), "keyed", null, random));
+      }
+    }
+    // One key, one variant, over both transports; and the keys use both variants.
+    assertThat(seen.values()).allSatisfy(versions -> assertThat(versions).hasSize(1));
+    Map<String, String> variantOf = new HashMap<>();
+    seen.forEach((key, versions) -> variantOf.put(key, versions.iterator().next()));
+    assertThat(new HashSet<>(variantOf.values())).containsExactlyInAnyOrder("1", "2");
+
+    // The parameter wins over the header when both come.
+    String one = keyWith(variantOf, "1");
+    String two = keyWith(variantOf, "2");
+    for (int i = 0; i < 10; i++) {
+      assertThat(restInfer(two, Optional.of(one))).isEqualTo("1");
+      assertThat(restInfer(one, Optional.of(two))).isEqualTo("2");
+      assertThat(infer(keyed(two), "keyed", null, one, random)).isEqualTo("1");
+      assertThat(infer(keyed(one), "keyed", null, two, random)).isEqualTo("2");
+    }
+  }
+
+  private static String keyWith(Map<String, String> variantOf, String version) {
+    return variantOf.entrySet().stream()
+        .filter(e -> e.getValue().equals(version))
+        .findFirst()
+        .orElseThrow()
+        .getKey();
   }
 
   @Test

@@ -9,12 +9,21 @@ import dev.infera.server.it.ScoreModels.Candidate;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +46,8 @@ class TrafficPolicyIT {
     ScoreModels.add(repo, "sticky", Candidate.SAME);
     ScoreModels.add(repo, "shadowed", Candidate.SHIFTED);
     ScoreModels.add(repo, "checked", Candidate.SAME);
+    ScoreModels.add(repo, "arch_a", Candidate.SAME);
+    ScoreModels.add(repo, "arch_b", Candidate.SHIFTED); // its version 2 answers 3.0 more
     server = InferaServer.start(ServerOptions.onFreePorts(repo));
     admin = new TrafficAdmin(server.httpPort());
   }
@@ -72,6 +83,84 @@ class TrafficPolicyIT {
     double sigma = Math.sqrt(n * 0.7 * 0.3);
     assertThat((double) second).isBetween(700 - 5 * sigma, 700 + 5 * sigma);
     assertThat(infer("split", Optional.empty(), Optional.empty()).version()).isIn("1", "2");
+  }
+
+  @Test
+  void aSplitBetweenTwoModelsWithTheSameSignatureHoldsUnderThirtyTwoClients() throws Exception {
+    JsonNode policy =
+        admin.ok(
+            "PUT",
+            "/v2/models/arch_a/traffic",
+            """
+            {"split": [{"version": "1", "weight": 60},
+                       {"model": "arch_b", "version": "2", "weight": 40}], "sticky": false}
+            """);
+    assertThat(policy.path("split").get(1).path("model").asText()).isEqualTo("arch_b");
+    int clients = 32;
+    int perClient = 40;
+    Map<String, LongAdder> byVariant = new ConcurrentHashMap<>();
+    LongAdder failed = new LongAdder();
+    LongAdder mismatched = new LongAdder();
+    AtomicReference<String> lastProblem = new AtomicReference<>("");
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        Random r = new Random(1000 + c);
+        runs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perClient; i++) {
+                    double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian(), 1.0};
+                    try {
+                      ScoreTraffic.Answer answer =
+                          ScoreTraffic.infer(
+                              http,
+                              server.httpPort(),
+                              "arch_a",
+                              x,
+                              Optional.empty(),
+                              Optional.empty());
+                      if (answer.status() != 200) {
+                        failed.increment();
+                        lastProblem.set(answer.status() + " " + answer.body());
+                        continue;
+                      }
+                      String model =
+                          ScoreTraffic.JSON.readTree(answer.body()).path("model_name").asText();
+                      String variant = model + ":" + answer.version();
+                      byVariant.computeIfAbsent(variant, v -> new LongAdder()).increment();
+                      // The answer must be the one the named variant computes.
+                      double shift = variant.equals("arch_b:2") ? 3.0 : 0.0;
+                      if (!variant.equals("arch_a:1") && !variant.equals("arch_b:2")
+                          || Math.abs(answer.value() - ScoreModels.expected(x) - shift) > 1e-3) {
+                        mismatched.increment();
+                        lastProblem.set(variant + " answered " + answer.value());
+                      }
+                    } catch (Exception e) {
+                      failed.increment();
+                      lastProblem.set(e.toString());
+                    }
+                  }
+                }));
+      }
+      for (Future<?> run : runs) {
+        run.get(5, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    int n = clients * perClient;
+    System.out.printf("cross-model split of %d answers: %s%n", n, byVariant);
+    assertThat(failed.sum()).as(lastProblem.get()).isZero();
+    assertThat(mismatched.sum()).as(lastProblem.get()).isZero();
+    assertThat(byVariant.keySet()).containsExactlyInAnyOrder("arch_a:1", "arch_b:2");
+    double sigma = Math.sqrt(n * 0.4 * 0.6);
+    assertThat((double) byVariant.get("arch_b:2").sum())
+        .isBetween(n * 0.4 - 5 * sigma, n * 0.4 + 5 * sigma);
+    assertThat(Metrics.scrape(server.metricsPort()))
+        .contains("infera_variant_requests_total{model=\"arch_a\",variant=\"arch_b:2\"}");
   }
 
   @Test
