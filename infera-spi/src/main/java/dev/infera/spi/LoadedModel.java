@@ -22,7 +22,11 @@ public interface LoadedModel extends AutoCloseable {
     return NonFiniteValues.ANY;
   }
 
-  /** Creates one execution slot. {@code index} counts from 0 within this model version. */
+  /**
+   * Creates one execution slot. {@code index} counts from 0 within this model version; indexes at
+   * or past the configured instance count come from instance autoscaling, while the version serves
+   * (see {@link ModelLoadRequest#deviceOf}).
+   */
   ModelInstance newInstance(int index);
 
   /** Frees the model's resources (native sessions, memory). */

@@ -79,9 +79,15 @@ public record ModelLoadRequest(
         Collections.nCopies(Math.max(0, instanceCount), instanceKind == InstanceKind.GPU ? 0 : -1));
   }
 
-  /** The GPU instance {@code index} runs on, if it is a GPU instance. */
+  /**
+   * The GPU instance {@code index} runs on, if it is a GPU instance. An index past the configured
+   * instances (one added by instance autoscaling) runs where the configured ones do, in turn.
+   */
   public OptionalInt deviceOf(int index) {
-    int device = instanceDevices.get(index);
+    if (instanceDevices.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    int device = instanceDevices.get(index % instanceDevices.size());
     return device < 0 ? OptionalInt.empty() : OptionalInt.of(device);
   }
 

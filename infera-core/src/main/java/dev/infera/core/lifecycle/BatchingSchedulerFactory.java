@@ -77,9 +77,10 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
     DynamicBatchScheduler scheduler =
         DynamicBatchScheduler.start(label, instances, policyOf(config), ticker, listener(metrics));
     metrics.bindGauges(scheduler::queueDepth, scheduler::inflightCount);
-    return guards == null
-        ? VersionScheduler.unguarded(scheduler)
-        : guarded(label, config, metrics, breaker, scheduler);
+    return (guards == null
+            ? VersionScheduler.unguarded(scheduler)
+            : guarded(label, config, metrics, breaker, scheduler))
+        .withElastic(scheduler);
   }
 
   /** The scheduler behind its circuit breaker, behind the response cache (a hit skips both). */

@@ -15,13 +15,16 @@ import java.util.Objects;
  * @param control the model control mode and its settings (default: NONE)
  * @param backendConfig server-wide backend settings ({@code --backend-config}), given to backends
  *     as defaults of each model's {@code parameters}
+ * @param instanceBudget the most instances the versions under instance autoscaling may run together
+ *     ({@code --instance-budget}; default the available processors)
  */
 public record ManagerOptions(
     int defaultMaxBatchSize,
     boolean strictModelConfig,
     boolean strictReadiness,
     ControlOptions control,
-    BackendConfig backendConfig) {
+    BackendConfig backendConfig,
+    int instanceBudget) {
   public static final int DEFAULT_MAX_BATCH_SIZE = 4;
 
   public ManagerOptions {
@@ -31,6 +34,24 @@ public record ManagerOptions(
     }
     Objects.requireNonNull(control, "control");
     Objects.requireNonNull(backendConfig, "backendConfig");
+    if (instanceBudget < 1) {
+      throw new IllegalArgumentException("instance budget " + instanceBudget + " (expected >= 1)");
+    }
+  }
+
+  public ManagerOptions(
+      int defaultMaxBatchSize,
+      boolean strictModelConfig,
+      boolean strictReadiness,
+      ControlOptions control,
+      BackendConfig backendConfig) {
+    this(
+        defaultMaxBatchSize,
+        strictModelConfig,
+        strictReadiness,
+        control,
+        backendConfig,
+        Runtime.getRuntime().availableProcessors());
   }
 
   /** Options with strict readiness and model control mode NONE. */
@@ -45,18 +66,29 @@ public record ManagerOptions(
   /** These options with another strict-readiness setting. */
   public ManagerOptions withStrictReadiness(boolean strict) {
     return new ManagerOptions(
-        defaultMaxBatchSize, strictModelConfig, strict, control, backendConfig);
+        defaultMaxBatchSize, strictModelConfig, strict, control, backendConfig, instanceBudget);
   }
 
   /** These options with another model control mode. */
   public ManagerOptions withControl(ControlOptions other) {
     return new ManagerOptions(
-        defaultMaxBatchSize, strictModelConfig, strictReadiness, other, backendConfig);
+        defaultMaxBatchSize,
+        strictModelConfig,
+        strictReadiness,
+        other,
+        backendConfig,
+        instanceBudget);
   }
 
   /** These options with other server-wide backend settings. */
   public ManagerOptions withBackendConfig(BackendConfig other) {
     return new ManagerOptions(
-        defaultMaxBatchSize, strictModelConfig, strictReadiness, control, other);
+        defaultMaxBatchSize, strictModelConfig, strictReadiness, control, other, instanceBudget);
+  }
+
+  /** These options with another instance budget. */
+  public ManagerOptions withInstanceBudget(int other) {
+    return new ManagerOptions(
+        defaultMaxBatchSize, strictModelConfig, strictReadiness, control, backendConfig, other);
   }
 }

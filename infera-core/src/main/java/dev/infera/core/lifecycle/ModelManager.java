@@ -47,6 +47,7 @@ public final class ModelManager implements AutoCloseable {
   private final VersionLoader loader;
   private final LifecycleMetrics lifecycle;
   private final boolean strictReadiness;
+  private final InstanceScalers scalers;
   private final Map<String, ModelRecord> models = new ConcurrentHashMap<>();
   private volatile RoutingTable table = RoutingTable.EMPTY; // replaced under publishRoutes' lock
 
@@ -62,6 +63,7 @@ public final class ModelManager implements AutoCloseable {
         new LifecycleMetrics(
             meters, Arrays.stream(ModelState.values()).map(ModelState::name).toList());
     this.strictReadiness = options.strictReadiness();
+    this.scalers = new InstanceScalers(meters, options.instanceBudget(), System::nanoTime);
   }
 
   /** The repository the models load from. */
@@ -193,6 +195,7 @@ public final class ModelManager implements AutoCloseable {
       return failed(source.name(), number, failures, e.getMessage());
     }
     version.markReady();
+    scalers.start(version, source.directory());
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     lifecycle.recordLoad(source.name(), Long.toString(number), took);
     LOG.info("{} is READY ({} backend, {} ms)", label, backend.name(), took.toMillis());
@@ -211,6 +214,7 @@ public final class ModelManager implements AutoCloseable {
   private CompletableFuture<Void> retire(ModelRecord record, ServingVersion version) {
     long started = System.nanoTime();
     record.draining(version, true);
+    scalers.stop(version);
     return version
         .drainAndClose()
         .whenComplete(
@@ -343,5 +347,6 @@ public final class ModelManager implements AutoCloseable {
       drains.add(unload(name));
     }
     CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new)).join();
+    scalers.close();
   }
 }

@@ -6,11 +6,18 @@ import dev.infera.core.contract.RequestValidator;
 import dev.infera.core.metrics.VersionMetrics;
 import dev.infera.core.resilience.CircuitState;
 import dev.infera.core.routing.RoutedVersion;
+import dev.infera.core.scheduling.ElasticInstances;
+import dev.infera.core.scheduling.InstanceScaling;
 import dev.infera.core.scheduling.Scheduler;
 import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,6 +45,9 @@ public final class ServingVersion implements RoutedVersion {
   private final LoadedModel loaded;
   private final List<ModelInstance> instances;
   private final Scheduler scheduler;
+  private final Optional<ElasticInstances> elastic;
+  private final Optional<InstanceScaling> scaling;
+  private final AtomicInteger instancesMade;
   private final Supplier<CircuitState> circuit;
   private final VersionMetrics metrics;
   private final Runnable releaseMetrics;
@@ -69,8 +79,13 @@ public final class ServingVersion implements RoutedVersion {
             (int) Math.min(Integer.MAX_VALUE, config.getDynamicBatching().getPriorityLevels()),
             loaded.acceptedNonFinite());
     this.loaded = loaded;
-    this.instances = List.copyOf(instances);
+    this.instances = new CopyOnWriteArrayList<>(instances);
+    this.instancesMade = new AtomicInteger(instances.size());
     this.scheduler = scheduler.scheduler();
+    this.elastic = scheduler.elastic();
+    Map<String, String> parameters = new HashMap<>();
+    config.getParametersMap().forEach((k, v) -> parameters.put(k, v.getStringValue()));
+    this.scaling = InstanceScaling.of(parameters, instances.size());
     this.circuit = scheduler.circuit();
     this.metrics = metrics;
     this.releaseMetrics = releaseMetrics;
@@ -138,7 +153,38 @@ public final class ServingVersion implements RoutedVersion {
 
   /** The instances, for warmup before the version serves. */
   List<ModelInstance> instances() {
-    return instances;
+    return List.copyOf(instances);
+  }
+
+  /** The model's instance autoscaling, when its parameters ask for it. */
+  Optional<InstanceScaling> scaling() {
+    return scaling;
+  }
+
+  /** The scheduler behind the decorators, when its instances can change while it serves. */
+  Optional<ElasticInstances> elastic() {
+    return elastic;
+  }
+
+  /**
+   * Creates one more instance of the model, owned (and closed) by this version like the first ones;
+   * the caller warms it and hands it to the scheduler.
+   */
+  ModelInstance newInstance() {
+    ModelInstance instance = loaded.newInstance(instancesMade.getAndIncrement());
+    instances.add(instance);
+    return instance;
+  }
+
+  /** Closes an instance whose scheduler thread has ended. */
+  void closeInstance(ModelInstance instance) {
+    if (instances.remove(instance)) {
+      try {
+        instance.close();
+      } catch (RuntimeException e) {
+        LOG.warn("{}: instance failed to close: {}", label(model, version), e.toString());
+      }
+    }
   }
 
   void markReady() {
@@ -194,12 +240,8 @@ public final class ServingVersion implements RoutedVersion {
 
   /** Frees resources of a version that never served (a failed load). */
   void closeResources() {
-    for (ModelInstance instance : instances) {
-      try {
-        instance.close();
-      } catch (RuntimeException e) {
-        LOG.warn("{}: instance failed to close: {}", label(model, version), e.toString());
-      }
+    for (ModelInstance instance : List.copyOf(instances)) {
+      closeInstance(instance);
     }
     try {
       loaded.close();

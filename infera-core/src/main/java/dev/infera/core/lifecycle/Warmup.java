@@ -25,6 +25,15 @@ final class Warmup {
    * @throws InferenceException naming the version and sample when a sample is invalid or fails
    */
   static int run(ServingVersion version, Path modelDirectory) {
+    return run(version, modelDirectory, version.instances());
+  }
+
+  /**
+   * Runs the samples on the given instances only (an instance added while the version serves).
+   *
+   * @return the number of executions run
+   */
+  static int run(ServingVersion version, Path modelDirectory, List<ModelInstance> instances) {
     String label = ServingVersion.label(version.model(), version.version());
     List<Map.Entry<ModelWarmup, InferenceRequest>> samples;
     try {
@@ -39,7 +48,7 @@ final class Warmup {
         ScheduledRequest scheduled =
             version.validator().validate(entry.getValue(), Optional.empty());
         int runs = Math.max(1, sample.getCount());
-        for (ModelInstance instance : version.instances()) {
+        for (ModelInstance instance : instances) {
           for (int i = 0; i < runs; i++) {
             instance.execute(scheduled.inputs(), scheduled.outputNames());
             executions++;

@@ -108,4 +108,12 @@ public final class MetricNames {
   public static final String MODEL_CPU = "infera.model.cpu";
 
   private MetricNames() {}
+
+  /** Gauge: the instances of a version taking work now (changes with instance autoscaling). */
+  public static final String MODEL_INSTANCES = "infera.model.instances";
+
+  /** Counter: instances added ({@code direction="up"}) or removed ("down") by autoscaling. */
+  public static final String INSTANCE_SCALING = "infera.instance.scaling";
+
+  public static final String TAG_DIRECTION = "direction";
 }

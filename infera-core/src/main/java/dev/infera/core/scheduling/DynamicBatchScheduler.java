@@ -3,11 +3,15 @@ package dev.infera.core.scheduling;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.ModelInstance;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
@@ -22,9 +26,11 @@ import java.util.regex.Pattern;
  * taking the next due batch from the shared queue and executing it, so an instance never runs two
  * batches at once. The queue is guarded by one lock; idle threads wait on its condition for a
  * request to arrive or until the next batch or timeout is due by the {@link Ticker}, which must
- * therefore advance in real time. Futures complete on those threads, outside the lock.
+ * therefore advance in real time. Futures complete on those threads, outside the lock. Instances
+ * can be added and retired while it serves ({@link ElasticInstances}): a retired instance's thread
+ * ends after its current batch.
  */
-public final class DynamicBatchScheduler implements Scheduler {
+public final class DynamicBatchScheduler implements Scheduler, ElasticInstances {
   /** The most requests queued at once over all priority levels, whatever their policies allow. */
   public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
@@ -39,6 +45,9 @@ public final class DynamicBatchScheduler implements Scheduler {
   private final ResponseSequencer sequencer;
   private final AtomicInteger inflight = new AtomicInteger();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final LongAdder started = new LongAdder();
+  private final LongAdder waitedNanos = new LongAdder();
+  private final LongAdder busyNanos = new LongAdder();
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -49,6 +58,8 @@ public final class DynamicBatchScheduler implements Scheduler {
   private long nextSequence;
   private int reportedDepth;
   private int nextManualInstance;
+  private int nextThreadIndex;
+  private final Map<ModelInstance, CompletableFuture<Void>> retiring = new HashMap<>();
 
   private DynamicBatchScheduler(
       String label,
@@ -58,7 +69,7 @@ public final class DynamicBatchScheduler implements Scheduler {
       SchedulerListener listener,
       int queueCapacity) {
     this.label = Objects.requireNonNull(label, "label");
-    this.instances = List.copyOf(instances);
+    this.instances = new CopyOnWriteArrayList<>(instances);
     if (this.instances.isEmpty()) {
       throw new IllegalArgumentException(label + ": no instances to run on");
     }
@@ -109,19 +120,75 @@ public final class DynamicBatchScheduler implements Scheduler {
   }
 
   private void startThreads() {
-    String prefix = "infera-exec-" + threadNamePart(label) + "-";
     lock.lock();
     try {
       liveThreads = instances.size();
+      nextThreadIndex = instances.size();
     } finally {
       lock.unlock();
     }
     for (int i = 0; i < instances.size(); i++) {
-      ModelInstance instance = instances.get(i);
-      Thread thread = new Thread(() -> work(instance), prefix + i);
-      thread.setDaemon(true);
-      thread.start();
+      startThread(instances.get(i), i);
     }
+  }
+
+  private void startThread(ModelInstance instance, int index) {
+    Thread thread =
+        new Thread(() -> work(instance), "infera-exec-" + threadNamePart(label) + "-" + index);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public int instanceCount() {
+    lock.lock();
+    try {
+      return instances.size() - retiring.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void addInstance(ModelInstance instance) {
+    Objects.requireNonNull(instance, "instance");
+    int index;
+    lock.lock();
+    try {
+      if (stopping) {
+        throw new IllegalStateException(label + ": stopping, no instance added");
+      }
+      instances.add(instance);
+      liveThreads++;
+      index = nextThreadIndex++;
+    } finally {
+      lock.unlock();
+    }
+    startThread(instance, index);
+  }
+
+  @Override
+  public CompletableFuture<Void> retireInstance(ModelInstance instance) {
+    lock.lock();
+    try {
+      if (!instances.contains(instance)) {
+        throw new IllegalArgumentException(label + ": not one of its instances");
+      }
+      if (!retiring.containsKey(instance) && instances.size() - retiring.size() <= 1) {
+        throw new IllegalStateException(label + ": its last instance cannot retire");
+      }
+      CompletableFuture<Void> gone =
+          retiring.computeIfAbsent(instance, i -> new CompletableFuture<>());
+      work.signalAll();
+      return gone;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public QueueWaits queueWaits() {
+    return new QueueWaits(started.sum(), waitedNanos.sum(), busyNanos.sum());
   }
 
   static String threadNamePart(String label) {
@@ -247,32 +314,55 @@ public final class DynamicBatchScheduler implements Scheduler {
    */
   private void work(ModelInstance instance) {
     while (true) {
-      BatchQueue.Poll poll = awaitWork();
+      BatchQueue.Poll poll = awaitWork(instance);
       if (poll == null) {
         break;
       }
       fail(poll.expired());
       if (poll.hasBatch()) {
+        long begin = ticker.read();
+        for (QueuedRequest request : poll.batch()) {
+          waitedNanos.add(Math.max(0, begin - request.enqueueNanos));
+        }
+        started.add(poll.batch().size());
         runner.run(poll.batch(), poll.rows(), instance);
+        busyNanos.add(ticker.read() - begin);
       }
     }
     boolean last;
+    CompletableFuture<Void> retired;
     lock.lock();
     try {
       last = --liveThreads == 0;
+      retired = retiring.remove(instance);
+      if (retired != null) {
+        instances.remove(instance);
+      }
     } finally {
       lock.unlock();
+    }
+    if (retired != null) {
+      retired.complete(null);
     }
     if (last) {
       stopped.complete(null);
     }
   }
 
-  /** Waits until a batch is due or requests timed out; null once stopping with nothing queued. */
-  private BatchQueue.Poll awaitWork() {
+  /**
+   * Waits until a batch is due or requests timed out; null once stopping with nothing queued, or
+   * once {@code instance} is retiring.
+   */
+  private BatchQueue.Poll awaitWork(ModelInstance instance) {
     lock.lock();
     try {
       while (true) {
+        if (retiring.containsKey(instance) && !stopping) {
+          if (!queue.isEmpty()) {
+            work.signal(); // what this thread leaves goes to another one
+          }
+          return null;
+        }
         BatchQueue.Poll poll = queue.poll(ticker.read(), stopping);
         reportDepth();
         if (poll.hasBatch()) {

@@ -115,6 +115,13 @@ final class ServeCommand implements Callable<Integer> {
   List<String> backendConfig = new ArrayList<>();
 
   @Option(
+      names = "--instance-budget",
+      paramLabel = "N",
+      description =
+          "The most instances the models with instance autoscaling (config parameter instance_autoscale_max) may run together. Default: the available processors.")
+  Integer instanceBudget;
+
+  @Option(
       names = "--id",
       defaultValue = ServerOptions.DEFAULT_SERVER_ID,
       paramLabel = "NAME",
@@ -179,7 +186,11 @@ final class ServeCommand implements Callable<Integer> {
             endpoints.metrics(),
             modelControl
                 .apply(new ManagerOptions(defaultMaxBatchSize, strictModelConfig))
-                .withBackendConfig(backends),
+                .withBackendConfig(backends)
+                .withInstanceBudget(
+                    instanceBudget != null
+                        ? instanceBudget
+                        : Runtime.getRuntime().availableProcessors()),
             Duration.ofSeconds(exitTimeoutSeconds),
             maxRequestBytes,
             securityFlags.toOptions(),
