@@ -36,11 +36,16 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.net.http.HttpClient;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,6 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -383,6 +389,39 @@ class TrafficGrpcIT {
         .findFirst()
         .orElseThrow()
         .getKey();
+  }
+
+  @Test
+  void serverReflectionListsTheTrafficServiceForGrpcurl() {
+    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(channel)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse response) {
+                    answer.complete(response);
+                  }
+
+                  @Override
+                  public void onError(Throwable error) {
+                    answer.completeExceptionally(error);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    requests.onNext(
+        ServerReflectionRequest.newBuilder()
+            .setFileContainingSymbol("infera.traffic.v1.TrafficService")
+            .build());
+    requests.onCompleted();
+    assertThat(answer)
+        .succeedsWithin(Duration.ofSeconds(60))
+        .satisfies(
+            response ->
+                assertThat(response.getFileDescriptorResponse().getFileDescriptorProtoCount())
+                    .isPositive());
   }
 
   @Test
