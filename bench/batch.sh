@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Batch scoring benchmark: 1,000,000 rows of tabular_mlp (64 FP32 features) from CSV and from
 # Parquet through `infera batch` (local mode), beside ONNX Runtime in-process at the same batch size
-# (256, the model's max_batch_size) in the same run; then the online p99 of tabular_mlp over gRPC
-# with and without a 1M-row server job (/v2/jobs) running.
+# (256, the model's max_batch_size) in the same run; the same files through
+# `infera batch --spark-master local[2]` (skip with BENCH_SKIP_SPARK=1); then the online p99 of
+# tabular_mlp over gRPC with and without a 1M-row server job (/v2/jobs) running.
 #
 # Usage: bench/batch.sh            Environment: BENCH_ROWS (default 1000000), BENCH_DURATION
 # (seconds per online measurement, default 20), BENCH_PORT_BASE (default 18500), BENCH_SKIP_BUILD.
@@ -25,7 +26,7 @@ log() { echo "batch bench: $*" >&2; }
 
 if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
   log "building"
-  (cd "$root" && ./mvnw -q -B -DskipTests -pl infera-server,infera-bench -am package >&2)
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl infera-server,infera-bench,infera-spark -am package >&2)
 fi
 infera="$root/bin/infera"
 models="$root/examples/models"
@@ -61,6 +62,19 @@ print("batch,%s,rows_out=%d,seconds=%.1f,rows_per_s=%.0f,cpu_s=%.1f,peak_rss_mib
  s["rowsOut"], s["seconds"], s["rowsPerSecond"], s["cpuSeconds"], s["peakRssBytes"] / 2**20))' \
     "$work/out-$format/_summary.json" "$format"
 done
+
+if [[ -z "${BENCH_SKIP_SPARK:-}" ]]; then
+  for format in parquet csv; do
+    log "infera batch --spark-master local[2] from $format"
+    timeout 1200 "$infera" batch --spark-master 'local[2]' --model-repository "$models" \
+      --model tabular_mlp --input "$work/rows.$format" --output "$work/spark-$format" \
+      --progress none
+    python3 -c 'import json,sys; s=json.load(open(sys.argv[1]));
+print("spark-local2,%s,rows_out=%d,seconds=%.1f,rows_per_s=%.0f,driver_cpu_s=%.1f,peak_rss_mib=%d" % (sys.argv[2],
+ s["rowsOut"], s["seconds"], s["rowsPerSecond"], s["cpuSeconds"], s["peakRssBytes"] / 2**20))' \
+      "$work/spark-$format/_summary.json" "$format"
+  done
+fi
 
 log "online p99 with and without a server job"
 mkdir -p "$work/jobs"
