@@ -26,8 +26,9 @@ public final class Classification {
               + output.dataType());
     }
     long[] shape = output.shape();
-    int classes = shape.length == 0 ? 1 : (int) shape[shape.length - 1];
-    int keep = Math.min(k, classes);
+    // A long: an empty output's last dimension may exceed an int (shape [0, 2^31]).
+    long classes = shape.length == 0 ? 1 : shape[shape.length - 1];
+    int keep = (int) Math.min(k, classes);
     long rows = classes == 0 ? 0 : output.elementCount() / classes;
     ByteBuffer data = output.data();
     List<byte[]> labels = new ArrayList<>((int) (rows * keep));
@@ -35,7 +36,7 @@ public final class Classification {
     for (long row = 0; row < rows; row++) {
       long base = row * classes;
       int found = 0;
-      for (int c = 0; c < classes; c++) {
+      for (int c = 0; c < classes; c++) { // rows > 0: classes <= elementCount, an int
         double value = TensorValues.asDouble(data, output.dataType(), base + c);
         int slot = found;
         while (slot > 0
