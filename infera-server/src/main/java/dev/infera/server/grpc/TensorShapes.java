@@ -23,11 +23,22 @@ final class TensorShapes {
     return shape;
   }
 
-  /** The number of elements of a checked shape; a count that overflows a long is rejected. */
+  /**
+   * The number of elements of a shape; a negative dimension or a count that overflows a long is
+   * rejected.
+   */
   static long elementCount(String tensor, long[] shape) {
     try {
       long count = 1;
       for (long dim : shape) {
+        if (dim < 0) {
+          throw InferenceException.invalidArgument(
+              "input '"
+                  + tensor
+                  + "': shape "
+                  + Arrays.toString(shape)
+                  + " has a negative dimension");
+        }
         count = Math.multiplyExact(count, dim);
       }
       return count;
