@@ -59,7 +59,15 @@ final class ModelRecord {
     return wanted;
   }
 
+  /**
+   * Marks the model wanted or not. A model wanted again after an unload forgets the unload's
+   * reasons: while it loads it is not "unloaded", and its routes say it should serve.
+   */
   void want(boolean value) {
+    if (value && !wanted) {
+      failure = "";
+      versionFailures = Map.of();
+    }
     wanted = value;
     publishRoutes();
   }

@@ -86,19 +86,33 @@ public final class Router {
                         // Triton's wording, which its clients' examples check
                         "Request for unknown model: model '" + model + "' is not found"));
     if (requested.isPresent()) {
+      parseVersion(model, requested.get());
+      if (routes.ready().isEmpty()) {
+        // The model's state decides, as without a version: a version of a model that is not
+        // loaded is not found, one of a model still loading (or failed) is unavailable.
+        throw notServing(model, routes);
+      }
       return Route.of(exactly(routes, requested.get()));
     }
     Optional<Route> chosen = policies.apply(model).choose(table, routes, key);
     if (chosen.isPresent()) {
       return chosen.get();
     }
+    throw notServing(model, routes);
+  }
+
+  /**
+   * Why a model serves nothing: NOT_FOUND when it is not loaded (unloaded, or never asked for),
+   * UNAVAILABLE when it should serve but has no ready version (loading, or its load failed).
+   */
+  private static InferenceException notServing(String model, ModelRoutes routes) {
     String failure = routes.failure();
     if (!routes.wanted()) {
-      throw new InferenceException(
+      return new InferenceException(
           ErrorCode.NOT_FOUND,
           "model '" + model + "' is not loaded" + (failure.isEmpty() ? "" : ": " + failure));
     }
-    throw new InferenceException(
+    return new InferenceException(
         ErrorCode.UNAVAILABLE,
         "model '" + model + "' has no ready version" + (failure.isEmpty() ? "" : ": " + failure));
   }
