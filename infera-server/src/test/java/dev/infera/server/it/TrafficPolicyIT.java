@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Traffic policies on a real server: weighted splits hold within statistical tolerance, sticky keys
  * keep their variant, a shadow never answers but is compared, a request naming a version gets that
- * version, feedback is credited, and bad input is a clear 4xx that disturbs nothing.
+ * version, feedback is credited, and bad input is a clear 4xx that disturbs nothing. The split,
+ * sticky, shadow and cross-model scenarios each run under 32 concurrent clients with zero failed
+ * requests.
  */
 class TrafficPolicyIT {
   private static InferaServer server;
@@ -57,6 +59,66 @@ class TrafficPolicyIT {
     server.close();
   }
 
+  private static final int CLIENTS = 32;
+
+  /** Which routing key a client sends with its i-th request (empty: none). */
+  private interface KeyOf {
+    Optional<String> key(int client, int i);
+  }
+
+  /**
+   * Sends {@code perClient} requests from each of 32 concurrent clients; every answer must be 200
+   * with the value the unshifted model computes (the caller picks models whose answering variants
+   * compute it). Returns each answer with the key it was sent with.
+   */
+  private static List<Map.Entry<Optional<String>, ScoreTraffic.Answer>> concurrently(
+      String model, int perClient, KeyOf keys) throws Exception {
+    List<Map.Entry<Optional<String>, ScoreTraffic.Answer>> answers =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    LongAdder failed = new LongAdder();
+    AtomicReference<String> lastProblem = new AtomicReference<>("");
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        int client = c;
+        Random r = new Random(2000 + c);
+        runs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perClient; i++) {
+                    double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian(), 1.0};
+                    Optional<String> key = keys.key(client, i);
+                    try {
+                      ScoreTraffic.Answer answer =
+                          ScoreTraffic.infer(
+                              http, server.httpPort(), model, x, key, Optional.empty());
+                      if (answer.status() != 200
+                          || Math.abs(answer.value() - ScoreModels.expected(x)) > 1e-3) {
+                        failed.increment();
+                        lastProblem.set(answer.status() + " " + answer.body());
+                        continue;
+                      }
+                      answers.add(Map.entry(key, answer));
+                    } catch (Exception e) {
+                      failed.increment();
+                      lastProblem.set(e.toString());
+                    }
+                  }
+                }));
+      }
+      for (Future<?> run : runs) {
+        run.get(5, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(failed.sum()).as(lastProblem.get()).isZero();
+    assertThat(answers).hasSize(CLIENTS * perClient);
+    return answers;
+  }
+
   private ScoreTraffic.Answer infer(String model, Optional<String> key, Optional<String> id)
       throws Exception {
     double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), 1.0};
@@ -75,11 +137,11 @@ class TrafficPolicyIT {
         """
         {"split": [{"version": "1", "weight": 30}, {"version": "2", "weight": 70}], "sticky": false}
         """);
-    int n = 1000;
-    int second = 0;
-    for (int i = 0; i < n; i++) {
-      second += infer("split", Optional.empty(), Optional.empty()).version().equals("2") ? 1 : 0;
-    }
+    int n = CLIENTS * 32;
+    long second =
+        concurrently("split", 32, (c, i) -> Optional.empty()).stream()
+            .filter(answer -> answer.getValue().version().equals("2"))
+            .count();
     double sigma = Math.sqrt(n * 0.7 * 0.3);
     assertThat((double) second).isBetween(700 - 5 * sigma, 700 + 5 * sigma);
     assertThat(infer("split", Optional.empty(), Optional.empty()).version()).isIn("1", "2");
@@ -96,7 +158,7 @@ class TrafficPolicyIT {
                        {"model": "arch_b", "version": "2", "weight": 40}], "sticky": false}
             """);
     assertThat(policy.path("split").get(1).path("model").asText()).isEqualTo("arch_b");
-    int clients = 32;
+    int clients = CLIENTS;
     int perClient = 40;
     Map<String, LongAdder> byVariant = new ConcurrentHashMap<>();
     LongAdder failed = new LongAdder();
@@ -164,7 +226,7 @@ class TrafficPolicyIT {
   }
 
   @Test
-  void stickyKeysKeepTheirVariantAcrossAThousandRequests() throws Exception {
+  void stickyKeysKeepTheirVariantAcrossMoreThanAThousandRequests() throws Exception {
     admin.ok(
         "PUT",
         "/v2/models/sticky/traffic",
@@ -172,11 +234,12 @@ class TrafficPolicyIT {
         {"split": [{"version": "1", "weight": 50}, {"version": "2", "weight": 50}], "sticky": true}
         """);
     Map<String, Set<String>> seen = new HashMap<>();
-    for (int i = 0; i < 1000; i++) {
-      String key = "user-" + (i % 50);
-      seen.computeIfAbsent(key, k -> new HashSet<>())
-          .add(infer("sticky", Optional.of(key), Optional.empty()).version());
+    for (var answer :
+        concurrently("sticky", 32, (c, i) -> Optional.of("user-" + ((c * 32 + i) % 50)))) {
+      seen.computeIfAbsent(answer.getKey().orElseThrow(), k -> new HashSet<>())
+          .add(answer.getValue().version());
     }
+    assertThat(seen).hasSize(50);
     assertThat(seen.values()).allSatisfy(versions -> assertThat(versions).hasSize(1));
     assertThat(seen.values().stream().map(v -> v.iterator().next()).distinct())
         .containsExactlyInAnyOrder("1", "2");
@@ -190,14 +253,13 @@ class TrafficPolicyIT {
         """
         {"split": [{"version": "1", "weight": 100}], "shadow": {"version": "2", "fraction": 1.0}}
         """);
-    for (int i = 0; i < 300; i++) {
-      assertThat(infer("shadowed", Optional.empty(), Optional.empty()).version()).isEqualTo("1");
-    }
+    assertThat(concurrently("shadowed", 10, (c, i) -> Optional.empty()))
+        .allSatisfy(answer -> assertThat(answer.getValue().version()).isEqualTo("1"));
     JsonNode comparison = null;
     for (int attempt = 0; attempt < 600; attempt++) { // the last copies finish after their answers
       comparison =
           admin.ok("GET", "/v2/models/shadowed/traffic", null).path("shadow_comparison").path("2");
-      if (comparison.path("compared").asLong() + comparison.path("dropped").asLong() >= 300) {
+      if (comparison.path("compared").asLong() + comparison.path("dropped").asLong() >= 320) {
         break;
       }
       Thread.sleep(50); // polling a remote count, not timing a behaviour

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * taken out: the collector may grow the heap during the cycles, which says nothing about native
  * memory. A session leaked per load would add several MB per cycle: far beyond the bound after 200.
  * The bound leaves room for the measurement's own noise: committed heap pages are not all resident,
- * so the difference moves by tens of MB between runs of an unchanged build (23 MB and 63 MB seen
- * in two runs of one commit on a loaded 2-core machine).
+ * so the difference moves by tens of MB between runs of an unchanged build (23 MB and 63 MB seen in
+ * two runs of one commit on a loaded 2-core machine).
  */
 class UnloadMemoryIT {
   private static final Logger LOG = LoggerFactory.getLogger(UnloadMemoryIT.class);
