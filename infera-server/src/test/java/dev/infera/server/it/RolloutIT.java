@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * Canary rollouts on a real server with real ONNX models that differ in a controlled way, under 32
  * concurrent clients (8 per model): an identical candidate is promoted through every step, a
  * shifted one is rolled back by the output check, a failing one by the error check while its
- * clients still get right answers through fallback, a slower one by the latency check. No client
- * request fails. The latency limit is the default 1.5× for the slow candidate and 3× for the others
+ * clients still get right answers through fallback, a slower one by the latency check; a restart
+ * resumes a rollout at its step, under 32 clients of that one model. No client request fails. The latency limit is the default 1.5× for the slow candidate and 3× for the others
  * (20× where latency is not the subject): on a shared machine an identical version's p99 can differ
  * by 2× for a few seconds, and the slow candidate's compute slows every model on the machine, which
  * narrows its own ratio.
@@ -122,7 +122,7 @@ class RolloutIT {
     ServerOptions options = ServerOptions.onFreePorts(repo).withStateDir(state);
     try (InferaServer first = InferaServer.start(options)) {
       TrafficAdmin admin = new TrafficAdmin(first.httpPort());
-      try (ScoreTraffic load = ScoreTraffic.start(first.httpPort(), "same", 8, 0)) {
+      try (ScoreTraffic load = ScoreTraffic.start(first.httpPort(), "same", 32, 0)) {
         admin.ok(
             "POST",
             "/v2/models/same/rollout",
@@ -140,7 +140,7 @@ class RolloutIT {
       assertThat(resumed.path("state").asText()).isEqualTo("RUNNING");
       assertThat(resumed.path("step").asInt()).isEqualTo(2);
       assertThat(resumed.path("weight").asInt()).isEqualTo(60);
-      try (ScoreTraffic load = ScoreTraffic.start(second.httpPort(), "same", 8, 0)) {
+      try (ScoreTraffic load = ScoreTraffic.start(second.httpPort(), "same", 32, 0)) {
         JsonNode done = admin.awaitStatus("same", TrafficAdmin.finished(), PATIENCE);
         assertThat(done.path("state").asText()).as(done.toPrettyString()).isEqualTo("PROMOTED");
         load.close();
