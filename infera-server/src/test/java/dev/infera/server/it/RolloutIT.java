@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
  * concurrent clients (8 per model): an identical candidate is promoted through every step, a
  * shifted one is rolled back by the output check, a failing one by the error check while its
  * clients still get right answers through fallback, a slower one by the latency check; a restart
- * resumes a rollout at its step, under 32 clients of that one model. No client request fails. The latency limit is the default 1.5× for the slow candidate and 3× for the others
- * (20× where latency is not the subject): on a shared machine an identical version's p99 can differ
- * by 2× for a few seconds, and the slow candidate's compute slows every model on the machine, which
- * narrows its own ratio.
+ * resumes a rollout at its step, under 32 clients of that one model. No client request fails. The
+ * latency limit is the default 1.5× for the slow candidate and 3× for the others (20× where latency
+ * is not the subject): on a shared machine an identical version's p99 can differ by 2× for a few
+ * seconds, and the slow candidate's compute slows every model on the machine, which narrows its own
+ * ratio.
  */
 class RolloutIT {
   private static final Duration PATIENCE = Duration.ofMinutes(2);
