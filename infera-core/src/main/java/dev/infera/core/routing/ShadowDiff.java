@@ -1,6 +1,7 @@
 package dev.infera.core.routing;
 
 import dev.infera.spi.DataType;
+import dev.infera.spi.HalfPrecision;
 import dev.infera.spi.Tensor;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -121,28 +122,12 @@ public record ShadowDiff(boolean agrees, Map<String, OutputDiff> outputs) {
         case INT32 -> data.getInt(i * 4);
         case UINT32 -> data.getInt(i * 4) & 0xffffffffL;
         case INT64, UINT64 -> data.getLong(i * 8);
-        case FP16 -> halfToFloat(data.getShort(i * 2));
-        case BF16 -> Float.intBitsToFloat((data.getShort(i * 2) & 0xffff) << 16);
+        case FP16 -> HalfPrecision.halfToFloat(data.getShort(i * 2));
+        case BF16 -> HalfPrecision.bfloat16ToFloat(data.getShort(i * 2));
         case FP32 -> data.getFloat(i * 4);
         case FP64 -> data.getDouble(i * 8);
         default -> Double.NaN;
       };
-    }
-
-    /** IEEE 754 half precision to float (Float.float16ToFloat needs Java 20). */
-    static float halfToFloat(short half) {
-      int bits = half & 0xffff;
-      int sign = (bits & 0x8000) << 16;
-      int exponent = (bits >>> 10) & 0x1f;
-      int mantissa = bits & 0x3ff;
-      if (exponent == 0x1f) {
-        return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-      }
-      if (exponent == 0) {
-        float value = mantissa * 0x1p-24f;
-        return sign == 0 ? value : -value;
-      }
-      return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
   }
 }

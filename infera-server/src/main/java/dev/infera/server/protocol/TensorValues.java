@@ -1,6 +1,7 @@
 package dev.infera.server.protocol;
 
 import dev.infera.spi.DataType;
+import dev.infera.spi.HalfPrecision;
 import java.nio.ByteBuffer;
 
 /** Reads one element of a fixed-size tensor's little-endian buffer by index. */

@@ -2,8 +2,8 @@ package dev.infera.server.rest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.infera.server.protocol.HalfPrecision;
 import dev.infera.spi.DataType;
+import dev.infera.spi.HalfPrecision;
 import dev.infera.spi.InferenceException;
 import java.io.IOException;
 import java.math.BigInteger;

@@ -1,7 +1,7 @@
 package dev.infera.server.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.infera.server.protocol.HalfPrecision;
+import dev.infera.spi.HalfPrecision;
 import dev.infera.spi.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;

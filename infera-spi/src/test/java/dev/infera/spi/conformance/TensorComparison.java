@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.infera.spi.DataType;
+import dev.infera.spi.HalfPrecision;
 import dev.infera.spi.Tensor;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -68,27 +69,12 @@ public final class TensorComparison {
 
   private static double element(ByteBuffer data, DataType type, int index) {
     return switch (type) {
-      case FP16 -> halfToFloat(data.getShort(index * 2));
-      case BF16 -> Float.intBitsToFloat((data.getShort(index * 2) & 0xffff) << 16);
+      case FP16 -> HalfPrecision.halfToFloat(data.getShort(index * 2));
+      case BF16 -> HalfPrecision.bfloat16ToFloat(data.getShort(index * 2));
       case FP32 -> data.getFloat(index * 4);
       case FP64 -> data.getDouble(index * 8);
       default -> throw new IllegalArgumentException(type.name());
     };
-  }
-
-  private static float halfToFloat(short half) {
-    int bits = half & 0xffff;
-    int sign = (bits >>> 15) << 31;
-    int exponent = (bits >>> 10) & 0x1f;
-    int mantissa = bits & 0x3ff;
-    if (exponent == 0) {
-      float value = mantissa * 0x1p-24f;
-      return sign != 0 ? -value : value;
-    }
-    if (exponent == 31) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
-    }
-    return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 
   private static void compareBytes(String what, List<byte[]> actual, List<byte[]> expected) {

@@ -1,4 +1,4 @@
-package dev.infera.server.protocol;
+package dev.infera.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

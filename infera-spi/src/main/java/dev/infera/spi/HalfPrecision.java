@@ -1,4 +1,4 @@
-package dev.infera.server.protocol;
+package dev.infera.spi;
 
 /**
  * Conversions between {@code float} and the 16-bit float formats of the protocol: IEEE 754 half
