@@ -44,8 +44,10 @@ public record TlsOptions(Path certificateChain, Path privateKey, Optional<Path> 
   public void listen(ServerBuilder sb, InetSocketAddress address) {
     sb.https(address).tls(certificateChain.toFile(), privateKey.toFile());
     clientCa.ifPresent(
-        ca ->
-            sb.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.REQUIRE).trustManager(ca.toFile())));
+        ca -> {
+          ClientCaTrust trust = ClientCaTrust.of(ca);
+          sb.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.REQUIRE).trustManager(trust));
+        });
   }
 
   private static void readable(String flag, Path file, List<String> problems) {

@@ -127,6 +127,67 @@ final class TestCertificates {
     }
   }
 
+  /**
+   * A JDK SSL context trusting {@code ca} that presents {@code identity} whatever CAs the server
+   * asks for (as curl or openssl s_client do; the JDK's own key manager would send no certificate
+   * to a server that names another CA).
+   */
+  static SSLContext sslContextPresentingAlways(Issued ca, Issued identity) {
+    try {
+      javax.net.ssl.X509ExtendedKeyManager always =
+          new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+              return new String[] {"me"};
+            }
+
+            @Override
+            public String chooseClientAlias(
+                String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+              return "me";
+            }
+
+            @Override
+            public String chooseEngineClientAlias(
+                String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine e) {
+              return "me";
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+              return new String[0];
+            }
+
+            @Override
+            public String chooseServerAlias(
+                String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+              return null;
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getCertificateChain(String alias) {
+              return new java.security.cert.X509Certificate[] {identity.certificate()};
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+              return identity.key();
+            }
+          };
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", ca.certificate());
+      tmf.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new javax.net.ssl.KeyManager[] {always}, tmf.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair pair) {
     Instant now = Instant.now();
     return new JcaX509v3CertificateBuilder(

@@ -109,6 +109,11 @@ class TlsIT {
    * the handshake has finished, which the JDK's HTTP client can wait on forever.
    */
   private static boolean refuses(int port, SSLContext context) throws IOException {
+    return refusal(port, context) != null;
+  }
+
+  /** How the server refused: the client's TLS error, "closed", or null when it answered. */
+  private static String refusal(int port, SSLContext context) throws IOException {
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
       socket.setSoTimeout(20_000);
@@ -118,11 +123,11 @@ class TlsIT {
           "GET /v2/health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      return socket.getInputStream().read() == -1;
+      return socket.getInputStream().read() == -1 ? "closed" : null;
     } catch (SocketTimeoutException e) {
       throw new AssertionError("the server neither answered nor refused within 20 s", e);
     } catch (SSLException | SocketException refused) {
-      return true;
+      return String.valueOf(refused.getMessage());
     }
   }
 
@@ -186,8 +191,12 @@ class TlsIT {
   @Test
   void mutualTlsRefusesACertificateFromAnotherCa() throws IOException {
     SSLContext wrongCa = TestCertificates.sslContext(serverCa, stranger);
+    SSLContext wrongCaSentAnyway = TestCertificates.sslContextPresentingAlways(serverCa, stranger);
 
-    assertThat(refuses(mutual.httpPort(), wrongCa)).isTrue();
+    // the JDK's client sends no certificate to a server asking for another CA's: refused as such
+    assertThat(refusal(mutual.httpPort(), wrongCa)).contains("certificate_required");
+    // a client that sends it anyway is told the CA is unknown
+    assertThat(refusal(mutual.httpPort(), wrongCaSentAnyway)).contains("unknown_ca");
   }
 
   @Test
