@@ -11,9 +11,7 @@ import dev.infera.core.scheduling.InstanceScaling;
 import dev.infera.core.scheduling.Scheduler;
 import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,6 +63,7 @@ public final class ServingVersion implements RoutedVersion {
       LoadedModel loaded,
       List<ModelInstance> instances,
       VersionScheduler scheduler,
+      Optional<InstanceScaling> scaling,
       VersionMetrics metrics,
       Runnable releaseMetrics,
       VersionSource source) {
@@ -83,9 +82,7 @@ public final class ServingVersion implements RoutedVersion {
     this.instancesMade = new AtomicInteger(instances.size());
     this.scheduler = scheduler.scheduler();
     this.elastic = scheduler.elastic();
-    Map<String, String> parameters = new HashMap<>();
-    config.getParametersMap().forEach((k, v) -> parameters.put(k, v.getStringValue()));
-    this.scaling = InstanceScaling.of(parameters, instances.size());
+    this.scaling = scaling;
     this.circuit = scheduler.circuit();
     this.metrics = metrics;
     this.releaseMetrics = releaseMetrics;

@@ -9,6 +9,7 @@ import dev.infera.core.config.proto.ModelInstanceGroup;
 import dev.infera.core.metrics.VersionMetrics;
 import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.repository.ModelSource;
+import dev.infera.core.scheduling.InstanceScaling;
 import dev.infera.spi.Backend;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
@@ -201,6 +202,9 @@ final class VersionLoader {
       long version,
       Path directory) {
     VersionFingerprint files = VersionFingerprint.of(directory);
+    // Checked before the backend loads anything: a bad value fails the load naming the parameter.
+    Optional<InstanceScaling> scaling =
+        InstanceScaling.of(parameters(config), instanceCount(config));
     ModelLoadRequest request =
         new ModelLoadRequest(
             source.name(),
@@ -247,6 +251,7 @@ final class VersionLoader {
           loaded,
           instances,
           schedulers.create(label, completed, instances, metrics),
+          scaling,
           metrics,
           () -> meters.release(source.name(), versionText),
           new VersionSource(config, files));
