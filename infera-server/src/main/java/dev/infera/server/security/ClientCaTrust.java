@@ -80,52 +80,57 @@ final class ClientCaTrust extends X509ExtendedTrustManager {
     return unknownIssuer;
   }
 
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
+  /** One of the delegate's checks. */
+  private interface Check {
+    void run() throws CertificateException;
+  }
+
+  private static void client(Check check) throws CertificateException {
     try {
-      delegate.checkClientTrusted(chain, authType);
+      check.run();
     } catch (CertificateException e) {
       throw refusal(e);
     }
+  }
+
+  private static CertificateException notForServers() {
+    return new CertificateException("a client CA does not check servers");
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    client(() -> delegate.checkClientTrusted(chain, authType));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    try {
-      delegate.checkClientTrusted(chain, authType, socket);
-    } catch (CertificateException e) {
-      throw refusal(e);
-    }
+    client(() -> delegate.checkClientTrusted(chain, authType, socket));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    try {
-      delegate.checkClientTrusted(chain, authType, engine);
-    } catch (CertificateException e) {
-      throw refusal(e);
-    }
+    client(() -> delegate.checkClientTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    throw new CertificateException("a client CA does not check servers");
+    throw notForServers();
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    throw new CertificateException("a client CA does not check servers");
+    throw notForServers();
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    throw new CertificateException("a client CA does not check servers");
+    throw notForServers();
   }
 
   @Override
