@@ -2,7 +2,7 @@ package dev.infera.server.extension;
 
 import dev.infera.core.RequestedOutput;
 import dev.infera.core.SharedMemoryPlacement;
-import dev.infera.server.grpc.RawContents;
+import dev.infera.server.protocol.RawTensors;
 import dev.infera.spi.Tensor;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class SharedMemoryOutputs {
    */
   public Map<String, Object> write(Tensor output) {
     Target target = targets.get(output.name());
-    var bytes = RawContents.encode(output).asReadOnlyByteBuffer();
+    var bytes = RawTensors.encode(output).asReadOnlyBuffer();
     long written = bytes.remaining();
     target
         .region()

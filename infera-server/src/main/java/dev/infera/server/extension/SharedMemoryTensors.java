@@ -1,12 +1,13 @@
 package dev.infera.server.extension;
 
-import com.google.protobuf.UnsafeByteOperations;
 import dev.infera.core.SharedMemoryPlacement;
-import dev.infera.server.grpc.RawContents;
+import dev.infera.server.protocol.RawTensors;
 import dev.infera.server.protocol.RequestParameters;
+import dev.infera.server.protocol.TensorShapes;
 import dev.infera.spi.DataType;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -45,6 +46,7 @@ public final class SharedMemoryTensors {
       SharedMemoryPlacement at) {
     String owner = "input '" + name + "'";
     byte[] bytes = registry.get(at.region()).read(at.offset(), at.byteSize(), owner);
-    return RawContents.decode(name, type, shape, UnsafeByteOperations.unsafeWrap(bytes));
+    return RawTensors.decode(
+        name, type, shape, ByteBuffer.wrap(bytes), "shared memory", TensorShapes.UNLIMITED);
   }
 }

@@ -1,6 +1,7 @@
 package dev.infera.server.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.RequestOptions;
@@ -15,13 +16,15 @@ import dev.infera.server.grpc.proto.ModelInferRequest.InferRequestedOutputTensor
 import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.server.grpc.proto.ModelInferResponse.InferOutputTensor;
 import dev.infera.server.protocol.Classification;
+import dev.infera.server.protocol.DataTypes;
 import dev.infera.server.protocol.InferenceRequests;
 import dev.infera.server.protocol.OutputRequest;
+import dev.infera.server.protocol.RawTensors;
+import dev.infera.server.protocol.TensorShapes;
 import dev.infera.spi.DataType;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * Converts {@code ModelInfer} messages to and from the engine's {@link InferenceRequest} and {@link
@@ -41,11 +43,6 @@ import java.util.stream.Collectors;
  * else). Every decoding problem is an {@code INVALID_ARGUMENT} naming the tensor or field.
  */
 public final class ModelInferCodec {
-  private static final String DATATYPES =
-      Arrays.stream(DataType.values())
-          .map(DataType::protocolName)
-          .collect(Collectors.joining(", "));
-
   private ModelInferCodec() {}
 
   /** The engine's request for a protocol request that places no tensor in shared memory. */
@@ -136,7 +133,7 @@ public final class ModelInferCodec {
           "input '" + input.getName() + "': shared memory is not available on this endpoint");
     }
     DataType type = dataType(input);
-    long[] shape = TensorShapes.shape(input.getName(), input.getShapeList());
+    long[] shape = shape(input);
     return SharedMemoryTensors.readInput(sharedMemory, input.getName(), type, shape, placement);
   }
 
@@ -148,28 +145,29 @@ public final class ModelInferCodec {
               + "': contents given along with raw_input_contents (expected one or the other)");
     }
     DataType type = dataType(input);
-    long[] shape = TensorShapes.shape(input.getName(), input.getShapeList());
-    return RawContents.decode(input.getName(), type, shape, request.getRawInputContents(index));
+    long[] shape = shape(input);
+    return RawTensors.decode(
+        input.getName(),
+        type,
+        shape,
+        request.getRawInputContents(index).asReadOnlyByteBuffer(),
+        "raw contents",
+        TensorShapes.UNLIMITED);
   }
 
   private static Tensor decodeTyped(InferInputTensor input) {
     DataType type = dataType(input);
-    long[] shape = TensorShapes.shape(input.getName(), input.getShapeList());
+    long[] shape = shape(input);
     return TypedContents.decode(input.getName(), type, shape, input.getContents());
   }
 
+  private static long[] shape(InferInputTensor input) {
+    // the per-tensor limit is applied to every ModelInfer message before it reaches the service
+    return TensorShapes.UNLIMITED.shape("input '" + input.getName() + "'", input.getShapeList());
+  }
+
   private static DataType dataType(InferInputTensor input) {
-    return DataType.fromProtocolName(input.getDatatype())
-        .orElseThrow(
-            () ->
-                InferenceException.invalidArgument(
-                    "input '"
-                        + input.getName()
-                        + "': unknown datatype '"
-                        + input.getDatatype()
-                        + "' (expected one of "
-                        + DATATYPES
-                        + ")"));
+    return DataTypes.parse("input '" + input.getName() + "'", input.getDatatype());
   }
 
   private static List<OutputRequest> decodeOutputs(List<InferRequestedOutputTensor> outputs) {
@@ -218,7 +216,7 @@ public final class ModelInferCodec {
         tensor.putAllParameters(InferParameters.encode(sharedMemory.write(output)));
         answer.addRawOutputContents(ByteString.EMPTY);
       } else {
-        answer.addRawOutputContents(RawContents.encode(output));
+        answer.addRawOutputContents(UnsafeByteOperations.unsafeWrap(RawTensors.encode(output)));
       }
       answer.addOutputs(tensor);
     }

@@ -3,6 +3,7 @@ package dev.infera.server.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.infera.server.grpc.proto.InferTensorContents;
+import dev.infera.server.protocol.TensorShapes;
 import dev.infera.spi.DataType;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
@@ -50,7 +51,7 @@ final class TypedContents {
               + type
               + " has no typed contents field (send its data in raw_input_contents)");
     }
-    long count = TensorShapes.elementCount(name, shape);
+    long count = TensorShapes.UNLIMITED.elementCount("input '" + name + "'", shape);
     int given = valueCount(type, contents);
     if (given != count) {
       throw InferenceException.invalidArgument(
@@ -76,7 +77,7 @@ final class TypedContents {
       return Tensor.ofBytes(name, shape, elements);
     }
     ByteBuffer data =
-        ByteBuffer.allocate(TensorShapes.byteSize(name, type, shape))
+        ByteBuffer.allocate(TensorShapes.UNLIMITED.byteSize("input '" + name + "'", type, shape))
             .order(ByteOrder.LITTLE_ENDIAN);
     fill(name, type, contents, data);
     return Tensor.of(name, type, shape, data.flip());

@@ -1,19 +1,18 @@
 package dev.infera.server.rest;
 
-import dev.infera.spi.DataType;
+import dev.infera.server.protocol.RawTensors;
+import dev.infera.server.protocol.TensorShapes;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The binary tensor data extension, request side. With the {@value #HEADER} header the body is that
  * many bytes of JSON followed by the raw data of every input that has a {@code binary_data_size}
- * parameter, in the order the inputs appear. Fixed-size data is little-endian and row-major; a
- * BYTES element is a 4-byte little-endian length followed by its bytes.
+ * parameter, in the order the inputs appear, each in the protocol's raw layout ({@link
+ * RawTensors}).
  *
  * <p>Fixed-size binary inputs are views of the request body, not copies.
  */
@@ -87,74 +86,8 @@ final class BinaryFraming {
   }
 
   private static Tensor toTensor(DecodedInput input, ByteBuffer data) {
-    if (input.type() == DataType.BYTES) {
-      return Tensor.ofBytes(input.name(), input.shape(), readStrings(input, data));
-    }
-    long expected = Tensor.elementCount(input.shape()) * input.type().byteSize();
-    if (data.remaining() != expected) {
-      throw InferenceException.invalidArgument(
-          "input '"
-              + input.name()
-              + "': binary_data_size "
-              + data.remaining()
-              + " does not match "
-              + input.type()
-              + " shape "
-              + Arrays.toString(input.shape())
-              + " (expected "
-              + expected
-              + " bytes)");
-    }
-    return Tensor.of(
-        input.name(), input.type(), input.shape(), data.order(ByteOrder.LITTLE_ENDIAN));
-  }
-
-  private static List<byte[]> readStrings(DecodedInput input, ByteBuffer data) {
-    long expected = Tensor.elementCount(input.shape());
-    data.order(ByteOrder.LITTLE_ENDIAN);
-    List<byte[]> elements = new ArrayList<>((int) Math.min(expected, data.remaining() / 4));
-    while (data.hasRemaining()) {
-      if (elements.size() == expected) {
-        throw InferenceException.invalidArgument(
-            "input '"
-                + input.name()
-                + "': binary data holds more than the "
-                + expected
-                + " BYTES elements of shape "
-                + Arrays.toString(input.shape()));
-      }
-      if (data.remaining() < 4) {
-        throw truncated(input, elements.size());
-      }
-      int length = data.getInt();
-      if (length < 0 || length > data.remaining()) {
-        throw truncated(input, elements.size());
-      }
-      byte[] element = new byte[length];
-      data.get(element);
-      elements.add(element);
-    }
-    if (elements.size() != expected) {
-      throw InferenceException.invalidArgument(
-          "input '"
-              + input.name()
-              + "': binary data holds "
-              + elements.size()
-              + " BYTES elements, shape "
-              + Arrays.toString(input.shape())
-              + " needs "
-              + expected);
-    }
-    return elements;
-  }
-
-  private static InferenceException truncated(DecodedInput input, int index) {
-    return InferenceException.invalidArgument(
-        "input '"
-            + input.name()
-            + "': BYTES element "
-            + index
-            + " runs past its binary_data_size (each element is a 4-byte little-endian length"
-            + " and that many bytes)");
+    // the shape passed the per-tensor limit when the JSON was read
+    return RawTensors.decode(
+        input.name(), input.type(), input.shape(), data, "binary data", TensorShapes.UNLIMITED);
   }
 }

@@ -6,6 +6,7 @@ import dev.infera.core.InferenceResponse;
 import dev.infera.core.OutputOptions;
 import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.server.protocol.Classification;
+import dev.infera.server.protocol.RawTensors;
 import dev.infera.spi.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,7 +47,7 @@ final class InferResponseEncoder {
       Tensor encoded = k > 0 ? Classification.topK(output, k) : output;
       binary[outputs.size()] = placed.get(outputs.size()) == null && options.binary();
       if (binary[outputs.size()]) {
-        binaryBytes += BinaryTensorWriter.size(encoded);
+        binaryBytes += RawTensors.size(encoded);
       }
       outputs.add(encoded);
     }
@@ -58,7 +59,7 @@ final class InferResponseEncoder {
       int jsonLength = out.size();
       for (int i = 0; i < outputs.size(); i++) {
         if (binary[i]) {
-          BinaryTensorWriter.write(outputs.get(i), out);
+          RawTensors.write(outputs.get(i), out);
         }
       }
       return new EncodedResponse(out.array(), out.size(), jsonLength);
@@ -109,7 +110,7 @@ final class InferResponseEncoder {
       writeParameters(json, placed);
     } else if (binary) {
       json.writeObjectFieldStart("parameters");
-      json.writeNumberField("binary_data_size", BinaryTensorWriter.size(output));
+      json.writeNumberField("binary_data_size", RawTensors.size(output));
       json.writeEndObject();
     } else {
       json.writeFieldName("data");

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.infera.core.SharedMemoryPlacement;
+import dev.infera.server.protocol.DataTypes;
 import dev.infera.server.protocol.RequestParameters;
+import dev.infera.server.protocol.TensorShapes;
 import dev.infera.spi.DataType;
 import dev.infera.spi.InferenceException;
-import dev.infera.spi.Tensor;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -29,12 +30,12 @@ final class JsonInputReader {
   private TokenBuffer deferredData;
   private final String position;
   private final long maxElements;
-  private final long maxTensorElements;
+  private final TensorShapes shapes;
 
   private JsonInputReader(int index, long maxElements, long maxTensorElements) {
     this.position = "inputs[" + index + "]";
     this.maxElements = maxElements;
-    this.maxTensorElements = maxTensorElements;
+    this.shapes = new TensorShapes(maxTensorElements);
   }
 
   /**
@@ -73,16 +74,7 @@ final class JsonInputReader {
 
   private DataType readType(JsonParser parser) throws IOException {
     String text = InferRequestDecoder.readString(parser, label(), "datatype");
-    return DataType.fromProtocolName(text)
-        .orElseThrow(
-            () ->
-                InferenceException.invalidArgument(
-                    label()
-                        + ": unknown datatype '"
-                        + text
-                        + "' (expected one of "
-                        + Arrays.toString(DataType.values())
-                        + ")"));
+    return DataTypes.parse(label(), text);
   }
 
   private long[] readShape(JsonParser parser) throws IOException {
@@ -137,25 +129,7 @@ final class JsonInputReader {
   }
 
   private long elementCount(long[] dims) {
-    long count;
-    try {
-      count = Tensor.elementCount(dims);
-    } catch (ArithmeticException e) {
-      throw InferenceException.invalidArgument(
-          label() + ": shape " + Arrays.toString(dims) + " holds more than 2^63 elements");
-    }
-    if (count > maxTensorElements) {
-      throw InferenceException.invalidArgument(
-          label()
-              + ": shape "
-              + Arrays.toString(dims)
-              + " holds "
-              + count
-              + " elements, more than the limit of "
-              + maxTensorElements
-              + " per tensor");
-    }
-    return count;
+    return shapes.elementCount(label(), dims);
   }
 
   private DecodedInput finish() throws IOException {

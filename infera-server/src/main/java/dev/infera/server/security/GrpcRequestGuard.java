@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import dev.infera.server.grpc.GrpcStatusMapping;
 import dev.infera.server.grpc.proto.ModelInferRequest;
 import dev.infera.server.grpc.proto.ModelInferRequest.InferInputTensor;
+import dev.infera.server.protocol.TensorShapes;
 import dev.infera.spi.InferenceException;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -24,10 +25,10 @@ import java.util.Set;
  */
 final class GrpcRequestGuard implements ServerInterceptor {
   private static final Set<String> CHECKED_PACKAGES = Set.of("inference", "infera.traffic.v1");
-  private final long maxTensorElements;
+  private final TensorShapes shapes;
 
   GrpcRequestGuard(long maxTensorElements) {
-    this.maxTensorElements = maxTensorElements;
+    this.shapes = new TensorShapes(maxTensorElements);
   }
 
   @Override
@@ -83,10 +84,8 @@ final class GrpcRequestGuard implements ServerInterceptor {
     }
     if (proto instanceof ModelInferRequest infer) {
       for (InferInputTensor input : infer.getInputsList()) {
-        TensorLimits.checkShape(
-            "input '" + ClientNames.shown(input.getName()) + "'",
-            input.getShapeList(),
-            maxTensorElements);
+        String owner = "input '" + ClientNames.shown(input.getName()) + "'";
+        shapes.elementCount(owner, shapes.shape(owner, input.getShapeList()));
       }
     }
   }

@@ -6,6 +6,8 @@ import static dev.infera.server.grpc.Messages.rawBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.infera.server.protocol.RawTensors;
+import dev.infera.server.protocol.TensorShapes;
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+/** gRPC's raw contents as the protocol layer's {@link RawTensors} reads and writes them. */
 class RawContentsTest {
+  private static Tensor decode(String name, DataType type, long[] shape, ByteString raw) {
+    return RawTensors.decode(
+        name, type, shape, raw.asReadOnlyByteBuffer(), "raw contents", TensorShapes.UNLIMITED);
+  }
+
+  private static ByteString encode(Tensor tensor) {
+    return ByteString.copyFrom(RawTensors.encode(tensor));
+  }
 
   /** Six elements of any fixed-size type: bytes 0..(6 * size - 1). */
   private static ByteString sixElements(DataType type) {
@@ -29,18 +40,17 @@ class RawContentsTest {
   void fixedSizeTypeConvertsBothWays(DataType type) {
     ByteString raw = sixElements(type);
 
-    Tensor tensor = RawContents.decode("IN", type, new long[] {2, 3}, raw);
+    Tensor tensor = decode("IN", type, new long[] {2, 3}, raw);
 
     assertThat(tensor.dataType()).isEqualTo(type);
     assertThat(tensor.shape()).containsExactly(2, 3);
     assertThat(ByteString.copyFrom(tensor.data())).isEqualTo(raw);
-    assertThat(RawContents.encode(tensor)).isEqualTo(raw);
+    assertThat(encode(tensor)).isEqualTo(raw);
   }
 
   @Test
   void fixedSizeDataIsAReadOnlyViewOfTheMessageBytes() {
-    Tensor tensor =
-        RawContents.decode("IN", DataType.FP32, new long[] {6}, sixElements(DataType.FP32));
+    Tensor tensor = decode("IN", DataType.FP32, new long[] {6}, sixElements(DataType.FP32));
 
     assertThat(tensor.data().isReadOnly()).isTrue();
   }
@@ -50,7 +60,7 @@ class RawContentsTest {
     // 1.0 and -2.0 in IEEE half precision
     ByteString raw = bytes(littleEndian(4).putShort((short) 0x3C00).putShort((short) 0xC000));
 
-    Tensor tensor = RawContents.decode("HALF", DataType.FP16, new long[] {2}, raw);
+    Tensor tensor = decode("HALF", DataType.FP16, new long[] {2}, raw);
 
     assertThat(tensor.data().getShort(0)).isEqualTo((short) 0x3C00);
     assertThat(tensor.data().getShort(2)).isEqualTo((short) 0xC000);
@@ -61,7 +71,7 @@ class RawContentsTest {
     long twoTo63Plus1 = Long.MIN_VALUE + 1;
     ByteString raw = bytes(littleEndian(8).putLong(twoTo63Plus1));
 
-    Tensor tensor = RawContents.decode("BIG", DataType.UINT64, new long[] {1}, raw);
+    Tensor tensor = decode("BIG", DataType.UINT64, new long[] {1}, raw);
 
     assertThat(Long.toUnsignedString(tensor.data().getLong(0))).isEqualTo("9223372036854775809");
   }
@@ -71,10 +81,10 @@ class RawContentsTest {
     byte[] emoji = "🙂👍 ok".getBytes(StandardCharsets.UTF_8);
     ByteString raw = rawBytes(emoji, new byte[0], new byte[] {0, 1, 2});
 
-    Tensor tensor = RawContents.decode("TEXT", DataType.BYTES, new long[] {1, 3}, raw);
+    Tensor tensor = decode("TEXT", DataType.BYTES, new long[] {1, 3}, raw);
 
     assertThat(tensor.elements()).containsExactly(emoji, new byte[0], new byte[] {0, 1, 2});
-    assertThat(RawContents.encode(tensor)).isEqualTo(raw);
+    assertThat(encode(tensor)).isEqualTo(raw);
   }
 
   @Test
@@ -82,7 +92,7 @@ class RawContentsTest {
     ByteString sevenBytes = ByteString.copyFrom(new byte[7]);
 
     InvalidArgument.assertThrownBy(
-        () -> RawContents.decode("IN", DataType.FP32, new long[] {2}, sevenBytes),
+        () -> decode("IN", DataType.FP32, new long[] {2}, sevenBytes),
         "input 'IN'",
         "7 bytes",
         "expected 8");
@@ -91,7 +101,7 @@ class RawContentsTest {
   @Test
   void bytesWithFewerElementsThanTheShapeAreRejected() {
     InvalidArgument.assertThrownBy(
-        () -> RawContents.decode("TEXT", DataType.BYTES, new long[] {3}, rawBytes(new byte[1])),
+        () -> decode("TEXT", DataType.BYTES, new long[] {3}, rawBytes(new byte[1])),
         "input 'TEXT'",
         "1 elements",
         "expected 3");
@@ -102,7 +112,7 @@ class RawContentsTest {
     ByteString two = rawBytes(new byte[1], new byte[1]);
 
     InvalidArgument.assertThrownBy(
-        () -> RawContents.decode("TEXT", DataType.BYTES, new long[] {1}, two),
+        () -> decode("TEXT", DataType.BYTES, new long[] {1}, two),
         "input 'TEXT'",
         "more than 1 elements");
   }
@@ -112,7 +122,7 @@ class RawContentsTest {
     ByteString truncated = bytes(littleEndian(6).putInt(10).put((byte) 1).put((byte) 2));
 
     InvalidArgument.assertThrownBy(
-        () -> RawContents.decode("TEXT", DataType.BYTES, new long[] {1}, truncated),
+        () -> decode("TEXT", DataType.BYTES, new long[] {1}, truncated),
         "input 'TEXT'",
         "length 10");
   }
@@ -122,7 +132,7 @@ class RawContentsTest {
     ByteString truncated = ByteString.copyFrom(new byte[] {1, 0});
 
     InvalidArgument.assertThrownBy(
-        () -> RawContents.decode("TEXT", DataType.BYTES, new long[] {1}, truncated),
+        () -> decode("TEXT", DataType.BYTES, new long[] {1}, truncated),
         "input 'TEXT'",
         "truncated length prefix");
   }

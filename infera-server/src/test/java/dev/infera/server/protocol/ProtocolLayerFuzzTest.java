@@ -3,7 +3,6 @@ package dev.infera.server.protocol;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
 import dev.infera.core.InferenceRequest;
-import dev.infera.server.grpc.RawContents;
 import dev.infera.spi.DataType;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
@@ -25,7 +24,7 @@ import java.util.Optional;
  *   <li>{@link #wireTensor}: byte 0 the datatype (index into {@link DataType#values()}, modulo),
  *       byte 1 the rank (modulo 5), byte 2 a classification class count (0: none), then rank 8-byte
  *       little-endian signed dimensions, then the tensor's raw contents. The raw contents are
- *       decoded ({@link RawContents}: BYTES length-prefix framing, shapes, element counts and byte
+ *       decoded ({@link RawTensors}: BYTES length-prefix framing, shapes, element counts and byte
  *       sizes with overflow checks); a decoded tensor must match its shape and encode back to the
  *       same bytes, and is then classified ({@link Classification}) when a count is given.
  *   <li>{@link #parameters}: a sequence of entries, each a scope byte (0 request parameter, 1
@@ -78,7 +77,9 @@ class ProtocolLayerFuzzTest {
     ByteString raw = ByteString.copyFrom(in);
     Tensor tensor;
     try {
-      tensor = RawContents.decode("x", type, shape, raw);
+      tensor =
+          RawTensors.decode(
+              "x", type, shape, raw.asReadOnlyByteBuffer(), "raw contents", TensorShapes.UNLIMITED);
     } catch (InferenceException e) {
       ClientErrorVerdict.requireClientError(e, List.of("x"));
       return;
@@ -86,7 +87,7 @@ class ProtocolLayerFuzzTest {
     if (!Arrays.equals(tensor.shape(), shape) || tensor.elementCount() != count(shape)) {
       throw new AssertionError("decoded shape " + Arrays.toString(tensor.shape()));
     }
-    if (!RawContents.encode(tensor).equals(raw)) {
+    if (!ByteString.copyFrom(RawTensors.encode(tensor)).equals(raw)) {
       throw new AssertionError("raw contents do not encode back to the same bytes");
     }
     if (classes > 0) {

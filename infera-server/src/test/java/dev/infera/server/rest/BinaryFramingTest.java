@@ -82,8 +82,7 @@ class BinaryFramingTest {
         failure(() -> decodeFramed(binaryInput("a", "FP32", "[2]", 4), new byte[4]));
 
     assertThat(e.getMessage())
-        .isEqualTo(
-            "input 'a': binary_data_size 4 does not match FP32 shape [2] (expected 8 bytes)");
+        .isEqualTo("input 'a': binary data holds 4 bytes for FP32 shape [2] (expected 8 bytes)");
   }
 
   @Test
@@ -101,7 +100,8 @@ class BinaryFramingTest {
     InferenceException e =
         failure(() -> decodeFramed(binaryInput("s", "BYTES", "[1]", binary.length), binary));
 
-    assertThat(e.getMessage()).startsWith("input 's': BYTES element 0 runs past");
+    assertThat(e.getMessage())
+        .startsWith("input 's': binary data holds element 0 of length 10 with 1 bytes left");
   }
 
   @Test
@@ -112,7 +112,9 @@ class BinaryFramingTest {
         failure(() -> decodeFramed(binaryInput("s", "BYTES", "[2]", binary.length), binary));
 
     assertThat(e.getMessage())
-        .isEqualTo("input 's': binary data holds 1 BYTES elements, shape [2] needs 2");
+        .isEqualTo(
+            "input 's': binary data holds 1 elements for BYTES shape [2] (expected 2 elements,"
+                + " each a 4-byte little-endian length and its bytes)");
   }
 
   @Test
@@ -122,7 +124,7 @@ class BinaryFramingTest {
     InferenceException e =
         failure(() -> decodeFramed(binaryInput("s", "BYTES", "[1]", binary.length), binary));
 
-    assertThat(e.getMessage()).startsWith("input 's': binary data holds more than the 1");
+    assertThat(e.getMessage()).startsWith("input 's': binary data holds more than 1 elements");
   }
 
   @Test

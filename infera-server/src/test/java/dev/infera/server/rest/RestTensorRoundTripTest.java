@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.infera.server.TensorArbitraries;
+import dev.infera.server.protocol.RawTensors;
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
 import java.io.ByteArrayOutputStream;
@@ -43,8 +44,8 @@ class RestTensorRoundTripTest {
   @Property(tries = 400)
   void binaryDataRoundTrips(@ForAll("anyTensors") Tensor tensor) throws IOException {
     ByteArrayOutputStream binary = new ByteArrayOutputStream();
-    BinaryTensorWriter.write(tensor, binary);
-    assertThat((long) binary.size()).isEqualTo(BinaryTensorWriter.size(tensor));
+    RawTensors.write(tensor, binary);
+    assertThat((long) binary.size()).isEqualTo(RawTensors.size(tensor));
     byte[] json = request(tensor, null, binary.size());
     byte[] body = Arrays.copyOf(json, json.length + binary.size());
     System.arraycopy(binary.toByteArray(), 0, body, json.length, binary.size());
