@@ -46,6 +46,7 @@ import dev.infera.server.rest.RepositoryApi;
 import dev.infera.server.rest.RestApi;
 import dev.infera.server.rest.SharedMemoryApi;
 import dev.infera.server.rest.TrafficApi;
+import dev.infera.server.security.AsteriskOptions;
 import dev.infera.server.security.RequestBodyBudget;
 import dev.infera.server.security.Security;
 import dev.infera.server.state.JsonFileStore;
@@ -403,6 +404,7 @@ public final class InferaServer implements AutoCloseable {
 
   /** A builder with the settings every endpoint shares; the caller adds the port. */
   private ServerBuilder baseBuilder() {
+    AsteriskOptions.apply();
     ServerBuilder sb = Server.builder();
     options.limits().apply(sb);
     return sb
