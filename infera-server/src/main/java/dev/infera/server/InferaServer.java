@@ -40,6 +40,7 @@ import dev.infera.server.logging.LogControl;
 import dev.infera.server.observability.DriftApi;
 import dev.infera.server.observability.ObservabilityOptions;
 import dev.infera.server.observability.ProfileFiles;
+import dev.infera.server.protocol.Extensions;
 import dev.infera.server.rest.JobsApi;
 import dev.infera.server.rest.LoggingApi;
 import dev.infera.server.rest.RepositoryApi;
@@ -83,14 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InferaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferaServer.class);
-  private static final List<String> EXTENSIONS =
-      List.of(
-          "binary_tensor_data",
-          "statistics",
-          "model_configuration",
-          "system_shared_memory",
-          "model_repository",
-          "logging");
   private static final Duration HEALTH_REFRESH = Duration.ofSeconds(1);
 
   /** How often running rollouts are checked for a due step. */
@@ -184,7 +177,7 @@ public final class InferaServer implements AutoCloseable {
         new ServingEngine(
             router,
             manager::allReady,
-            new ServerMetadata(options.serverId(), build.version(), EXTENSIONS),
+            new ServerMetadata(options.serverId(), build.version(), Extensions.SUPPORTED),
             System::nanoTime,
             InferenceObserver.all(drift.<List<InferenceObserver>>map(List::of).orElse(List.of())),
             traffic,

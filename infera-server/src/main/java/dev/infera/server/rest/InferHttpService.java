@@ -9,22 +9,30 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
+import dev.infera.core.ModelMetadata;
 import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.extension.SharedMemoryTensors;
+import dev.infera.server.protocol.InferenceRequests;
+import dev.infera.server.protocol.RawBinaryRequest;
+import dev.infera.server.protocol.RequestParameters;
+import dev.infera.server.protocol.TensorShapes;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * {@code POST /v2/models/{model}[/versions/{version}]/infer}: aggregates the body, decodes it
- * (JSON, optionally followed by binary tensor data), calls {@link InferenceService#infer} and
- * encodes its answer, never blocking the event loop. When the client goes away or the request times
- * out, the inference future is cancelled so the engine can drop the request.
+ * (JSON, optionally followed by binary tensor data, or Triton's raw binary request), calls {@link
+ * InferenceService#infer} and encodes its answer, never blocking the event loop. When the client
+ * goes away or the request times out, the inference future is cancelled so the engine can drop the
+ * request.
  */
 final class InferHttpService implements HttpService {
   private final InferenceService service;
@@ -54,13 +62,44 @@ final class InferHttpService implements HttpService {
             .thenCompose(
                 body ->
                     onPayloadExecutor(
-                        ctx,
-                        body.content().length(),
-                        () ->
-                            decode(body, headers, model, version, maxTensorElements, sharedMemory)))
+                        ctx, body.content().length(), () -> decode(body, headers, model, version)))
             .thenCompose(call -> infer(ctx, call))
             .exceptionally(ErrorResponses::of);
     return HttpResponse.of(response);
+  }
+
+  private Call decode(
+      AggregatedHttpRequest body, RequestHeaders headers, String model, Optional<String> version) {
+    byte[] bytes = body.content().array();
+    String header = headers.get(BinaryFraming.HEADER);
+    if (header != null && BinaryFraming.jsonLength(header, bytes.length) == 0) {
+      return decodeRawBinary(bytes, headers, model, version);
+    }
+    return decode(body, headers, model, version, maxTensorElements, sharedMemory);
+  }
+
+  /**
+   * Triton's raw binary request ({@code Inference-Header-Content-Length: 0}): the body is the data
+   * of the model's one input, its shape and datatype taken from the model; every output is answered
+   * as binary data.
+   */
+  private Call decodeRawBinary(
+      byte[] bytes, RequestHeaders headers, String model, Optional<String> version) {
+    ModelMetadata metadata = service.modelMetadata(model, version);
+    Tensor input =
+        RawBinaryRequest.input(
+            metadata, ByteBuffer.wrap(bytes), new TensorShapes(maxTensorElements));
+    InferenceRequest request =
+        InferenceRequests.assemble(
+            model,
+            version,
+            Optional.empty(),
+            Map.of(RequestParameters.BINARY_DATA_OUTPUT, true),
+            List.of(input),
+            List.of(),
+            headers::get,
+            options -> options);
+    return new Call(request, SharedMemoryOutputs.NONE);
   }
 
   static Call decode(

@@ -54,10 +54,8 @@ final class InferRequestDecoder {
           "malformed JSON at " + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
     } catch (StreamConstraintsException e) {
       throw InferenceException.invalidArgument(
-          "JSON exceeds a limit at "
-              + where(e.getLocation())
-              + ": "
-              + firstLine(e.getOriginalMessage()));
+          Json.limitExceeded(e)
+              + (e.getLocation() == null ? "" : " (at " + where(e.getLocation()) + ")"));
     } catch (IOException e) {
       // The body is in memory: any other failure is its content, such as bytes that Jackson's
       // encoding detection takes for UTF-16 or UTF-32 and that are not valid in it.

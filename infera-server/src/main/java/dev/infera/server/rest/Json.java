@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
@@ -17,10 +18,11 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
  */
 final class Json {
   /**
-   * The deepest nesting of JSON arrays and objects a request may use; deeper is a 400. A request
-   * needs 3 levels around an input's data, so tensors of rank up to 29 can be sent nested.
+   * The deepest nesting of JSON arrays and objects a request may use, Triton's limit; deeper is a
+   * 400. A request needs 3 levels around an input's data, so tensors of rank up to 97 can be sent
+   * nested.
    */
-  static final int MAX_NESTING_DEPTH = 32;
+  static final int MAX_NESTING_DEPTH = 100;
 
   static final JsonFactory FACTORY =
       new JsonFactoryBuilder()
@@ -38,4 +40,22 @@ final class Json {
           .build();
 
   private Json() {}
+
+  /**
+   * What a client reads when its JSON breaks one of {@link #FACTORY}'s read limits: the limit in
+   * the protocol's words, never the parser's names for it.
+   */
+  static String limitExceeded(StreamConstraintsException e) {
+    String text = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    if (text.contains("nesting depth")) {
+      return "JSON nesting depth exceeds the maximum allowed (" + MAX_NESTING_DEPTH + ")";
+    }
+    if (text.startsWith("Number value length")) {
+      return "a JSON number has more digits than allowed";
+    }
+    if (text.startsWith("Name length")) {
+      return "a JSON field name is longer than allowed";
+    }
+    return "JSON exceeds a size limit";
+  }
 }

@@ -78,6 +78,9 @@ interface ExtensionClient extends AutoCloseable {
   /** {@code version} may be null. */
   Answer<Config> config(String model, String version);
 
+  /** The extensions the server metadata lists, in its order. */
+  List<String> extensions();
+
   Answer<Void> register(String name, String key, long offset, long byteSize);
 
   /** {@code name} null: every region. */

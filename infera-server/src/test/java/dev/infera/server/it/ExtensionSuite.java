@@ -11,6 +11,7 @@ import dev.infera.server.it.ExtensionClient.ShmInput;
 import dev.infera.server.it.ExtensionClient.ShmOutput;
 import dev.infera.server.it.ExtensionClient.VersionStats;
 import dev.infera.server.it.ProtocolClient.Call;
+import dev.infera.server.protocol.Extensions;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -102,6 +103,22 @@ abstract class ExtensionSuite {
 
   private static long nanos(VersionStats stats, String name) {
     return stats.inferenceStats().get(name)[1];
+  }
+
+  @Test
+  void serverMetadataListsTheOneExtensionList() {
+    assertThat(client.extensions()).containsExactlyElementsOf(Extensions.SUPPORTED);
+    assertThat(Extensions.SUPPORTED)
+        .contains(
+            "binary_tensor_data",
+            "classification",
+            "statistics",
+            "model_configuration",
+            "system_shared_memory",
+            "model_repository",
+            "logging")
+        .doesNotHaveDuplicates()
+        .doesNotContain("cuda_shared_memory", "sequence");
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.infera.server.grpc.proto.ModelInferRequest;
 import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.server.grpc.proto.ModelStatistics;
 import dev.infera.server.grpc.proto.ModelStatisticsRequest;
+import dev.infera.server.grpc.proto.ServerMetadataRequest;
 import dev.infera.server.grpc.proto.StatisticDuration;
 import dev.infera.server.grpc.proto.SystemSharedMemoryRegisterRequest;
 import dev.infera.server.grpc.proto.SystemSharedMemoryStatusRequest;
@@ -81,6 +82,11 @@ final class GrpcExtensionClient implements ExtensionClient {
 
   private static void put(Map<String, long[]> stats, String name, StatisticDuration d) {
     stats.put(name, new long[] {d.getCount(), d.getNs()});
+  }
+
+  @Override
+  public List<String> extensions() {
+    return stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getExtensionsList();
   }
 
   @Override

@@ -114,15 +114,17 @@ class LimitsIT {
   void jsonNestedTooDeeplyIs400() {
     String body =
         "{\"inputs\":[{\"name\":\"INPUT0\",\"datatype\":\"INT32\",\"shape\":[1],\"data\":"
-            + "[".repeat(40)
+            + "[".repeat(100)
             + "1"
-            + "]".repeat(40)
+            + "]".repeat(100)
             + "}]}";
 
     SecuredServer.Reply response = post(INFER, body.getBytes(StandardCharsets.UTF_8), null);
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(error(response)).contains("nesting depth");
+    assertThat(error(response))
+        .startsWith("JSON nesting depth exceeds the maximum allowed (100)")
+        .doesNotContain("StreamReadConstraints");
   }
 
   @Test

@@ -64,6 +64,15 @@ final class RestExtensionClient implements ExtensionClient {
   }
 
   @Override
+  public List<String> extensions() {
+    List<String> names = new ArrayList<>();
+    RestClient.readJson(http.get("/v2").body())
+        .get("extensions")
+        .forEach(n -> names.add(n.asText()));
+    return names;
+  }
+
+  @Override
   public Answer<Config> config(String model, String version) {
     return answer(
         http.get(modelPath(model, version) + "/config"),
