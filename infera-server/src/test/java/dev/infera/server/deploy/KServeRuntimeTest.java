@@ -82,7 +82,9 @@ class KServeRuntimeTest {
         assertThat((Integer) format.get("priority")).isPositive();
       }
     }
-    assertThat(formats).extracting(format -> format.get("name")).contains("onnx", "xgboost");
+    assertThat(formats)
+        .extracting(format -> format.get("name"))
+        .contains("onnx", "xgboost", "python");
     List<String> protocols = runtime.get("spec", "protocolVersions");
     assertThat(PROTOCOLS).containsAll(protocols);
     assertThat(protocols).contains("v2", "grpc-v2");
