@@ -358,7 +358,8 @@ public final class InferaServer implements AutoCloseable {
     security.listen(sb, address(options.grpc()));
     GrpcApi api =
         new GrpcApi(engine, options.maxRequestBytes(), controller, sharedMemory)
-            .withTraffic(traffic);
+            .withTraffic(traffic)
+            .withLogging(logging);
     // The message limit is exactly --max-request-bytes: the binding's body limit adds the frame.
     sb.service(api.service(security.grpcInterceptors()), api.requestSizeLimit());
     sb.decorator(bodyBudget);

@@ -14,6 +14,10 @@ import dev.infera.core.InferenceService;
 import dev.infera.core.lifecycle.RepositoryControl;
 import dev.infera.core.routing.rollout.TrafficManager;
 import dev.infera.server.extension.SharedMemoryRegistry;
+import dev.infera.server.logging.LogControl;
+import io.grpc.Codec;
+import io.grpc.CompressorRegistry;
+import io.grpc.DecompressorRegistry;
 import io.grpc.Metadata;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
@@ -50,11 +54,26 @@ public final class GrpcApi {
 
   private static final int GRPC_FRAME_HEADER_BYTES = 5;
 
+  /** grpc-java's gzip and identity, plus deflate, which Triton's clients may send. */
+  private static final DecompressorRegistry DECOMPRESSORS =
+      DecompressorRegistry.getDefaultInstance().with(DeflateCodec.INSTANCE, true);
+
+  private static final CompressorRegistry COMPRESSORS = compressors();
+
+  private static CompressorRegistry compressors() {
+    CompressorRegistry registry = CompressorRegistry.newEmptyInstance();
+    registry.register(new Codec.Gzip());
+    registry.register(Codec.Identity.NONE);
+    registry.register(DeflateCodec.INSTANCE);
+    return registry;
+  }
+
   private final InferenceService inference;
   private final int maxMessageBytes;
   private final RepositoryControl repository;
   private final SharedMemoryRegistry sharedMemory;
   private final TrafficManager traffic;
+  private final LogControl logging;
 
   /** A frontend accepting request messages up to {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
   public GrpcApi(InferenceService inference) {
@@ -89,7 +108,7 @@ public final class GrpcApi {
       long maxMessageBytes,
       RepositoryControl repository,
       SharedMemoryRegistry sharedMemory) {
-    this(inference, maxMessageBytes, repository, sharedMemory, null);
+    this(inference, maxMessageBytes, repository, sharedMemory, null, null);
   }
 
   private GrpcApi(
@@ -97,8 +116,10 @@ public final class GrpcApi {
       long maxMessageBytes,
       RepositoryControl repository,
       SharedMemoryRegistry sharedMemory,
-      TrafficManager traffic) {
+      TrafficManager traffic,
+      LogControl logging) {
     this.traffic = traffic;
+    this.logging = logging;
     this.repository = repository;
     this.sharedMemory = Objects.requireNonNull(sharedMemory, "sharedMemory");
     this.inference = Objects.requireNonNull(inference, "inference");
@@ -123,7 +144,22 @@ public final class GrpcApi {
         maxMessageBytes,
         repository,
         sharedMemory,
-        Objects.requireNonNull(manager, "manager"));
+        Objects.requireNonNull(manager, "manager"),
+        logging);
+  }
+
+  /**
+   * This frontend answering {@code LogSettings} over {@code control}, the settings REST's {@code
+   * /v2/logging} reads and changes; without it the RPC answers UNIMPLEMENTED.
+   */
+  public GrpcApi withLogging(LogControl control) {
+    return new GrpcApi(
+        inference,
+        maxMessageBytes,
+        repository,
+        sharedMemory,
+        traffic,
+        Objects.requireNonNull(control, "control"));
   }
 
   /** A new Armeria service serving the protocol and reflection. */
@@ -138,7 +174,7 @@ public final class GrpcApi {
   public GrpcService service(List<? extends ServerInterceptor> interceptors) {
     var builder =
         GrpcService.builder()
-            .addService(new KserveGrpcService(inference, repository, sharedMemory));
+            .addService(new KserveGrpcService(inference, repository, sharedMemory, logging));
     if (traffic != null) {
       builder.addService(new TrafficGrpcService(traffic));
     }
@@ -146,6 +182,8 @@ public final class GrpcApi {
         .addService(ProtoReflectionServiceV1.newInstance())
         .intercept(interceptors)
         .maxRequestMessageLength(maxMessageBytes)
+        .decompressorRegistry(DECOMPRESSORS)
+        .compressorRegistry(COMPRESSORS)
         .exceptionHandler(
             ((GrpcExceptionHandlerFunction) this::tooLarge)
                 .orElse(GrpcClientFaults::classify)

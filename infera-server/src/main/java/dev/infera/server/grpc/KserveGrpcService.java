@@ -53,6 +53,7 @@ import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterRequest;
 import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.infera.server.grpc.proto.TraceSettingRequest;
 import dev.infera.server.grpc.proto.TraceSettingResponse;
+import dev.infera.server.logging.LogControl;
 import dev.infera.spi.TensorSpec;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -87,6 +88,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   private final InferenceService inference;
   private final RepositoryControl repository;
   private final SharedMemoryRegistry sharedMemory;
+  private final LogControl logging;
 
   /** A service whose repository RPCs answer UNIMPLEMENTED. */
   public KserveGrpcService(InferenceService inference) {
@@ -105,9 +107,22 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
    */
   public KserveGrpcService(
       InferenceService inference, RepositoryControl repository, SharedMemoryRegistry sharedMemory) {
+    this(inference, repository, sharedMemory, null);
+  }
+
+  /**
+   * @param logging the log settings {@code LogSettings} reads and changes, the same as REST's
+   *     {@code /v2/logging}; null answers it UNIMPLEMENTED
+   */
+  public KserveGrpcService(
+      InferenceService inference,
+      RepositoryControl repository,
+      SharedMemoryRegistry sharedMemory,
+      LogControl logging) {
     this.inference = Objects.requireNonNull(inference, "inference");
     this.repository = repository;
     this.sharedMemory = Objects.requireNonNull(sharedMemory, "sharedMemory");
+    this.logging = logging;
   }
 
   @Override
@@ -375,7 +390,11 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   @Override
   public void logSettings(
       LogSettingsRequest request, StreamObserver<LogSettingsResponse> observer) {
-    unimplemented("LogSettings", observer, "log settings are not supported");
+    if (logging == null) {
+      unimplemented("LogSettings", observer, "log settings are not enabled on this endpoint");
+      return;
+    }
+    respond("LogSettings", observer, () -> LogSettingsMessages.apply(logging, request));
   }
 
   private static <T> void answerWhenDone(

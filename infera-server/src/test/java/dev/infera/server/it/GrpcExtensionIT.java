@@ -1,8 +1,24 @@
 package dev.infera.server.it;
 
-import dev.infera.server.InferaServer;
+import static org.assertj.core.api.Assertions.assertThat;
 
-/** The extension suite over gRPC. */
+import dev.infera.server.InferaServer;
+import dev.infera.server.grpc.DeflateCodec;
+import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.infera.server.grpc.proto.ModelInferRequest;
+import dev.infera.server.grpc.proto.ModelInferRequest.InferInputTensor;
+import dev.infera.server.grpc.proto.ModelInferResponse;
+import dev.infera.server.grpc.proto.ServerMetadataRequest;
+import io.grpc.Codec;
+import io.grpc.CompressorRegistry;
+import io.grpc.DecompressorRegistry;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
+
+/** The extension suite over gRPC, plus gRPC's message compression as Triton's clients use it. */
 class GrpcExtensionIT extends ExtensionSuite {
   @Override
   protected ExtensionClient connect(InferaServer server) {
@@ -12,5 +28,53 @@ class GrpcExtensionIT extends ExtensionSuite {
   @Override
   protected ProtocolClient connectProtocol(InferaServer server) {
     return new GrpcClient(server.grpcPort(), true);
+  }
+
+  @Test
+  void deflateAndGzipCompressedRequestsAreAnswered() {
+    CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();
+    compressors.register(new Codec.Gzip());
+    compressors.register(DeflateCodec.INSTANCE); // zlib, as gRPC's C core writes "deflate"
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+            .usePlaintext()
+            .compressorRegistry(compressors)
+            .decompressorRegistry(
+                DecompressorRegistry.getDefaultInstance().with(DeflateCodec.INSTANCE, true))
+            .build();
+    try {
+      ByteBuffer sixteen = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < 16; i++) {
+        sixteen.putInt(i);
+      }
+      ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("simple");
+      for (String name : new String[] {"INPUT0", "INPUT1"}) {
+        request
+            .addInputs(
+                InferInputTensor.newBuilder()
+                    .setName(name)
+                    .setDatatype("INT32")
+                    .addShape(1)
+                    .addShape(16))
+            .addRawInputContents(com.google.protobuf.ByteString.copyFrom(sixteen.array()));
+      }
+      for (String encoding : new String[] {"deflate", "gzip"}) {
+        var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withCompression(encoding);
+
+        ModelInferResponse answer = stub.modelInfer(request.build());
+        ByteBuffer sum =
+            answer
+                .getRawOutputContents(answer.getOutputs(0).getName().equals("OUTPUT0") ? 0 : 1)
+                .asReadOnlyByteBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN);
+
+        assertThat(sum.getInt(15 * 4)).as(encoding).isEqualTo(30);
+        assertThat(stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName())
+            .as(encoding)
+            .isEqualTo("infera");
+      }
+    } finally {
+      channel.shutdownNow();
+    }
   }
 }

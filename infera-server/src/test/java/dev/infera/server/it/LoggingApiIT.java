@@ -1,10 +1,15 @@
 package dev.infera.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
+import dev.infera.server.grpc.proto.LogSettingsRequest;
+import dev.infera.server.grpc.proto.LogSettingsResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Triton's logging extension over REST: read and change the log settings at run time. */
+/**
+ * Triton's logging extension over REST ({@code /v2/logging}) and gRPC ({@code LogSettings}): read
+ * and change the same log settings at run time.
+ */
 class LoggingApiIT {
   private static final Logger PROBE = LoggerFactory.getLogger("dev.infera.logging.probe");
   private static InferaServer server;
@@ -88,6 +96,86 @@ class LoggingApiIT {
         .contains("integer");
     assertThat(file.statusCode()).isEqualTo(400);
     assertThat(RestClient.errorMessage(file.body())).contains("--log-file");
+    assertThat(RestClient.readJson(rest.get("/v2/logging").body())).isEqualTo(before);
+  }
+
+  private static LogSettingsRequest.SettingValue uint32(int value) {
+    return LogSettingsRequest.SettingValue.newBuilder().setUint32Param(value).build();
+  }
+
+  private static LogSettingsRequest.SettingValue bool(boolean value) {
+    return LogSettingsRequest.SettingValue.newBuilder().setBoolParam(value).build();
+  }
+
+  @Test
+  void grpcLogSettingsReadsAndChangesTheSameSettingsAsRest() {
+    try (GrpcClient grpc = new GrpcClient(server.grpcPort(), false)) {
+      Map<String, LogSettingsResponse.SettingValue> read =
+          grpc.stub().logSettings(LogSettingsRequest.getDefaultInstance()).getSettingsMap();
+      assertThat(read.get("log_info").getBoolParam()).isTrue();
+      assertThat(read.get("log_verbose_level").getUint32Param()).isZero();
+      assertThat(read.get("log_format").getStringParam()).isEqualTo("default");
+      assertThat(read)
+          .containsOnlyKeys(
+              "log_file",
+              "log_info",
+              "log_warning",
+              "log_error",
+              "log_verbose_level",
+              "log_format");
+      try {
+        Map<String, LogSettingsResponse.SettingValue> changed =
+            grpc.stub()
+                .logSettings(
+                    LogSettingsRequest.newBuilder()
+                        .putSettings("log_verbose_level", uint32(1))
+                        .putSettings("log_warning", bool(false))
+                        .build())
+                .getSettingsMap();
+
+        assertThat(changed.get("log_verbose_level").getUint32Param()).isEqualTo(1);
+        assertThat(changed.get("log_warning").getBoolParam()).isFalse();
+        JsonNode overRest = RestClient.readJson(rest.get("/v2/logging").body());
+        assertThat(overRest.path("log_verbose_level").asInt()).isEqualTo(1);
+        assertThat(overRest.path("log_warning").asBoolean()).isFalse();
+        assertThat(PROBE.isDebugEnabled()).isTrue();
+      } finally {
+        assertThat(post("{\"log_verbose_level\": 0, \"log_warning\": true}").statusCode())
+            .isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void grpcBadLogSettingsAreInvalidArgumentAndChangeNothing() {
+    JsonNode before = RestClient.readJson(rest.get("/v2/logging").body());
+    try (GrpcClient grpc = new GrpcClient(server.grpcPort(), false)) {
+      StatusRuntimeException unknown =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  grpc.stub()
+                      .logSettings(
+                          LogSettingsRequest.newBuilder()
+                              .putSettings("log_info", bool(false))
+                              .putSettings("log_colour", bool(true))
+                              .build()));
+      StatusRuntimeException empty =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  grpc.stub()
+                      .logSettings(
+                          LogSettingsRequest.newBuilder()
+                              .putSettings(
+                                  "log_info", LogSettingsRequest.SettingValue.getDefaultInstance())
+                              .build()));
+
+      assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(unknown.getStatus().getDescription()).contains("log_colour");
+      assertThat(empty.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(empty.getStatus().getDescription()).contains("log_info").contains("no value");
+    }
     assertThat(RestClient.readJson(rest.get("/v2/logging").body())).isEqualTo(before);
   }
 }
