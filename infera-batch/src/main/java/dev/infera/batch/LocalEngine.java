@@ -41,6 +41,7 @@ public final class LocalEngine implements AutoCloseable {
             manager::allReady,
             new ServerMetadata("infera", "batch", List.of()),
             System::nanoTime);
+    manager.runPipelineStepsWith(engine.stepInvoker());
   }
 
   /**

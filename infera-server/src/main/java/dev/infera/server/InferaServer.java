@@ -183,6 +183,7 @@ public final class InferaServer implements AutoCloseable {
             traffic,
             SHADOW_LIMIT,
             RejectedRequests::routed);
+    manager.runPipelineStepsWith(engine.stepInvoker());
     this.bodyBudget = new RequestBodyBudget(options.limits().maxBufferedRequestBytes(), registry);
     traffic.start(JUDGE_TICK);
     this.autoscale = new AutoscaleSignals(manager, registry, options.autoscale(), Ticker.system());

@@ -17,9 +17,9 @@ import java.util.Set;
  * {@code version_policy}, the {@code name}, {@code data_type}, {@code dims} and {@code reshape} of
  * each {@code input} and {@code output}, the {@code name}, {@code kind} and {@code count} of each
  * {@code instance_group}, {@code dynamic_batching}, {@code parameters}, {@code
- * default_model_filename}, {@code model_warmup}, {@code optimization.graph} and {@code
- * response_cache}. Any other field that is set is reported by its dotted path, such as {@code
- * instance_group.gpus}. Stateless and safe from any thread.
+ * default_model_filename}, {@code model_warmup}, {@code optimization.graph}, {@code response_cache}
+ * and {@code ensemble_scheduling.step}. Any other field that is set is reported by its dotted path,
+ * such as {@code instance_group.gpus}. Stateless and safe from any thread.
  */
 final class UnsupportedFields {
   /**
@@ -41,7 +41,8 @@ final class UnsupportedFields {
           Map.entry("default_model_filename", Set.of()),
           Map.entry("model_warmup", Set.of()),
           Map.entry("optimization", Set.of("graph")),
-          Map.entry("response_cache", Set.of()));
+          Map.entry("response_cache", Set.of()),
+          Map.entry("ensemble_scheduling", Set.of("step")));
 
   /** Refused by {@link ModelConfigValidator#problems}, so not listed as ignored. */
   private static final String REFUSED = "sequence_batching";

@@ -11,6 +11,7 @@ import dev.infera.core.contract.ModelInterface;
 import dev.infera.core.contract.TensorContract;
 import dev.infera.core.metrics.InferenceStatistics;
 import dev.infera.core.monitoring.InferenceObserver;
+import dev.infera.core.pipeline.StepInvoker;
 import dev.infera.core.routing.ModelRoutes;
 import dev.infera.core.routing.Route;
 import dev.infera.core.routing.RoutedVersion;
@@ -26,7 +27,6 @@ import dev.infera.spi.TensorSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -161,6 +161,15 @@ public final class ServingEngine implements InferenceService {
     }
     response.whenComplete((ignored, failure) -> finished());
     return response;
+  }
+
+  /**
+   * Runs the steps of pipelines through this engine: each step is routed, validated, queued and
+   * recorded like a request to its model, and runs even once the engine stopped accepting new
+   * requests (the pipeline's own request was accepted and is counted in flight).
+   */
+  public StepInvoker stepInvoker() {
+    return request -> accepted(request, nanoTime.getAsLong());
   }
 
   private void finished() {
@@ -354,7 +363,11 @@ public final class ServingEngine implements InferenceService {
             result.fromCache());
     InferenceResponse response =
         new InferenceResponse(
-            version.model(), Long.toString(version.version()), request.id(), outputs, Map.of());
+            version.model(),
+            Long.toString(version.version()),
+            request.id(),
+            outputs,
+            result.parameters());
     observer.completed(request, response, version.contract().batched());
     return response;
   }
@@ -455,8 +468,7 @@ public final class ServingEngine implements InferenceService {
   @Override
   public boolean isModelReady(String modelName, Optional<String> version) {
     try {
-      router.route(modelName, version, Optional.empty());
-      return true;
+      return router.route(modelName, version, Optional.empty()).version().dependenciesReady();
     } catch (InferenceException e) {
       return false;
     }

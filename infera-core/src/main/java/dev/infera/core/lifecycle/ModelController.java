@@ -175,8 +175,8 @@ public final class ModelController implements RepositoryControl, AutoCloseable {
    * finished its requests and freed its resources. A model of the repository that is not loaded
    * unloads trivially.
    *
-   * @param unloadDependents accepted for Triton's {@code unload_dependents}; Infera has no
-   *     ensembles, so no model depends on another
+   * @param unloadDependents Triton's {@code unload_dependents}: also unload the loaded ensembles
+   *     whose steps call the model (without it they stay loaded and report not ready)
    */
   @Override
   public CompletableFuture<Void> unload(String name, boolean unloadDependents) {
@@ -185,13 +185,21 @@ public final class ModelController implements RepositoryControl, AutoCloseable {
     } catch (InferenceException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.supplyAsync(() -> unloadNow(name), thread)
+    return CompletableFuture.supplyAsync(() -> unloadNow(name, unloadDependents), thread)
         .thenCompose(drained -> drained);
   }
 
-  private CompletableFuture<Void> unloadNow(String name) {
+  private CompletableFuture<Void> unloadNow(String name, boolean unloadDependents) {
     if (manager.isKnown(name)) {
-      return manager.unload(name);
+      List<CompletableFuture<Void>> drains = new ArrayList<>();
+      if (unloadDependents) {
+        for (String dependent : manager.dependents(name)) {
+          LOG.info("unloading ensemble '{}', which calls model '{}'", dependent, name);
+          drains.add(manager.unload(dependent));
+        }
+      }
+      drains.add(manager.unload(name));
+      return CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new));
     }
     if (repository.find(name).isPresent()) {
       return CompletableFuture.completedFuture(null);

@@ -2,6 +2,8 @@ package dev.infera.core.lifecycle;
 
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.metrics.LifecycleMetrics;
+import dev.infera.core.pipeline.Pipeline;
+import dev.infera.core.pipeline.StepInvoker;
 import dev.infera.core.repository.ModelRepository;
 import dev.infera.core.repository.ModelSource;
 import dev.infera.core.routing.ModelRoutes;
@@ -48,6 +50,9 @@ public final class ModelManager implements AutoCloseable {
   private final LifecycleMetrics lifecycle;
   private final boolean strictReadiness;
   private final InstanceScalers scalers;
+  private final EnsembleLoader ensembles;
+  private final ThreadLocal<java.util.Set<String>> loadingChain =
+      ThreadLocal.withInitial(java.util.HashSet::new);
   private final Map<String, ModelRecord> models = new ConcurrentHashMap<>();
   private volatile RoutingTable table = RoutingTable.EMPTY; // replaced under publishRoutes' lock
 
@@ -64,6 +69,15 @@ public final class ModelManager implements AutoCloseable {
             meters, Arrays.stream(ModelState.values()).map(ModelState::name).toList());
     this.strictReadiness = options.strictReadiness();
     this.scalers = new InstanceScalers(meters, options.instanceBudget(), System::nanoTime);
+    this.ensembles = new EnsembleLoader(loader.metricsPool(), meters, this::routingTable);
+  }
+
+  /**
+   * Lets ensembles run their steps: through the engine, so that each step is routed and queued like
+   * a request to its model. Until it is called, ensemble requests fail UNAVAILABLE.
+   */
+  public void runPipelineStepsWith(StepInvoker engine) {
+    ensembles.bind(engine);
   }
 
   /** The repository the models load from. */
@@ -119,6 +133,10 @@ public final class ModelManager implements AutoCloseable {
   private void loadVersions(
       ModelRecord record, ModelSource source, Optional<ModelConfig> override) {
     ModelConfig config = loader.configOf(source, override);
+    if (Pipeline.isEnsemble(config)) {
+      loadEnsemble(record, source, config);
+      return;
+    }
     boolean configured = override.isPresent() || source.configText().isPresent();
     SortedMap<Long, Path> selected = loader.selectVersions(config, source);
     Map<Long, Path> toLoad = new LinkedHashMap<>();
@@ -163,6 +181,75 @@ public final class ModelManager implements AutoCloseable {
     }
     record.publish(next, failures);
     retired.forEach(version -> retire(record, version));
+  }
+
+  /**
+   * Loads an ensemble's version(s) after the models its steps call (as Triton does: loading an
+   * ensemble loads its models); a version that fails leaves the one it would replace serving.
+   */
+  private void loadEnsemble(ModelRecord record, ModelSource source, ModelConfig config) {
+    java.util.Set<String> chain = loadingChain.get();
+    if (!chain.add(source.name())) {
+      throw new InferenceException(
+          ErrorCode.INVALID_ARGUMENT,
+          "ensemble '" + source.name() + "' calls itself through the ensembles " + chain);
+    }
+    try {
+      for (String step : EnsembleLoader.dependencies(config, source.name())) {
+        if (!chain.contains(step)
+            && readyVersions(step).isEmpty()
+            && repository.find(step).isPresent()) {
+          load(step);
+        }
+      }
+    } finally {
+      chain.remove(source.name());
+    }
+    SortedMap<Long, Path> selected = loader.selectVersions(config, source);
+    NavigableMap<Long, ServingVersion> next = new TreeMap<>();
+    Map<Long, String> failures = new TreeMap<>();
+    for (Map.Entry<Long, Path> entry : selected.entrySet()) {
+      long number = entry.getKey();
+      String label = ServingVersion.label(source.name(), number);
+      long started = System.nanoTime();
+      try {
+        ServingVersion version = ensembles.load(source, config, number, entry.getValue());
+        version.markReady();
+        next.put(number, version);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        lifecycle.recordLoad(source.name(), Long.toString(number), took);
+        LOG.info("{} is READY (ensemble of {})", label, version.dependsOn());
+      } catch (InferenceException | IllegalArgumentException e) {
+        failed(source.name(), number, failures, label + " failed to load: " + e.getMessage());
+        ServingVersion serving = record.versions.get(number);
+        if (serving != null) {
+          next.put(number, serving);
+        }
+      }
+    }
+    if (next.isEmpty()) {
+      next.putAll(record.versions);
+    }
+    List<ServingVersion> retired = new ArrayList<>();
+    for (ServingVersion old : record.versions.values()) {
+      if (next.get(old.version()) != old) {
+        retired.add(old);
+      }
+    }
+    record.publish(next, failures);
+    retired.forEach(version -> retire(record, version));
+  }
+
+  /** The loaded ensembles whose steps call the model. */
+  public List<String> dependents(String name) {
+    List<String> dependents = new ArrayList<>();
+    for (ModelRecord record : new TreeMap<>(models).values()) {
+      if (record.wanted()
+          && record.versions.values().stream().anyMatch(v -> v.dependsOn().contains(name))) {
+        dependents.add(record.name);
+      }
+    }
+    return dependents;
   }
 
   /** Loads and warms up one version; on failure records why and returns empty. */
@@ -348,5 +435,6 @@ public final class ModelManager implements AutoCloseable {
     }
     CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new)).join();
     scalers.close();
+    ensembles.close();
   }
 }

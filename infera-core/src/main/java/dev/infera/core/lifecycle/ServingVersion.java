@@ -13,10 +13,12 @@ import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ public final class ServingVersion implements RoutedVersion {
   private final VersionMetrics metrics;
   private final Runnable releaseMetrics;
   private final VersionSource source;
+  private final Set<String> dependsOn;
+  private final BooleanSupplier dependenciesReady;
   private final AtomicLong leases = new AtomicLong();
   private final CompletableFuture<Void> released = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -67,6 +71,40 @@ public final class ServingVersion implements RoutedVersion {
       VersionMetrics metrics,
       Runnable releaseMetrics,
       VersionSource source) {
+    this(
+        model,
+        version,
+        config,
+        loaded,
+        instances,
+        scheduler,
+        scaling,
+        metrics,
+        releaseMetrics,
+        source,
+        Set.of(),
+        () -> true);
+  }
+
+  /**
+   * @param dependsOn the models an ensemble's steps call; empty for a model
+   * @param dependenciesReady whether each of them has a ready version now
+   */
+  ServingVersion(
+      String model,
+      long version,
+      ModelConfig config,
+      LoadedModel loaded,
+      List<ModelInstance> instances,
+      VersionScheduler scheduler,
+      Optional<InstanceScaling> scaling,
+      VersionMetrics metrics,
+      Runnable releaseMetrics,
+      VersionSource source,
+      Set<String> dependsOn,
+      BooleanSupplier dependenciesReady) {
+    this.dependsOn = Set.copyOf(dependsOn);
+    this.dependenciesReady = dependenciesReady;
     this.model = model;
     this.version = version;
     this.config = config;
@@ -127,6 +165,16 @@ public final class ServingVersion implements RoutedVersion {
   @Override
   public VersionMetrics metrics() {
     return metrics;
+  }
+
+  @Override
+  public boolean dependenciesReady() {
+    return dependenciesReady.getAsBoolean();
+  }
+
+  /** The models an ensemble's steps call; empty for a model. */
+  public Set<String> dependsOn() {
+    return dependsOn;
   }
 
   public ModelState state() {

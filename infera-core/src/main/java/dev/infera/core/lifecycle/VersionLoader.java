@@ -56,6 +56,11 @@ final class VersionLoader {
     this.options = options;
   }
 
+  /** The meters of every version, shared with the ensembles' versions. */
+  VersionMetricsPool metricsPool() {
+    return meters;
+  }
+
   /**
    * The configuration a load uses, validated: the override a load request gave, else the one
    * written in the repository, else the default instance when there is none.

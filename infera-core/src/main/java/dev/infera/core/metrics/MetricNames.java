@@ -116,4 +116,22 @@ public final class MetricNames {
   public static final String INSTANCE_SCALING = "infera.instance.scaling";
 
   public static final String TAG_DIRECTION = "direction";
+
+  /**
+   * Histogram, seconds: one pipeline step, from its inputs being ready to its outputs, by {@code
+   * step} (its 1-based index), {@code step_model} and {@code outcome}.
+   */
+  public static final String PIPELINE_STEP_DURATION = "infera.pipeline.step.duration";
+
+  /**
+   * Counter: pipeline steps' answers by who answered: {@code answered_by} is {@code model} (the
+   * step's model), {@code fallback_model}, {@code fallback_value}, {@code skipped}, {@code
+   * soft_failure}, {@code cascade_kept} (rows an earlier level answered) or {@code route:<model>}.
+   */
+  public static final String PIPELINE_ANSWERS = "infera.pipeline.answers";
+
+  public static final String TAG_STEP = "step";
+  public static final String TAG_STEP_MODEL = "step_model";
+  public static final String TAG_OUTCOME = "outcome";
+  public static final String TAG_ANSWERED_BY = "answered_by";
 }

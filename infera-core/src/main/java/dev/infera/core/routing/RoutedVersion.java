@@ -22,6 +22,14 @@ public interface RoutedVersion {
   /** Whether the version serves requests now (READY). */
   boolean isReady();
 
+  /**
+   * Whether every model the version calls has a ready version: always for a model; for an ensemble,
+   * whether each step's model does. Readiness probes report a model ready only when both hold.
+   */
+  default boolean dependenciesReady() {
+    return true;
+  }
+
   /** The version's completed configuration. */
   ModelConfig config();
 
