@@ -244,9 +244,13 @@ final class PipelineRun {
     return CompletableFuture.failedFuture(hardFailure(step, error));
   }
 
+  /**
+   * The request's failure for a failed hard step, keeping the step's code, except that a step model
+   * not found (unloaded) makes the ensemble UNAVAILABLE: the ensemble itself exists.
+   */
   private InferenceException hardFailure(PipelineStep step, InferenceException error) {
     return new InferenceException(
-        error.code(),
+        error.code() == ErrorCode.NOT_FOUND ? ErrorCode.UNAVAILABLE : error.code(),
         "ensemble '"
             + owner.pipeline().model()
             + "' "

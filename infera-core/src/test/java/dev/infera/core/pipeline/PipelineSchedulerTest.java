@@ -155,7 +155,8 @@ class PipelineSchedulerTest {
         "double",
         request ->
             CompletableFuture.completedFuture(
-                new InferenceResponse("double", "1", Optional.empty(), List.of(produced), Map.of())));
+                new InferenceResponse(
+                    "double", "1", Optional.empty(), List.of(produced), Map.of())));
     affine("inc", 1, 1);
     ExecutionResult result =
         run(
