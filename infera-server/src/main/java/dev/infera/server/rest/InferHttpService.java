@@ -1,6 +1,7 @@
 package dev.infera.server.rest;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.RequestHeaders;
@@ -52,6 +53,9 @@ final class InferHttpService implements HttpService {
    */
   record Call(InferenceRequest request, SharedMemoryOutputs regions) {}
 
+  /** What the encoded answer of a call needs from its request: its compression. */
+  private record Reply(Call call, Optional<ResponseCompression> compression) {}
+
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     String model = MetadataServices.model(ctx);
@@ -63,7 +67,14 @@ final class InferHttpService implements HttpService {
                 body ->
                     onPayloadExecutor(
                         ctx, body.content().length(), () -> decode(body, headers, model, version)))
-            .thenCompose(call -> infer(ctx, call))
+            .thenCompose(
+                call ->
+                    infer(
+                        ctx,
+                        new Reply(
+                            call,
+                            ResponseCompression.accepted(
+                                headers.get(HttpHeaderNames.ACCEPT_ENCODING)))))
             .exceptionally(ErrorResponses::of);
     return HttpResponse.of(response);
   }
@@ -153,7 +164,8 @@ final class InferHttpService implements HttpService {
     return new Call(request, regions);
   }
 
-  private CompletableFuture<HttpResponse> infer(ServiceRequestContext ctx, Call call) {
+  private CompletableFuture<HttpResponse> infer(ServiceRequestContext ctx, Reply reply) {
+    Call call = reply.call();
     CompletableFuture<InferenceResponse> pending = service.infer(call.request());
     ctx.whenRequestCancelling().thenRun(() -> pending.cancel(false));
     return pending.thenCompose(
@@ -163,7 +175,7 @@ final class InferHttpService implements HttpService {
                 outputBytes(answer),
                 () ->
                     InferResponseEncoder.encode(answer, call.request(), call.regions())
-                        .toHttpResponse()));
+                        .toHttpResponse(reply.compression())));
   }
 
   private static long outputBytes(InferenceResponse response) {

@@ -1,14 +1,11 @@
 package dev.infera.server.rest;
 
-import com.linecorp.armeria.common.encoding.StreamEncoderFactories;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerErrorHandler;
-import com.linecorp.armeria.server.encoding.EncodingService;
 import dev.infera.core.InferenceService;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * The KServe v2 REST API over an {@link InferenceService}.
@@ -36,17 +33,6 @@ public final class RestApi {
 
   /** The default limit on the elements of one input tensor: 2^24, a 64 MiB FP32 tensor. */
   public static final long DEFAULT_MAX_TENSOR_ELEMENTS = 1L << 24;
-
-  /**
-   * Inference answers compressed as the request's {@code Accept-Encoding} asks, gzip or deflate
-   * (zlib), whatever their size and content type, as Triton does; without it they go uncompressed.
-   */
-  private static final Function<? super HttpService, EncodingService> RESPONSE_COMPRESSION =
-      EncodingService.builder()
-          .encoderFactories(StreamEncoderFactories.GZIP, StreamEncoderFactories.DEFLATE)
-          .encodableContentTypes(type -> true)
-          .minBytesToForceChunkedEncoding(1)
-          .newDecorator();
 
   private final InferenceService service;
   private final long maxRequestBytes;
@@ -124,7 +110,7 @@ public final class RestApi {
           .post(path + "/infer")
           .defaultServiceName("kserve.model.infer")
           .maxRequestLength(maxRequestBytes)
-          .build(infer.decorate(RESPONSE_COMPRESSION));
+          .build(infer);
     }
     sb.errorHandler(errorHandler());
   }

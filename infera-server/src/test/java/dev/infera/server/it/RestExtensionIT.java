@@ -145,7 +145,7 @@ class RestExtensionIT extends ExtensionSuite {
   }
 
   @Test
-  void answersAreCompressedAsAcceptEncodingAsks() throws Exception {
+  void answersAreCompressedAsAcceptEncodingAsksButErrorsNever() throws Exception {
     byte[] request = simpleJsonRequest();
     try (RestClient rest = new RestClient(server.httpPort(), false)) {
       HttpResponse<byte[]> deflated =
@@ -164,6 +164,14 @@ class RestExtensionIT extends ExtensionSuite {
       assertThat(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes())
           .isEqualTo(expected);
       assertThat(JSON.readTree(expected).get("outputs")).hasSize(2);
+      HttpResponse<byte[]> error =
+          rest.post(
+              "/v2/models/no_such_model/infer",
+              request,
+              Map.of("Accept-Encoding", "gzip, deflate"));
+      assertThat(error.statusCode()).isEqualTo(404);
+      assertThat(error.headers().firstValue("content-encoding")).isEmpty();
+      assertThat(RestClient.errorMessage(error.body())).contains("no_such_model");
     }
   }
 
