@@ -37,6 +37,14 @@ final class TrafficLoad implements AutoCloseable {
   }
 
   static TrafficLoad start(InferaServer server, int clientCount) {
+    return start(server, clientCount, SwapModel.NAME);
+  }
+
+  /**
+   * Clients inferring on {@code model}, which takes {@link SwapModel}'s inputs and answers its
+   * outputs (the model itself, or an ensemble over it).
+   */
+  static TrafficLoad start(InferaServer server, int clientCount, String model) {
     TrafficLoad load = new TrafficLoad();
     for (int i = 0; i < clientCount; i++) {
       ProtocolClient client =
@@ -44,15 +52,15 @@ final class TrafficLoad implements AutoCloseable {
               ? new RestClient(server.httpPort(), false)
               : new GrpcClient(server.grpcPort(), false);
       load.clients.add(client);
-      Thread thread = new Thread(() -> load.run(client), "it-client-" + i);
+      Thread thread = new Thread(() -> load.run(client, model), "it-client-" + i);
       load.threads.add(thread);
       thread.start();
     }
     return load;
   }
 
-  private void run(ProtocolClient client) {
-    Call call = Call.of(SwapModel.NAME, SwapModel.inputs());
+  private void run(ProtocolClient client, String model) {
+    Call call = Call.of(model, SwapModel.inputs());
     while (running.get()) {
       Reply reply;
       try {
