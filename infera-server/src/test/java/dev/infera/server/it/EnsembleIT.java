@@ -192,6 +192,23 @@ class EnsembleIT {
       }
       u += escalated ? 1 : 0;
     }
+    String metrics = LifecycleServers.scrape(server);
+    String labels = "model=\"fraud_cascade\",step=\"2\",step_model=\"tabular_mlp\",version=\"1\"";
+    assertThat(
+            LifecycleServers.value(
+                metrics, "infera_pipeline_answers_total{answered_by=\"model\"," + labels + "}"))
+        .isEqualTo(uncertain.size());
+    assertThat(
+            LifecycleServers.value(
+                metrics,
+                "infera_pipeline_answers_total{answered_by=\"cascade_kept\"," + labels + "}"))
+        .isEqualTo(rows - uncertain.size());
+    assertThat(
+            LifecycleServers.value(
+                metrics,
+                "infera_pipeline_step_duration_seconds_count{model=\"fraud_cascade\","
+                    + "outcome=\"success\",step=\"1\",step_model=\"xgb_tabular\",version=\"1\"}"))
+        .isEqualTo(1);
   }
 
   @Test
