@@ -33,7 +33,7 @@ public interface RepositoryControl {
   /**
    * Unloads a model; completes once its versions finished their requests and freed their resources.
    *
-   * @param unloadDependents Triton's flag for ensembles; accepted, nothing depends on a model here
+   * @param unloadDependents Triton's flag: also unload the ensembles whose steps call the model
    */
   CompletableFuture<Void> unload(String name, boolean unloadDependents);
 }
