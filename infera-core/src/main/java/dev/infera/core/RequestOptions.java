@@ -1,5 +1,6 @@
 package dev.infera.core;
 
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,9 @@ import java.util.Optional;
  * @param routingKey the caller's routing (correlation) key, so that one user always meets one
  *     variant of a model; empty when none came
  * @param trace the caller's trace context, when it sent one
+ * @param span the server's own span for this request, when the server traces it (sampled by its
+ *     trace settings); the engine's spans (queue wait, compute, batch execution) hang under it, and
+ *     when it is empty the engine builds no span at all
  * @param parameters the request's other parameters, passed through untouched for backends that take
  *     custom request parameters; values are {@code Boolean}, {@code Long}, {@code Double} or {@code
  *     String}. The engine never reads them.
@@ -34,6 +38,7 @@ public record RequestOptions(
     OutputOptions outputDefaults,
     Optional<String> routingKey,
     Optional<TraceContext> trace,
+    Optional<SpanContext> span,
     Map<String, Object> parameters) {
 
   /** No priority, timeout, deadline, routing key or trace; outputs as JSON values. */
@@ -45,6 +50,7 @@ public record RequestOptions(
     Objects.requireNonNull(outputDefaults, "outputDefaults");
     Objects.requireNonNull(routingKey, "routingKey");
     Objects.requireNonNull(trace, "trace");
+    Objects.requireNonNull(span, "span");
     if (priority < 0) {
       throw new IllegalArgumentException("priority " + priority + " (expected >= 0)");
     }
@@ -78,6 +84,7 @@ public record RequestOptions(
     builder.outputDefaults = outputDefaults;
     builder.routingKey = routingKey;
     builder.trace = trace;
+    builder.span = span;
     builder.parameters.putAll(parameters);
     return builder;
   }
@@ -90,6 +97,7 @@ public record RequestOptions(
     private OutputOptions outputDefaults = OutputOptions.DEFAULT;
     private Optional<String> routingKey = Optional.empty();
     private Optional<TraceContext> trace = Optional.empty();
+    private Optional<SpanContext> span = Optional.empty();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
 
     private Builder() {}
@@ -124,6 +132,11 @@ public record RequestOptions(
       return this;
     }
 
+    public Builder span(SpanContext value) {
+      span = Optional.of(value);
+      return this;
+    }
+
     public Builder parameter(String name, Object value) {
       parameters.put(name, value);
       return this;
@@ -131,7 +144,7 @@ public record RequestOptions(
 
     public RequestOptions build() {
       return new RequestOptions(
-          priority, timeout, deadline, outputDefaults, routingKey, trace, parameters);
+          priority, timeout, deadline, outputDefaults, routingKey, trace, span, parameters);
     }
   }
 }

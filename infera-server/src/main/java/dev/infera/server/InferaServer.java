@@ -51,6 +51,7 @@ import dev.infera.server.security.AsteriskOptions;
 import dev.infera.server.security.RequestBodyBudget;
 import dev.infera.server.security.Security;
 import dev.infera.server.state.JsonFileStore;
+import dev.infera.server.tracing.TraceControl;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -107,6 +108,7 @@ public final class InferaServer implements AutoCloseable {
   private final TrafficManager traffic;
   private final RequestBodyBudget bodyBudget;
   private final Optional<DriftMonitoring> drift;
+  private final TraceControl tracing;
   private final Optional<GpuMetrics> gpus;
   private final Optional<JobManager> jobs;
   private final SharedMemoryRegistry sharedMemory =
@@ -140,6 +142,7 @@ public final class InferaServer implements AutoCloseable {
     LOG.info(
         "backends: {}",
         backends.backends().stream().map(b -> b.name() + " " + b.aliases()).toList());
+    this.tracing = new TraceControl(observability.tracing());
     this.manager =
         new ModelManager(
             repository,
@@ -150,7 +153,8 @@ public final class InferaServer implements AutoCloseable {
                     registry,
                     Clock.systemUTC(),
                     BreakerSettings.DEFAULTS,
-                    options.cache().map(settings -> new ResponseCache(settings, registry)))),
+                    options.cache().map(settings -> new ResponseCache(settings, registry))),
+                tracing.tracer()),
             registry,
             options.manager());
     this.drift =
@@ -306,6 +310,7 @@ public final class InferaServer implements AutoCloseable {
 
   private void releaseAfterFailedStart() {
     drift.ifPresent(DriftMonitoring::close);
+    tracing.close();
     backends.close();
     gpus.ifPresent(GpuMetrics::close);
     registry.close();
@@ -342,6 +347,7 @@ public final class InferaServer implements AutoCloseable {
     security.listen(sb, address(options.http()));
     new RestApi(
             engine, options.maxRequestBytes(), options.security().maxTensorElements(), sharedMemory)
+        .withTracing(tracing)
         .mount(sb);
     new RepositoryApi(controller).mount(sb);
     new SharedMemoryApi(sharedMemory).mount(sb);
@@ -360,7 +366,8 @@ public final class InferaServer implements AutoCloseable {
     GrpcApi api =
         new GrpcApi(engine, options.maxRequestBytes(), controller, sharedMemory)
             .withTraffic(traffic)
-            .withLogging(logging);
+            .withLogging(logging)
+            .withTracing(tracing);
     // The message limit is exactly --max-request-bytes: the binding's body limit adds the frame.
     sb.service(api.service(security.grpcInterceptors()), api.requestSizeLimit());
     sb.decorator(bodyBudget);
@@ -514,6 +521,7 @@ public final class InferaServer implements AutoCloseable {
     controller.close();
     drift.ifPresent(DriftMonitoring::close);
     manager.close();
+    tracing.close(); // exports the spans still queued, for up to 5 s
     metricsStopped.join();
     backends.close();
     gpus.ifPresent(GpuMetrics::close);

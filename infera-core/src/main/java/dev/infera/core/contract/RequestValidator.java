@@ -73,7 +73,8 @@ public final class RequestValidator {
         outputNames(request.outputs()),
         rows,
         priority(request.options().priority()),
-        callerTimeout);
+        callerTimeout,
+        request.options().span());
   }
 
   private int checkInputs(List<Tensor> inputs) {

@@ -16,9 +16,11 @@ import dev.infera.core.scheduling.QueuePolicy;
 import dev.infera.core.scheduling.Scheduler;
 import dev.infera.core.scheduling.SchedulerListener;
 import dev.infera.core.scheduling.Ticker;
+import dev.infera.core.tracing.VersionTracer;
 import dev.infera.spi.ModelInstance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,6 +43,7 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
 
   private final Ticker ticker;
   private final Guards guards;
+  private final Tracer tracer;
 
   /**
    * What guards each version's scheduler: a circuit breaker (unless the model turns it off) and,
@@ -60,13 +63,21 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
 
   /** A factory of unguarded schedulers: no circuit breaker, no response cache. */
   public BatchingSchedulerFactory(Ticker ticker) {
-    this.ticker = ticker;
-    this.guards = null;
+    this(ticker, null, null);
   }
 
   public BatchingSchedulerFactory(Ticker ticker, Guards guards) {
+    this(ticker, guards, null);
+  }
+
+  /**
+   * @param tracer records the executions of traced requests (docs/observability.md); null for a
+   *     server that does not trace
+   */
+  public BatchingSchedulerFactory(Ticker ticker, Guards guards, Tracer tracer) {
     this.ticker = ticker;
     this.guards = guards;
+    this.tracer = tracer;
   }
 
   @Override
@@ -75,7 +86,19 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
     BreakerSettings breaker =
         guards == null ? null : BreakerSettings.of(config, guards.breakerDefaults());
     DynamicBatchScheduler scheduler =
-        DynamicBatchScheduler.start(label, instances, policyOf(config), ticker, listener(metrics));
+        DynamicBatchScheduler.start(
+            label,
+            instances,
+            policyOf(config),
+            ticker,
+            listener(metrics),
+            tracer == null
+                ? VersionTracer.OFF
+                : new VersionTracer(
+                    tracer,
+                    guards == null ? Clock.systemUTC() : guards.clock(),
+                    metrics.model(),
+                    metrics.version()));
     metrics.bindGauges(scheduler::queueDepth, scheduler::inflightCount);
     return (guards == null
             ? VersionScheduler.unguarded(scheduler)

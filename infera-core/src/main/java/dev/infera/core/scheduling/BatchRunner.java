@@ -1,5 +1,7 @@
 package dev.infera.core.scheduling;
 
+import dev.infera.core.tracing.TracedRequest;
+import dev.infera.core.tracing.VersionTracer;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.ModelInstance;
@@ -11,6 +13,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Executes one formed batch on one instance and hands each request its outcome: its own rows of the
@@ -32,12 +35,19 @@ final class BatchRunner {
   private final Ticker ticker;
   private final SchedulerListener listener;
   private final Outcomes outcomes;
+  private final VersionTracer tracer;
 
-  BatchRunner(String label, Ticker ticker, SchedulerListener listener, Outcomes outcomes) {
+  BatchRunner(
+      String label,
+      Ticker ticker,
+      SchedulerListener listener,
+      Outcomes outcomes,
+      VersionTracer tracer) {
     this.label = label;
     this.ticker = ticker;
     this.listener = listener;
     this.outcomes = outcomes;
+    this.tracer = tracer;
   }
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -69,8 +79,10 @@ final class BatchRunner {
         executed = execute(batch, instance);
       }
     } catch (Throwable error) { // any failure fails the batch, never the scheduler's thread
-      listener.onBatchFailed(batch.size(), rows, ticker.read() - start);
+      long failedAfter = ticker.read() - start;
+      listener.onBatchFailed(batch.size(), rows, failedAfter);
       InferenceException failure = asInferenceException(error);
+      trace(batch, rows, start, failedAfter, failure);
       if (batch.size() > 1 && mayBeOneRequestsFault(failure)) {
         // Bisect: the halves run on their own, so a request the backend cannot take fails
         // alone, after at most 2 * log2(n) more executions, and its batch-mates succeed.
@@ -91,12 +103,16 @@ final class BatchRunner {
               ? ordered(separate, batch)
               : split(executed, batch, rows).stream().map(RequestOutcome::succeeded).toList();
     } catch (Throwable error) { // the model's outputs do not fit the batch: its fault, not a row's
-      listener.onBatchFailed(batch.size(), rows, ticker.read() - start);
-      failAll(batch, asInferenceException(error));
+      long failedAfter = ticker.read() - start;
+      listener.onBatchFailed(batch.size(), rows, failedAfter);
+      InferenceException failure = asInferenceException(error);
+      trace(batch, rows, start, failedAfter, failure);
+      failAll(batch, failure);
       return;
     }
     long computeNanos = ticker.read() - start;
     listener.onBatchExecuted(batch.size(), rows, computeNanos);
+    trace(batch, rows, start, computeNanos, null);
     Duration compute = Duration.ofNanos(computeNanos);
     for (int i = 0; i < batch.size(); i++) {
       QueuedRequest request = batch.get(i);
@@ -107,6 +123,42 @@ final class BatchRunner {
       }
       Duration queued = Duration.ofNanos(start - request.enqueueNanos);
       outcomes.succeeded(request, new ExecutionResult(outcome.outputs(), queued, compute, rows));
+    }
+  }
+
+  /**
+   * Builds the spans of an execution that ended, when any of its requests is traced; nothing (not
+   * even a list) for a batch of untraced requests.
+   */
+  private void trace(
+      List<QueuedRequest> batch,
+      int rows,
+      long start,
+      long computeNanos,
+      InferenceException error) {
+    if (!tracer.isOn()) {
+      return;
+    }
+    List<TracedRequest> traced = null;
+    for (QueuedRequest request : batch) {
+      if (request.request.span().isPresent()) {
+        if (traced == null) {
+          traced = new ArrayList<>(batch.size());
+        }
+        traced.add(
+            new TracedRequest(
+                request.request.span().get(),
+                Math.max(0, start - request.enqueueNanos),
+                request.rows()));
+      }
+    }
+    if (traced != null) {
+      tracer.executed(
+          traced,
+          batch.size(),
+          rows,
+          computeNanos,
+          error == null ? Optional.empty() : Optional.of(error.code()));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.infera.core.scheduling;
 
+import dev.infera.core.tracing.VersionTracer;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.ModelInstance;
@@ -67,7 +68,8 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
       BatchPolicy policy,
       Ticker ticker,
       SchedulerListener listener,
-      int queueCapacity) {
+      int queueCapacity,
+      VersionTracer tracer) {
     this.label = Objects.requireNonNull(label, "label");
     this.instances = new CopyOnWriteArrayList<>(instances);
     if (this.instances.isEmpty()) {
@@ -81,7 +83,9 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
     this.listener = Objects.requireNonNull(listener, "listener");
     this.queue = new BatchQueue(policy, queueCapacity);
     this.sequencer = policy.preserveOrdering() ? new ResponseSequencer() : null;
-    this.runner = new BatchRunner(label, ticker, listener, new Completions());
+    this.runner =
+        new BatchRunner(
+            label, ticker, listener, new Completions(), Objects.requireNonNull(tracer, "tracer"));
   }
 
   /**
@@ -98,9 +102,24 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
       BatchPolicy policy,
       Ticker ticker,
       SchedulerListener listener) {
+    return start(label, instances, policy, ticker, listener, VersionTracer.OFF);
+  }
+
+  /**
+   * Creates a scheduler whose executions of traced requests are recorded by {@code tracer}, and
+   * starts one thread per instance; see {@link #start(String, List, BatchPolicy, Ticker,
+   * SchedulerListener)}.
+   */
+  public static DynamicBatchScheduler start(
+      String label,
+      List<ModelInstance> instances,
+      BatchPolicy policy,
+      Ticker ticker,
+      SchedulerListener listener,
+      VersionTracer tracer) {
     DynamicBatchScheduler scheduler =
         new DynamicBatchScheduler(
-            label, instances, policy, ticker, listener, DEFAULT_QUEUE_CAPACITY);
+            label, instances, policy, ticker, listener, DEFAULT_QUEUE_CAPACITY, tracer);
     scheduler.startThreads();
     return scheduler;
   }
@@ -116,7 +135,20 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
       Ticker ticker,
       SchedulerListener listener,
       int queueCapacity) {
-    return new DynamicBatchScheduler(label, instances, policy, ticker, listener, queueCapacity);
+    return manual(label, instances, policy, ticker, listener, queueCapacity, VersionTracer.OFF);
+  }
+
+  /** A scheduler without threads whose executions {@code tracer} records, for tests. */
+  static DynamicBatchScheduler manual(
+      String label,
+      List<ModelInstance> instances,
+      BatchPolicy policy,
+      Ticker ticker,
+      SchedulerListener listener,
+      int queueCapacity,
+      VersionTracer tracer) {
+    return new DynamicBatchScheduler(
+        label, instances, policy, ticker, listener, queueCapacity, tracer);
   }
 
   private void startThreads() {

@@ -1,6 +1,7 @@
 package dev.infera.core.scheduling;
 
 import dev.infera.spi.Tensor;
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -16,14 +17,18 @@ import java.util.Optional;
  *     without a batch dimension
  * @param priority the priority level, 1 is highest; 0 means the model's default
  * @param timeout the queue timeout asked for by the request; empty means the model's default
+ * @param span the server's span of the request when it is traced; its execution's spans hang under
+ *     it. Empty for an untraced request, for which no span is built.
  */
 public record ScheduledRequest(
     List<Tensor> inputs,
     List<String> outputNames,
     int rows,
     int priority,
-    Optional<Duration> timeout) {
+    Optional<Duration> timeout,
+    Optional<SpanContext> span) {
   public ScheduledRequest {
+    Objects.requireNonNull(span, "span");
     inputs = List.copyOf(inputs);
     outputNames = List.copyOf(outputNames);
     Objects.requireNonNull(timeout, "timeout");
@@ -33,5 +38,15 @@ public record ScheduledRequest(
     if (priority < 0) {
       throw new IllegalArgumentException("priority " + priority + " (expected >= 0)");
     }
+  }
+
+  /** An untraced request. */
+  public ScheduledRequest(
+      List<Tensor> inputs,
+      List<String> outputNames,
+      int rows,
+      int priority,
+      Optional<Duration> timeout) {
+    this(inputs, outputNames, rows, priority, timeout, Optional.empty());
   }
 }

@@ -6,8 +6,9 @@
  * dev.infera.core.scheduling.SchedulerListener}. Time comes from an injected {@link
  * dev.infera.core.scheduling.Ticker}.
  *
- * <p>Depends on infera-spi only (tensors, instances, errors); never on configuration protos,
- * metrics libraries, the engine or a transport. Whoever owns a model version's lifecycle builds the
- * policy from its configuration and owns the scheduler's threads through {@code stop()}.
+ * <p>Depends on infera-spi (tensors, instances, errors) and the tracing package (the spans of
+ * traced requests' executions) only; never on configuration protos, metrics libraries, the engine
+ * or a transport. Whoever owns a model version's lifecycle builds the policy from its configuration
+ * and owns the scheduler's threads through {@code stop()}.
  */
 package dev.infera.core.scheduling;

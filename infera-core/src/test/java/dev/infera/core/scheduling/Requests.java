@@ -2,6 +2,7 @@ package dev.infera.core.scheduling;
 
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
+import io.opentelemetry.api.trace.SpanContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ final class Requests {
   private int priority;
   private Optional<Duration> timeout = Optional.empty();
   private List<String> outputs = List.of("ID_OUT", "Y");
+  private Optional<SpanContext> span = Optional.empty();
 
   private Requests(String id) {
     this.id = id;
@@ -61,6 +63,12 @@ final class Requests {
     return this;
   }
 
+  /** Traced under {@code parent}. */
+  Requests span(SpanContext parent) {
+    this.span = Optional.of(parent);
+    return this;
+  }
+
   Requests outputs(String... names) {
     this.outputs = List.of(names);
     return this;
@@ -78,7 +86,7 @@ final class Requests {
     }
     data.flip();
     Tensor x = Tensor.of("X", DataType.FP32, new long[] {rows, width}, data);
-    return new ScheduledRequest(List.of(x, idTensor), outputs, rows, priority, timeout);
+    return new ScheduledRequest(List.of(x, idTensor), outputs, rows, priority, timeout, span);
   }
 
   /** The values of an FP32 tensor. */

@@ -1,5 +1,6 @@
 package dev.infera.core.scheduling;
 
+import dev.infera.core.tracing.VersionTracer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +25,18 @@ final class SchedulerHarness {
   }
 
   SchedulerHarness(BatchPolicy policy, int queueCapacity) {
+    this(policy, queueCapacity, VersionTracer.OFF);
+  }
+
+  /** A harness whose scheduler records traced executions with {@code tracer}. */
+  SchedulerHarness(BatchPolicy policy, VersionTracer tracer) {
+    this(policy, DynamicBatchScheduler.DEFAULT_QUEUE_CAPACITY, tracer);
+  }
+
+  private SchedulerHarness(BatchPolicy policy, int queueCapacity, VersionTracer tracer) {
     this.scheduler =
         DynamicBatchScheduler.manual(
-            LABEL, List.of(instance), policy, ticker, listener, queueCapacity);
+            LABEL, List.of(instance), policy, ticker, listener, queueCapacity, tracer);
   }
 
   CompletableFuture<ExecutionResult> enqueue(ScheduledRequest request) {

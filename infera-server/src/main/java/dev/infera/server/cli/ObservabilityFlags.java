@@ -2,6 +2,7 @@ package dev.infera.server.cli;
 
 import dev.infera.core.monitoring.DriftSettings;
 import dev.infera.server.observability.ObservabilityOptions;
+import dev.infera.server.tracing.TraceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The flags of {@code infera serve} for drift and data-quality monitoring. */
+/** The flags of {@code infera serve} for drift and data-quality monitoring and request tracing. */
 final class ObservabilityFlags {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
@@ -48,9 +49,22 @@ final class ObservabilityFlags {
       description = "The PSI above which a feature counts as drifted. Default: ${DEFAULT-VALUE}.")
   double driftPsiThreshold;
 
+  @Option(
+      names = "--trace-config",
+      paramLabel = "[MODE,]SETTING=VALUE",
+      description =
+          "Request tracing with OpenTelemetry, as Triton's flag: level=OFF|TIMESTAMPS, rate=N (trace 1 request in N), count=N (-1: no limit), mode=opentelemetry, opentelemetry,url=URL (OTLP/HTTP receiver; default http://localhost:4318/v1/traces), opentelemetry,resource=KEY=VALUE, opentelemetry,bsp_max_queue_size=N, opentelemetry,bsp_schedule_delay=MS, opentelemetry,bsp_max_export_batch_size=N. Repeatable. Default: level=OFF rate=1000.")
+  List<String> traceConfig = new ArrayList<>();
+
   ObservabilityOptions toOptions() {
+    TraceConfig tracing;
+    try {
+      tracing = TraceConfig.parse(traceConfig);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     if (driftModels.isEmpty()) {
-      return ObservabilityOptions.NONE;
+      return ObservabilityOptions.NONE.withTracing(tracing);
     }
     DriftSettings defaults = DriftSettings.DEFAULTS;
     try {
@@ -65,7 +79,7 @@ final class ObservabilityFlags {
               defaults.maxFeatures(),
               defaults.queueCapacity(),
               defaults.scoreInterval());
-      return new ObservabilityOptions(Optional.of(settings), Set.copyOf(driftModels));
+      return new ObservabilityOptions(Optional.of(settings), Set.copyOf(driftModels), tracing);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "drift monitoring: " + e.getMessage());
     }

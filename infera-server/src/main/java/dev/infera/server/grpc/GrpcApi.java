@@ -15,6 +15,7 @@ import dev.infera.core.lifecycle.RepositoryControl;
 import dev.infera.core.routing.rollout.TrafficManager;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.logging.LogControl;
+import dev.infera.server.tracing.TraceControl;
 import io.grpc.Codec;
 import io.grpc.CompressorRegistry;
 import io.grpc.DecompressorRegistry;
@@ -74,6 +75,7 @@ public final class GrpcApi {
   private final SharedMemoryRegistry sharedMemory;
   private final TrafficManager traffic;
   private final LogControl logging;
+  private final TraceControl tracing;
 
   /** A frontend accepting request messages up to {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
   public GrpcApi(InferenceService inference) {
@@ -108,7 +110,7 @@ public final class GrpcApi {
       long maxMessageBytes,
       RepositoryControl repository,
       SharedMemoryRegistry sharedMemory) {
-    this(inference, maxMessageBytes, repository, sharedMemory, null, null);
+    this(inference, maxMessageBytes, repository, sharedMemory, null, null, null);
   }
 
   private GrpcApi(
@@ -117,9 +119,11 @@ public final class GrpcApi {
       RepositoryControl repository,
       SharedMemoryRegistry sharedMemory,
       TrafficManager traffic,
-      LogControl logging) {
+      LogControl logging,
+      TraceControl tracing) {
     this.traffic = traffic;
     this.logging = logging;
+    this.tracing = tracing;
     this.repository = repository;
     this.sharedMemory = Objects.requireNonNull(sharedMemory, "sharedMemory");
     this.inference = Objects.requireNonNull(inference, "inference");
@@ -145,7 +149,8 @@ public final class GrpcApi {
         repository,
         sharedMemory,
         Objects.requireNonNull(manager, "manager"),
-        logging);
+        logging,
+        tracing);
   }
 
   /**
@@ -159,7 +164,23 @@ public final class GrpcApi {
         repository,
         sharedMemory,
         traffic,
-        Objects.requireNonNull(control, "control"));
+        Objects.requireNonNull(control, "control"),
+        tracing);
+  }
+
+  /**
+   * This frontend tracing the inference requests {@code tracing} chooses and serving {@code
+   * TraceSetting} over it; without it nothing is traced and the RPC answers UNIMPLEMENTED.
+   */
+  public GrpcApi withTracing(TraceControl tracing) {
+    return new GrpcApi(
+        inference,
+        maxMessageBytes,
+        repository,
+        sharedMemory,
+        traffic,
+        logging,
+        Objects.requireNonNull(tracing, "tracing"));
   }
 
   /** A new Armeria service serving the protocol and reflection. */
@@ -174,7 +195,8 @@ public final class GrpcApi {
   public GrpcService service(List<? extends ServerInterceptor> interceptors) {
     var builder =
         GrpcService.builder()
-            .addService(new KserveGrpcService(inference, repository, sharedMemory, logging));
+            .addService(
+                new KserveGrpcService(inference, repository, sharedMemory, logging, tracing));
     if (traffic != null) {
       builder.addService(new TrafficGrpcService(traffic));
     }

@@ -54,6 +54,8 @@ import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.infera.server.grpc.proto.TraceSettingRequest;
 import dev.infera.server.grpc.proto.TraceSettingResponse;
 import dev.infera.server.logging.LogControl;
+import dev.infera.server.tracing.RequestTrace;
+import dev.infera.server.tracing.TraceControl;
 import dev.infera.spi.TensorSpec;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -89,6 +91,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   private final RepositoryControl repository;
   private final SharedMemoryRegistry sharedMemory;
   private final LogControl logging;
+  private final TraceControl tracing;
 
   /** A service whose repository RPCs answer UNIMPLEMENTED. */
   public KserveGrpcService(InferenceService inference) {
@@ -119,10 +122,24 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
       RepositoryControl repository,
       SharedMemoryRegistry sharedMemory,
       LogControl logging) {
+    this(inference, repository, sharedMemory, logging, null);
+  }
+
+  /**
+   * @param tracing chooses the inference requests to trace and serves {@code TraceSetting}; null
+   *     traces none and answers {@code TraceSetting} UNIMPLEMENTED
+   */
+  public KserveGrpcService(
+      InferenceService inference,
+      RepositoryControl repository,
+      SharedMemoryRegistry sharedMemory,
+      LogControl logging,
+      TraceControl tracing) {
     this.inference = Objects.requireNonNull(inference, "inference");
     this.repository = repository;
     this.sharedMemory = Objects.requireNonNull(sharedMemory, "sharedMemory");
     this.logging = logging;
+    this.tracing = tracing;
   }
 
   @Override
@@ -190,32 +207,54 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    Function<String, String> headers = metadata();
+    RequestTrace trace =
+        tracing == null
+            ? RequestTrace.NONE
+            : tracing.start(request.getModelName(), "grpc", headers);
     InferenceRequest decoded;
     SharedMemoryOutputs outputRegions;
     CompletableFuture<InferenceResponse> future;
     try {
-      decoded = ModelInferCodec.decode(request, sharedMemory, metadata(), CallDeadline::apply);
+      decoded =
+          trace.decode(
+              () -> ModelInferCodec.decode(request, sharedMemory, headers, CallDeadline::apply));
       outputRegions = SharedMemoryOutputs.resolve(sharedMemory, decoded.outputs());
-      future = inference.infer(decoded);
+      future = inference.infer(trace.traced(decoded));
     } catch (RuntimeException e) {
-      fail("ModelInfer", observer, e);
+      failTraced(trace, observer, e);
       return;
     }
     ServerCallStreamObserver<ModelInferResponse> call = cancelOnClientCancel(observer, future);
     future.whenComplete(
         (response, failure) -> {
           if (call != null && call.isCancelled()) {
+            trace.endGrpc(Status.Code.CANCELLED);
             return;
           }
           if (failure != null) {
-            fail("ModelInfer", observer, failure);
+            failTraced(trace, observer, failure);
             return;
           }
-          respond(
-              "ModelInfer",
-              observer,
-              () -> ModelInferCodec.encode(response, decoded, outputRegions));
+          trace.answered(response);
+          ModelInferResponse encoded;
+          try {
+            encoded = trace.encode(() -> ModelInferCodec.encode(response, decoded, outputRegions));
+          } catch (RuntimeException e) {
+            failTraced(trace, observer, e);
+            return;
+          }
+          observer.onNext(encoded);
+          observer.onCompleted();
+          trace.endGrpc(Status.Code.OK);
         });
+  }
+
+  private static void failTraced(
+      RequestTrace trace, StreamObserver<?> observer, Throwable failure) {
+    fail("ModelInfer", observer, failure);
+    trace.failed(failure);
+    trace.endGrpc(GrpcStatusMapping.toStatus(failure).getCode());
   }
 
   @Override
@@ -358,6 +397,16 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
             .asRuntimeException());
   }
 
+  @Override
+  public void traceSetting(
+      TraceSettingRequest request, StreamObserver<TraceSettingResponse> observer) {
+    if (tracing == null) {
+      unimplemented("TraceSetting", observer, "tracing is not set up on this endpoint");
+      return;
+    }
+    respond("TraceSetting", observer, () -> TraceMessages.answer(tracing, inference, request));
+  }
+
   // RPCs of Triton's GRPCInferenceService this server does not build (yet). Each answers
   // UNIMPLEMENTED with a sentence naming what is missing, instead of gRPC's bare default; building
   // one means replacing its override here.
@@ -379,12 +428,6 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
       @Override
       public void onCompleted() {}
     };
-  }
-
-  @Override
-  public void traceSetting(
-      TraceSettingRequest request, StreamObserver<TraceSettingResponse> observer) {
-    unimplemented("TraceSetting", observer, "trace settings are not supported");
   }
 
   @Override

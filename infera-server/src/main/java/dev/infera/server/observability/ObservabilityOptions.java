@@ -1,6 +1,7 @@
 package dev.infera.server.observability;
 
 import dev.infera.core.monitoring.DriftSettings;
+import dev.infera.server.tracing.TraceConfig;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -10,14 +11,27 @@ import java.util.Set;
  *
  * @param drift drift and data-quality monitoring settings; empty when it is off
  * @param driftModels the models drift monitoring watches; {@code *} for every model
+ * @param tracing request tracing ({@code --trace-config}); off unless it says otherwise
  */
-public record ObservabilityOptions(Optional<DriftSettings> drift, Set<String> driftModels) {
+public record ObservabilityOptions(
+    Optional<DriftSettings> drift, Set<String> driftModels, TraceConfig tracing) {
   public static final ObservabilityOptions NONE =
       new ObservabilityOptions(Optional.empty(), Set.of());
 
   public ObservabilityOptions {
     Objects.requireNonNull(drift, "drift");
+    Objects.requireNonNull(tracing, "tracing");
     driftModels = Set.copyOf(driftModels);
+  }
+
+  /** Drift monitoring as given, tracing off. */
+  public ObservabilityOptions(Optional<DriftSettings> drift, Set<String> driftModels) {
+    this(drift, driftModels, TraceConfig.DEFAULTS);
+  }
+
+  /** These options with {@code config} for tracing. */
+  public ObservabilityOptions withTracing(TraceConfig config) {
+    return new ObservabilityOptions(drift, driftModels, config);
   }
 
   /** Whether drift monitoring watches a model. */

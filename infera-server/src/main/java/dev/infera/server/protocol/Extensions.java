@@ -19,6 +19,7 @@ public final class Extensions {
           "system_shared_memory",
           "binary_tensor_data", // with Triton's raw binary request
           "statistics",
+          "trace", // OpenTelemetry mode: /v2/trace/setting, gRPC TraceSetting
           "logging");
 
   private Extensions() {}

@@ -18,6 +18,8 @@ import dev.infera.server.protocol.InferenceRequests;
 import dev.infera.server.protocol.RawBinaryRequest;
 import dev.infera.server.protocol.RequestParameters;
 import dev.infera.server.protocol.TensorShapes;
+import dev.infera.server.tracing.RequestTrace;
+import dev.infera.server.tracing.TraceControl;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
 import java.nio.ByteBuffer;
@@ -39,12 +41,20 @@ final class InferHttpService implements HttpService {
   private final InferenceService service;
   private final long maxTensorElements;
   private final SharedMemoryRegistry sharedMemory;
+  private final TraceControl tracing;
 
+  /**
+   * @param tracing chooses the requests to trace; null traces none
+   */
   InferHttpService(
-      InferenceService service, long maxTensorElements, SharedMemoryRegistry sharedMemory) {
+      InferenceService service,
+      long maxTensorElements,
+      SharedMemoryRegistry sharedMemory,
+      TraceControl tracing) {
     this.service = service;
     this.maxTensorElements = maxTensorElements;
     this.sharedMemory = sharedMemory;
+    this.tracing = tracing;
   }
 
   /**
@@ -53,20 +63,29 @@ final class InferHttpService implements HttpService {
    */
   record Call(InferenceRequest request, SharedMemoryOutputs regions) {}
 
-  /** What the encoded answer of a call needs from its request: its compression. */
-  private record Reply(Call call, Optional<ResponseCompression> compression) {}
+  /** What the encoded answer of a call needs from its request: its compression, and its trace. */
+  private record Reply(Call call, Optional<ResponseCompression> compression, RequestTrace trace) {}
 
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     String model = MetadataServices.model(ctx);
     Optional<String> version = MetadataServices.version(ctx);
     RequestHeaders headers = req.headers();
+    RequestTrace trace =
+        tracing == null ? RequestTrace.NONE : tracing.start(model, "http", headers::get);
+    if (trace.isOn()) {
+      ctx.log()
+          .whenComplete()
+          .thenAccept(log -> trace.endHttp(log.responseHeaders().status().code()));
+    }
     CompletableFuture<HttpResponse> response =
         req.aggregate()
             .thenCompose(
                 body ->
                     onPayloadExecutor(
-                        ctx, body.content().length(), () -> decode(body, headers, model, version)))
+                        ctx,
+                        body.content().length(),
+                        () -> trace.decode(() -> decode(body, headers, model, version))))
             .thenCompose(
                 call ->
                     infer(
@@ -74,8 +93,13 @@ final class InferHttpService implements HttpService {
                         new Reply(
                             call,
                             ResponseCompression.accepted(
-                                headers.get(HttpHeaderNames.ACCEPT_ENCODING)))))
-            .exceptionally(ErrorResponses::of);
+                                headers.get(HttpHeaderNames.ACCEPT_ENCODING)),
+                            trace)))
+            .exceptionally(
+                failure -> {
+                  trace.failed(failure);
+                  return ErrorResponses.of(failure);
+                });
     return HttpResponse.of(response);
   }
 
@@ -166,16 +190,21 @@ final class InferHttpService implements HttpService {
 
   private CompletableFuture<HttpResponse> infer(ServiceRequestContext ctx, Reply reply) {
     Call call = reply.call();
-    CompletableFuture<InferenceResponse> pending = service.infer(call.request());
+    RequestTrace trace = reply.trace();
+    CompletableFuture<InferenceResponse> pending = service.infer(trace.traced(call.request()));
     ctx.whenRequestCancelling().thenRun(() -> pending.cancel(false));
     return pending.thenCompose(
-        answer ->
-            onPayloadExecutor(
-                ctx,
-                outputBytes(answer),
-                () ->
-                    InferResponseEncoder.encode(answer, call.request(), call.regions())
-                        .toHttpResponse(reply.compression())));
+        answer -> {
+          trace.answered(answer);
+          return onPayloadExecutor(
+              ctx,
+              outputBytes(answer),
+              () ->
+                  trace.encode(
+                      () ->
+                          InferResponseEncoder.encode(answer, call.request(), call.regions())
+                              .toHttpResponse(reply.compression())));
+        });
   }
 
   private static long outputBytes(InferenceResponse response) {

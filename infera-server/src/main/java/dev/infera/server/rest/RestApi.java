@@ -5,6 +5,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import dev.infera.core.InferenceService;
 import dev.infera.server.extension.SharedMemoryRegistry;
+import dev.infera.server.tracing.TraceControl;
 import java.util.Objects;
 
 /**
@@ -38,6 +39,7 @@ public final class RestApi {
   private final long maxRequestBytes;
   private final long maxTensorElements;
   private final SharedMemoryRegistry sharedMemory;
+  private final TraceControl tracing;
 
   public RestApi(InferenceService service) {
     this(service, DEFAULT_MAX_REQUEST_BYTES);
@@ -86,6 +88,23 @@ public final class RestApi {
           "maxTensorElements: " + maxTensorElements + " (expected > 0)");
     }
     this.maxTensorElements = maxTensorElements;
+    this.tracing = null;
+  }
+
+  private RestApi(RestApi base, TraceControl tracing) {
+    this.service = base.service;
+    this.maxRequestBytes = base.maxRequestBytes;
+    this.maxTensorElements = base.maxTensorElements;
+    this.sharedMemory = base.sharedMemory;
+    this.tracing = tracing;
+  }
+
+  /**
+   * This API tracing the inference requests {@code tracing} chooses, and serving the trace
+   * extension's routes ({@link TraceApi}).
+   */
+  public RestApi withTracing(TraceControl tracing) {
+    return new RestApi(this, Objects.requireNonNull(tracing, "tracing"));
   }
 
   /**
@@ -95,7 +114,7 @@ public final class RestApi {
    */
   public void mount(ServerBuilder sb) {
     MetadataServices metadata = new MetadataServices(service);
-    HttpService infer = new InferHttpService(service, maxTensorElements, sharedMemory);
+    HttpService infer = new InferHttpService(service, maxTensorElements, sharedMemory, tracing);
     ExtensionServices extensions = new ExtensionServices(service);
     get(sb, "/v2/models/stats", "kserve.model.stats", (ctx, req) -> extensions.statistics(ctx));
     get(sb, "/v2/health/live", "kserve.health.live", (ctx, req) -> metadata.live());
@@ -111,6 +130,9 @@ public final class RestApi {
           .defaultServiceName("kserve.model.infer")
           .maxRequestLength(maxRequestBytes)
           .build(infer);
+    }
+    if (tracing != null) {
+      new TraceApi(tracing, service).mount(sb);
     }
     sb.errorHandler(errorHandler());
   }
