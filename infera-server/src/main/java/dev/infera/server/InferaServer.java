@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.grpc.GrpcHealthCheckService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.logging.AccessLogWriter;
 import dev.infera.batch.ModelAccess;
 import dev.infera.batch.jobs.JobManager;
 import dev.infera.batch.jobs.JobSettings;
@@ -33,9 +34,11 @@ import dev.infera.core.routing.Router;
 import dev.infera.core.routing.rollout.RoutingStore;
 import dev.infera.core.routing.rollout.TrafficManager;
 import dev.infera.core.scheduling.Ticker;
+import dev.infera.server.capture.PayloadCapture;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.gpu.GpuMetrics;
 import dev.infera.server.grpc.GrpcApi;
+import dev.infera.server.logging.AccessLog;
 import dev.infera.server.logging.LogControl;
 import dev.infera.server.observability.DriftApi;
 import dev.infera.server.observability.ObservabilityOptions;
@@ -109,6 +112,8 @@ public final class InferaServer implements AutoCloseable {
   private final RequestBodyBudget bodyBudget;
   private final Optional<DriftMonitoring> drift;
   private final TraceControl tracing;
+  private final Optional<PayloadCapture> capture;
+  private final boolean accessLog;
   private final Optional<GpuMetrics> gpus;
   private final Optional<JobManager> jobs;
   private final SharedMemoryRegistry sharedMemory =
@@ -143,6 +148,7 @@ public final class InferaServer implements AutoCloseable {
         "backends: {}",
         backends.backends().stream().map(b -> b.name() + " " + b.aliases()).toList());
     this.tracing = new TraceControl(observability.tracing());
+    this.accessLog = observability.accessLog();
     this.manager =
         new ModelManager(
             repository,
@@ -170,6 +176,11 @@ public final class InferaServer implements AutoCloseable {
                         observability::watches,
                         this::readyVersionKeys));
     drift.ifPresent(DriftMonitoring::start);
+    this.capture =
+        observability.capture().map(c -> new PayloadCapture(c, registry, Clock.systemUTC()));
+    List<InferenceObserver> observers = new java.util.ArrayList<>();
+    drift.ifPresent(observers::add);
+    capture.ifPresent(observers::add);
     this.traffic =
         new TrafficManager(
             manager::routingTable,
@@ -183,7 +194,7 @@ public final class InferaServer implements AutoCloseable {
             manager::allReady,
             new ServerMetadata(options.serverId(), build.version(), Extensions.SUPPORTED),
             System::nanoTime,
-            InferenceObserver.all(drift.<List<InferenceObserver>>map(List::of).orElse(List.of())),
+            InferenceObserver.all(observers),
             traffic,
             SHADOW_LIMIT,
             RejectedRequests::routed);
@@ -310,6 +321,7 @@ public final class InferaServer implements AutoCloseable {
 
   private void releaseAfterFailedStart() {
     drift.ifPresent(DriftMonitoring::close);
+    capture.ifPresent(PayloadCapture::close);
     tracing.close();
     backends.close();
     gpus.ifPresent(GpuMetrics::close);
@@ -357,7 +369,7 @@ public final class InferaServer implements AutoCloseable {
     new DriftApi(Router.highestReady(manager::routingTable), drift).mount(sb);
     jobs.ifPresent(manager -> new JobsApi(manager).mount(sb));
     security.protectHttp(sb);
-    return sb.accessLogWriter(rejected.restWriter(), false);
+    return sb.accessLogWriter(withAccessLog(rejected.restWriter()), false);
   }
 
   private ServerBuilder grpcBuilder(RejectedRequests rejected) {
@@ -382,7 +394,12 @@ public final class InferaServer implements AutoCloseable {
                     .serviceCheckers(GRPC_INFERENCE_SERVICE, health)
                     .build())
             .build());
-    return sb.accessLogWriter(rejected.grpcWriter(), false);
+    return sb.accessLogWriter(withAccessLog(rejected.grpcWriter()), false);
+  }
+
+  /** {@code writer}, followed by the access log when {@code --access-log} is on. */
+  private AccessLogWriter withAccessLog(AccessLogWriter writer) {
+    return accessLog ? writer.andThen(AccessLog.writer()) : writer;
   }
 
   private ServerBuilder metricsBuilder() {
@@ -520,6 +537,7 @@ public final class InferaServer implements AutoCloseable {
     autoscale.close();
     controller.close();
     drift.ifPresent(DriftMonitoring::close);
+    capture.ifPresent(PayloadCapture::close); // writes what is queued, for up to 5 s
     manager.close();
     tracing.close(); // exports the spans still queued, for up to 5 s
     metricsStopped.join();

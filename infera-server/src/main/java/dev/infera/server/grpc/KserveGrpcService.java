@@ -54,6 +54,7 @@ import dev.infera.server.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.infera.server.grpc.proto.TraceSettingRequest;
 import dev.infera.server.grpc.proto.TraceSettingResponse;
 import dev.infera.server.logging.LogControl;
+import dev.infera.server.logging.RequestLogContext;
 import dev.infera.server.tracing.RequestTrace;
 import dev.infera.server.tracing.TraceControl;
 import dev.infera.spi.TensorSpec;
@@ -207,6 +208,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
 
   @Override
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
     Function<String, String> headers = metadata();
     RequestTrace trace =
         tracing == null
@@ -220,9 +222,10 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
           trace.decode(
               () -> ModelInferCodec.decode(request, sharedMemory, headers, CallDeadline::apply));
       outputRegions = SharedMemoryOutputs.resolve(sharedMemory, decoded.outputs());
+      trace.noteIds(ctx, decoded);
       future = inference.infer(trace.traced(decoded));
     } catch (RuntimeException e) {
-      failTraced(trace, observer, e);
+      failTraced(ctx, trace, observer, e);
       return;
     }
     ServerCallStreamObserver<ModelInferResponse> call = cancelOnClientCancel(observer, future);
@@ -233,7 +236,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
             return;
           }
           if (failure != null) {
-            failTraced(trace, observer, failure);
+            failTraced(ctx, trace, observer, failure);
             return;
           }
           trace.answered(response);
@@ -241,7 +244,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
           try {
             encoded = trace.encode(() -> ModelInferCodec.encode(response, decoded, outputRegions));
           } catch (RuntimeException e) {
-            failTraced(trace, observer, e);
+            failTraced(ctx, trace, observer, e);
             return;
           }
           observer.onNext(encoded);
@@ -251,8 +254,13 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   }
 
   private static void failTraced(
-      RequestTrace trace, StreamObserver<?> observer, Throwable failure) {
-    fail("ModelInfer", observer, failure);
+      ServiceRequestContext ctx,
+      RequestTrace trace,
+      StreamObserver<?> observer,
+      Throwable failure) {
+    try (RequestLogContext.Scope ignored = RequestLogContext.mdc(ctx)) {
+      fail("ModelInfer", observer, failure);
+    }
     trace.failed(failure);
     trace.endGrpc(GrpcStatusMapping.toStatus(failure).getCode());
   }

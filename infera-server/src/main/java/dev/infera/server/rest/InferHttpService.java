@@ -14,6 +14,7 @@ import dev.infera.core.ModelMetadata;
 import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.extension.SharedMemoryTensors;
+import dev.infera.server.logging.RequestLogContext;
 import dev.infera.server.protocol.InferenceRequests;
 import dev.infera.server.protocol.RawBinaryRequest;
 import dev.infera.server.protocol.RequestParameters;
@@ -98,7 +99,9 @@ final class InferHttpService implements HttpService {
             .exceptionally(
                 failure -> {
                   trace.failed(failure);
-                  return ErrorResponses.of(failure);
+                  try (RequestLogContext.Scope ignored = RequestLogContext.mdc(ctx)) {
+                    return ErrorResponses.of(failure);
+                  }
                 });
     return HttpResponse.of(response);
   }
@@ -191,6 +194,7 @@ final class InferHttpService implements HttpService {
   private CompletableFuture<HttpResponse> infer(ServiceRequestContext ctx, Reply reply) {
     Call call = reply.call();
     RequestTrace trace = reply.trace();
+    trace.noteIds(ctx, call.request());
     CompletableFuture<InferenceResponse> pending = service.infer(trace.traced(call.request()));
     ctx.whenRequestCancelling().thenRun(() -> pending.cancel(false));
     return pending.thenCompose(

@@ -13,10 +13,10 @@ import java.nio.charset.StandardCharsets;
  * BOOL as true/false; BYTES as strings decoded as UTF-8 (invalid sequences become U+FFFD: clients
  * that need the exact bytes ask for binary data).
  */
-final class JsonTensorWriter {
+public final class JsonTensorWriter {
   private JsonTensorWriter() {}
 
-  static void writeData(JsonGenerator json, Tensor tensor) throws IOException {
+  public static void writeData(JsonGenerator json, Tensor tensor) throws IOException {
     json.writeStartArray();
     switch (tensor.dataType()) {
       case BYTES -> writeStrings(json, tensor);

@@ -1,11 +1,15 @@
 package dev.infera.server.tracing;
 
+import com.linecorp.armeria.common.RequestContext;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
+import dev.infera.core.TraceContext;
 import dev.infera.core.tracing.InferenceSpans;
+import dev.infera.server.logging.RequestLogContext;
 import dev.infera.spi.InferenceException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -45,6 +49,23 @@ public final class RequestTrace {
     }
     request.id().ifPresent(id -> span.setAttribute(InferenceSpans.REQUEST_ID, id));
     return request.withOptions(request.options().toBuilder().span(span.getSpanContext()).build());
+  }
+
+  /**
+   * Notes the request's ids on its context for the log lines about it: its request id, and the
+   * request span's trace and span ids, or the caller's when the request is not traced.
+   */
+  public void noteIds(RequestContext ctx, InferenceRequest request) {
+    String requestId = request.id().orElse(null);
+    if (span != null) {
+      SpanContext own = span.getSpanContext();
+      RequestLogContext.note(ctx, requestId, own.getTraceId(), own.getSpanId());
+    } else if (request.options().trace().isPresent()) {
+      TraceContext caller = request.options().trace().get();
+      RequestLogContext.note(ctx, requestId, caller.traceId(), caller.parentSpanId());
+    } else {
+      RequestLogContext.note(ctx, requestId, null, null);
+    }
   }
 
   /** Runs the decoding of the request inside a {@value InferenceSpans#DECODE} span. */
