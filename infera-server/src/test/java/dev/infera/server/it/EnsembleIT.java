@@ -34,7 +34,16 @@ import org.junit.jupiter.api.Test;
  */
 class EnsembleIT {
   private static final List<String> ENSEMBLES =
-      List.of("chain", "fan", "fraud_cascade", "guarded", "hard", "soft", "bad_types", "bad_cycle");
+      List.of(
+          "chain",
+          "fan",
+          "fraud_cascade",
+          "guarded",
+          "hard",
+          "soft",
+          "routed",
+          "bad_types",
+          "bad_cycle");
   private static InferaServer server;
   private static RestClient rest;
   private static GrpcClient grpc;
@@ -55,7 +64,7 @@ class EnsembleIT {
         LifecycleServers.start(
             repo,
             ControlOptions.explicit(
-                List.of("chain", "fan", "fraud_cascade", "guarded", "hard", "soft")));
+                List.of("chain", "fan", "fraud_cascade", "guarded", "hard", "soft", "routed")));
     rest = new RestClient(server.httpPort(), true);
     grpc = new GrpcClient(server.grpcPort(), false);
     stats = new RestExtensionClient(server.httpPort());
@@ -212,6 +221,31 @@ class EnsembleIT {
   }
 
   @Test
+  void aRouterAndAConditionPickModelsByTensorValues() {
+    List<Tensor> in = new ArrayList<>(inputs("IN0", "IN1", 3, 5));
+    in.add(TestTensors.int32("KEY", new long[] {3, 1}, 1, 0, 1));
+    long routedBefore = stats.statistics("simple_b", null).value().get(0).inferenceCount();
+    JsonNode mixed = jsonInfer("routed", in.toArray(Tensor[]::new));
+    long routedAfter = stats.statistics("simple_b", null).value().get(0).inferenceCount();
+    assertThat(routedAfter - routedBefore).isEqualTo(2);
+    assertThat(mixed.at("/parameters/pipeline_routes").asText())
+        .isEqualTo("step 1 (model 'simple'): model 'simple_b' 2 rows, model 'simple' 1 rows");
+    Reply byHand = simple(rest, in.get(0), in.get(1));
+    assertThat(numbers(output(mixed, "OUT0")))
+        .containsExactly(TestTensors.numbers(byHand.output("OUTPUT0")));
+    assertThat(numbers(output(mixed, "GATED"))).containsOnly(0.0);
+    assertThat(mixed.at("/parameters/pipeline_skipped_steps").asText())
+        .isEqualTo("step 2 (model 'simple_c'): condition 'KEY==7' does not hold");
+
+    in.set(2, TestTensors.int32("KEY", new long[] {3, 1}, 7, 7, 7));
+    JsonNode gated = jsonInfer("routed", in.toArray(Tensor[]::new));
+    assertThat(numbers(output(gated, "GATED")))
+        .containsExactly(TestTensors.numbers(byHand.output("OUTPUT1")));
+    assertThat(gated.has("parameters") && gated.get("parameters").has("pipeline_skipped_steps"))
+        .isFalse();
+  }
+
+  @Test
   void fallbacksHardAndSoftStepsWhenAStepModelIsUnloaded() {
     List<Tensor> in = inputs("IN0", "IN1", 2, 4);
     try {
@@ -255,10 +289,12 @@ class EnsembleIT {
       unload("simple_c", true);
       assertThat(rest.infer(Call.of("hard", in)).outcome()).isEqualTo(Outcome.NOT_FOUND);
       assertThat(rest.infer(Call.of("soft", in)).outcome()).isEqualTo(Outcome.NOT_FOUND);
+      assertThat(rest.modelReady("routed", null)).isEqualTo(Outcome.NOT_FOUND);
       assertThat(rest.modelReady("guarded", null)).isNotEqualTo(Outcome.OK);
     } finally {
       load("hard"); // loads simple_c again
       load("soft");
+      load("routed"); // calls simple_c too
       load("simple_b");
     }
     assertThat(rest.modelReady("hard", null)).isEqualTo(Outcome.OK);
