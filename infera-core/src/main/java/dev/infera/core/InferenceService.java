@@ -5,6 +5,7 @@ import dev.infera.core.metrics.InferenceStatistics;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,6 +44,16 @@ public interface InferenceService {
   default ModelConfig modelConfig(String modelName, Optional<String> version) {
     throw new InferenceException(
         ErrorCode.UNIMPLEMENTED, "this server does not report model configurations");
+  }
+
+  /**
+   * The class labels of a version's outputs ({@code label_filename}), by output name; empty when it
+   * has none or the service does not report labels. Classification attaches them.
+   *
+   * @throws dev.infera.spi.InferenceException NOT_FOUND for an unknown model or version
+   */
+  default Map<String, List<String>> outputLabels(String modelName, String version) {
+    return Map.of();
   }
 
   /**

@@ -91,8 +91,8 @@ public final class ModelConfigValidator {
    * each {@code instance_group}, {@code dynamic_batching}, {@code parameters}, {@code
    * default_model_filename}, {@code model_warmup}, {@code optimization.graph} and {@code
    * response_cache}. Anything else is reported by its path, such as {@code instance_group.gpus} or
-   * {@code output.label_filename}; {@code sequence_batching} is not listed, since {@link #problems}
-   * refuses it.
+   * {@code output.is_shape_tensor}; {@code sequence_batching} is not listed, since {@link
+   * #problems} refuses it.
    */
   public static List<String> unsupportedFields(ModelConfig config) {
     return UnsupportedFields.of(config);

@@ -34,7 +34,7 @@ final class UnsupportedFields {
           Map.entry("max_batch_size", Set.of()),
           Map.entry("version_policy", Set.of()),
           Map.entry("input", Set.of("name", "data_type", "dims", "reshape")),
-          Map.entry("output", Set.of("name", "data_type", "dims", "reshape")),
+          Map.entry("output", Set.of("name", "data_type", "dims", "reshape", "label_filename")),
           Map.entry("instance_group", Set.of("name", "kind", "count")),
           Map.entry("dynamic_batching", Set.of()),
           Map.entry("parameters", Set.of()),

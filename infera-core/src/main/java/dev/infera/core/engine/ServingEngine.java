@@ -27,6 +27,7 @@ import dev.infera.spi.TensorSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -435,6 +436,11 @@ public final class ServingEngine implements InferenceService {
   @Override
   public ModelConfig modelConfig(String modelName, Optional<String> version) {
     return router.route(modelName, version, Optional.empty()).version().config();
+  }
+
+  @Override
+  public Map<String, List<String>> outputLabels(String modelName, String version) {
+    return router.route(modelName, Optional.of(version), Optional.empty()).version().outputLabels();
   }
 
   @Override

@@ -11,7 +11,9 @@ import dev.infera.core.scheduling.InstanceScaling;
 import dev.infera.core.scheduling.Scheduler;
 import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +54,7 @@ public final class ServingVersion implements RoutedVersion {
   private final VersionMetrics metrics;
   private final Runnable releaseMetrics;
   private final VersionSource source;
+  private final Map<String, List<String>> outputLabels;
   private final Set<String> dependsOn;
   private final BooleanSupplier dependenciesReady;
   private final AtomicLong leases = new AtomicLong();
@@ -125,6 +128,13 @@ public final class ServingVersion implements RoutedVersion {
     this.metrics = metrics;
     this.releaseMetrics = releaseMetrics;
     this.source = source;
+    this.outputLabels =
+        OutputLabels.read(model, config, Path.of(source.files().folder()).getParent());
+  }
+
+  @Override
+  public Map<String, List<String>> outputLabels() {
+    return outputLabels;
   }
 
   /** How messages name a version: {@code model 'x' version '1'}. */

@@ -6,6 +6,8 @@ import dev.infera.core.contract.RequestValidator;
 import dev.infera.core.metrics.VersionMetrics;
 import dev.infera.core.resilience.CircuitState;
 import dev.infera.core.scheduling.Scheduler;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One loaded model version as routing and the engine see it: what it accepts, where its requests
@@ -32,6 +34,14 @@ public interface RoutedVersion {
 
   /** The version's completed configuration. */
   ModelConfig config();
+
+  /**
+   * The class labels of the outputs that have a {@code label_filename}, by output name; label
+   * {@code i} names class {@code i}. Empty when none has.
+   */
+  default Map<String, List<String>> outputLabels() {
+    return Map.of();
+  }
 
   ModelInterface contract();
 

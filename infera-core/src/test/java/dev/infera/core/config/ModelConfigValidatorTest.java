@@ -288,7 +288,6 @@ class ModelConfigValidatorTest {
                 ConfigFixtures.parse("unsupported_fields.pbtxt")))
         .containsExactly(
             "input.allow_ragged_batch",
-            "output.label_filename",
             "instance_group.gpus",
             "instance_group.host_policy",
             "metric_tags",
@@ -321,8 +320,8 @@ class ModelConfigValidatorTest {
   }
 
   @Test
-  void labelFileAndFormatAreReportedForDensenet() {
+  void formatIsReportedForDensenetAndItsLabelFileIsRead() {
     assertThat(ModelConfigValidator.unsupportedFields(ConfigFixtures.parse("densenet_onnx.pbtxt")))
-        .containsExactly("input.format", "output.label_filename");
+        .containsExactly("input.format");
   }
 }

@@ -55,6 +55,7 @@ import dev.infera.server.grpc.proto.TraceSettingRequest;
 import dev.infera.server.grpc.proto.TraceSettingResponse;
 import dev.infera.server.logging.LogControl;
 import dev.infera.server.logging.RequestLogContext;
+import dev.infera.server.protocol.ClassLabels;
 import dev.infera.server.tracing.RequestTrace;
 import dev.infera.server.tracing.TraceControl;
 import dev.infera.spi.TensorSpec;
@@ -242,7 +243,11 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
           trace.answered(response);
           ModelInferResponse encoded;
           try {
-            encoded = trace.encode(() -> ModelInferCodec.encode(response, decoded, outputRegions));
+            encoded =
+                trace.encode(
+                    () ->
+                        ModelInferCodec.encode(
+                            response, decoded, outputRegions, ClassLabels.of(inference, response)));
           } catch (RuntimeException e) {
             failTraced(ctx, trace, observer, e);
             return;

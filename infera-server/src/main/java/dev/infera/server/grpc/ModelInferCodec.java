@@ -15,6 +15,7 @@ import dev.infera.server.grpc.proto.ModelInferRequest.InferInputTensor;
 import dev.infera.server.grpc.proto.ModelInferRequest.InferRequestedOutputTensor;
 import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.server.grpc.proto.ModelInferResponse.InferOutputTensor;
+import dev.infera.server.protocol.ClassLabels;
 import dev.infera.server.protocol.Classification;
 import dev.infera.server.protocol.DataTypes;
 import dev.infera.server.protocol.InferenceRequests;
@@ -183,7 +184,7 @@ public final class ModelInferCodec {
 
   /** The protocol answer for a request that places no output in shared memory. */
   public static ModelInferResponse encode(InferenceResponse response, InferenceRequest request) {
-    return encode(response, request, SharedMemoryOutputs.NONE);
+    return encode(response, request, SharedMemoryOutputs.NONE, ClassLabels.NONE);
   }
 
   /**
@@ -194,7 +195,10 @@ public final class ModelInferCodec {
    * raw entry, which keeps the others' positions.
    */
   public static ModelInferResponse encode(
-      InferenceResponse response, InferenceRequest request, SharedMemoryOutputs sharedMemory) {
+      InferenceResponse response,
+      InferenceRequest request,
+      SharedMemoryOutputs sharedMemory,
+      ClassLabels labels) {
     List<Tensor> outputs = selectOutputs(response.outputs(), request.outputs());
     ModelInferResponse.Builder answer =
         ModelInferResponse.newBuilder()
@@ -204,7 +208,10 @@ public final class ModelInferCodec {
             .putAllParameters(InferParameters.encode(response.parameters()));
     for (Tensor computed : outputs) {
       int classes = request.outputOptions(computed.name()).classCount();
-      Tensor output = classes > 0 ? Classification.topK(computed, classes) : computed;
+      Tensor output =
+          classes > 0
+              ? Classification.topK(computed, classes, labels.of(computed.name()))
+              : computed;
       InferOutputTensor.Builder tensor =
           InferOutputTensor.newBuilder()
               .setName(output.name())

@@ -10,14 +10,21 @@ import java.util.List;
 
 /**
  * The classification extension: replaces a numeric output by its top {@code k} classes along the
- * last dimension, as BYTES strings {@code "value:index"}, highest value first (ties: lower index
- * first). Shape {@code [..., C]} becomes {@code [..., min(k, C)]}. Labels are not attached: the
- * engine does not report label files.
+ * last dimension, as BYTES strings {@code "value:index"}, or {@code "value:index:label"} when the
+ * output has a label for that class ({@code label_filename}), highest value first (ties: lower
+ * index first). Shape {@code [..., C]} becomes {@code [..., min(k, C)]}.
  */
 public final class Classification {
   private Classification() {}
 
   public static Tensor topK(Tensor output, int k) {
+    return topK(output, k, List.of());
+  }
+
+  /**
+   * @param labels label {@code i} names class {@code i}; classes past its end have none
+   */
+  public static Tensor topK(Tensor output, int k, List<String> labels) {
     if (!output.dataType().isFixedSize() || output.dataType() == DataType.BOOL) {
       throw InferenceException.invalidArgument(
           "output '"
@@ -31,7 +38,7 @@ public final class Classification {
     int keep = (int) Math.min(k, classes);
     long rows = classes == 0 ? 0 : output.elementCount() / classes;
     ByteBuffer data = output.data();
-    List<byte[]> labels = new ArrayList<>((int) (rows * keep));
+    List<byte[]> classified = new ArrayList<>((int) (rows * keep));
     int[] best = new int[keep];
     for (long row = 0; row < rows; row++) {
       long base = row * classes;
@@ -51,11 +58,14 @@ public final class Classification {
       }
       for (int i = 0; i < keep; i++) {
         String text = TensorValues.asText(data, output.dataType(), base + best[i]) + ":" + best[i];
-        labels.add(text.getBytes(StandardCharsets.UTF_8));
+        if (best[i] < labels.size()) {
+          text += ":" + labels.get(best[i]);
+        }
+        classified.add(text.getBytes(StandardCharsets.UTF_8));
       }
     }
     long[] newShape = shape.length == 0 ? new long[] {keep} : shape.clone();
     newShape[newShape.length - 1] = keep;
-    return Tensor.ofBytes(output.name(), newShape, labels);
+    return Tensor.ofBytes(output.name(), newShape, classified);
   }
 }

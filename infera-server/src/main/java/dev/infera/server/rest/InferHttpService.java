@@ -15,6 +15,7 @@ import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.extension.SharedMemoryTensors;
 import dev.infera.server.logging.RequestLogContext;
+import dev.infera.server.protocol.ClassLabels;
 import dev.infera.server.protocol.InferenceRequests;
 import dev.infera.server.protocol.RawBinaryRequest;
 import dev.infera.server.protocol.RequestParameters;
@@ -206,7 +207,11 @@ final class InferHttpService implements HttpService {
               () ->
                   trace.encode(
                       () ->
-                          InferResponseEncoder.encode(answer, call.request(), call.regions())
+                          InferResponseEncoder.encode(
+                                  answer,
+                                  call.request(),
+                                  call.regions(),
+                                  ClassLabels.of(service, answer))
                               .toHttpResponse(reply.compression())));
         });
   }

@@ -5,6 +5,7 @@ import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.OutputOptions;
 import dev.infera.server.extension.SharedMemoryOutputs;
+import dev.infera.server.protocol.ClassLabels;
 import dev.infera.server.protocol.Classification;
 import dev.infera.server.protocol.RawTensors;
 import dev.infera.spi.Tensor;
@@ -26,7 +27,7 @@ final class InferResponseEncoder {
   private InferResponseEncoder() {}
 
   static EncodedResponse encode(InferenceResponse response, InferenceRequest request) {
-    return encode(response, request, SharedMemoryOutputs.NONE);
+    return encode(response, request, SharedMemoryOutputs.NONE, ClassLabels.NONE);
   }
 
   /**
@@ -34,7 +35,10 @@ final class InferResponseEncoder {
    * carry the region's parameters instead of data.
    */
   static EncodedResponse encode(
-      InferenceResponse response, InferenceRequest request, SharedMemoryOutputs regions) {
+      InferenceResponse response,
+      InferenceRequest request,
+      SharedMemoryOutputs regions,
+      ClassLabels labels) {
     Optional<String> requestId = request.id();
     List<Tensor> outputs = new ArrayList<>(response.outputs().size());
     boolean[] binary = new boolean[response.outputs().size()];
@@ -44,7 +48,7 @@ final class InferResponseEncoder {
       placed.add(regions.contains(output.name()) ? regions.write(output) : null);
       OutputOptions options = request.outputOptions(output.name());
       int k = options.classCount();
-      Tensor encoded = k > 0 ? Classification.topK(output, k) : output;
+      Tensor encoded = k > 0 ? Classification.topK(output, k, labels.of(output.name())) : output;
       binary[outputs.size()] = placed.get(outputs.size()) == null && options.binary();
       if (binary[outputs.size()]) {
         binaryBytes += RawTensors.size(encoded);

@@ -77,4 +77,43 @@ class GrpcExtensionIT extends ExtensionSuite {
       channel.shutdownNow();
     }
   }
+
+  @Test
+  void classificationAttachesTheModelsLabels() {
+    try (GrpcClient grpc = new GrpcClient(server.grpcPort(), true)) {
+      ByteBuffer features = ByteBuffer.allocate(64 * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < 64; i++) {
+        features.putFloat(0.5f);
+      }
+      ModelInferRequest request =
+          ModelInferRequest.newBuilder()
+              .setModelName("tabular_labeled")
+              .addInputs(
+                  InferInputTensor.newBuilder()
+                      .setName("features")
+                      .setDatatype("FP32")
+                      .addShape(1)
+                      .addShape(64))
+              .addRawInputContents(com.google.protobuf.ByteString.copyFrom(features.array()))
+              .addOutputs(
+                  ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                      .setName("probabilities")
+                      .putParameters(
+                          "classification",
+                          dev.infera.server.grpc.proto.InferParameter.newBuilder()
+                              .setInt64Param(1)
+                              .build()))
+              .build();
+
+      ModelInferResponse answer = grpc.stub().modelInfer(request);
+
+      ByteBuffer raw =
+          answer.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      byte[] text = new byte[raw.getInt()];
+      raw.get(text);
+      String[] parts = new String(text, java.nio.charset.StandardCharsets.UTF_8).split(":");
+      assertThat(parts).hasSize(3);
+      assertThat(parts[2]).isEqualTo(parts[1].equals("0") ? "legitimate" : "fraud");
+    }
+  }
 }

@@ -104,6 +104,31 @@ class RestExtensionIT extends ExtensionSuite {
   }
 
   @Test
+  void classificationAttachesTheModelsLabels() throws Exception {
+    String features = "[" + "0.5,".repeat(63) + "0.5]";
+    byte[] request =
+        ("{\"inputs\":[{\"name\":\"features\",\"datatype\":\"FP32\",\"shape\":[1,64],"
+                + "\"data\":"
+                + features
+                + "}],\"outputs\":[{\"name\":\"probabilities\","
+                + "\"parameters\":{\"classification\":2}}]}")
+            .getBytes(UTF_8);
+    try (RestClient rest = new RestClient(server.httpPort(), false)) {
+      HttpResponse<byte[]> response =
+          rest.post("/v2/models/tabular_labeled/infer", request, Map.of());
+
+      assertThat(response.statusCode()).as(new String(response.body(), UTF_8)).isEqualTo(200);
+      JsonNode data = JSON.readTree(response.body()).get("outputs").get(0).get("data");
+      assertThat(data).hasSize(2);
+      for (JsonNode entry : data) {
+        String[] parts = entry.asText().split(":");
+        assertThat(parts).hasSize(3);
+        assertThat(parts[2]).isEqualTo(parts[1].equals("0") ? "legitimate" : "fraud");
+      }
+    }
+  }
+
+  @Test
   void rawBinaryRequestForABytesInputIsItsOneElement() throws Exception {
     byte[] text = "raw élément".getBytes(UTF_8);
     try (RestClient rest = new RestClient(server.httpPort(), false)) {

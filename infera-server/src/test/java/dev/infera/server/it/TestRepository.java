@@ -67,6 +67,18 @@ final class TestRepository {
                   .replace("name: \"simple\"", "name: \"simple_batched\"")
                   .replace("max_batch_size: 8", "max_batch_size: 32")
               + "dynamic_batching { max_queue_delay_microseconds: 20000 }\n");
+      // 'tabular_mlp' with class labels for its output (Triton's label_filename).
+      Path labeled = root.resolve("tabular_labeled").resolve("1");
+      Files.createDirectories(labeled);
+      Files.copy(root.resolve("tabular_mlp/1/model.onnx"), labeled.resolve("model.onnx"));
+      Files.writeString(root.resolve("tabular_labeled/labels.txt"), "legitimate\nfraud\n");
+      Files.writeString(
+          root.resolve("tabular_labeled/config.pbtxt"),
+          Files.readString(root.resolve("tabular_mlp/config.pbtxt"))
+              .replace("name: \"tabular_mlp\"", "name: \"tabular_labeled\"")
+              .replace(
+                  "name: \"probabilities\"",
+                  "name: \"probabilities\"\n    label_filename: \"labels.txt\""));
       return root;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
