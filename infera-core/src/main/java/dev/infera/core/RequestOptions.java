@@ -30,6 +30,10 @@ import java.util.Optional;
  * @param parameters the request's other parameters, passed through untouched for backends that take
  *     custom request parameters; values are {@code Boolean}, {@code Long}, {@code Double} or {@code
  *     String}. The engine never reads them.
+ * @param warmup whether this is one of the server's own warm-up requests (set only by the edge, for
+ *     a request carrying the process's warm-up pass over loopback): it is answered like any other
+ *     but counted nowhere a user looks (request and execution metrics, statistics, drift, the
+ *     response cache, rollout judgement)
  */
 public record RequestOptions(
     int priority,
@@ -39,7 +43,8 @@ public record RequestOptions(
     Optional<String> routingKey,
     Optional<TraceContext> trace,
     Optional<SpanContext> span,
-    Map<String, Object> parameters) {
+    Map<String, Object> parameters,
+    boolean warmup) {
 
   /** No priority, timeout, deadline, routing key or trace; outputs as JSON values. */
   public static final RequestOptions DEFAULT = builder().build();
@@ -86,6 +91,7 @@ public record RequestOptions(
     builder.trace = trace;
     builder.span = span;
     builder.parameters.putAll(parameters);
+    builder.warmup = warmup;
     return builder;
   }
 
@@ -99,6 +105,7 @@ public record RequestOptions(
     private Optional<TraceContext> trace = Optional.empty();
     private Optional<SpanContext> span = Optional.empty();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
+    private boolean warmup;
 
     private Builder() {}
 
@@ -142,9 +149,23 @@ public record RequestOptions(
       return this;
     }
 
+    /** Marks the server's own warm-up request; see {@link RequestOptions#warmup()}. */
+    public Builder warmup(boolean value) {
+      warmup = value;
+      return this;
+    }
+
     public RequestOptions build() {
       return new RequestOptions(
-          priority, timeout, deadline, outputDefaults, routingKey, trace, span, parameters);
+          priority,
+          timeout,
+          deadline,
+          outputDefaults,
+          routingKey,
+          trace,
+          span,
+          parameters,
+          warmup);
     }
   }
 }

@@ -81,10 +81,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start-up order, safe behind a load balancer: every enabled endpoint binds first (a port in use
  * fails start-up at once, naming the port and its flag, before any model loads); then the models
- * load; only then can readiness ({@code /v2/health/ready}, gRPC {@code ServerReady} and the
- * standard {@code grpc.health.v1.Health}) turn true, and it stays true while the models are ready.
- * {@link #close} refuses new requests at once, lets accepted ones finish within the exit timeout,
- * then stops endpoints, models and backends in reverse start order.
+ * load; then, unless turned off, the server warms itself up ({@link ServerWarmup}); only then can
+ * readiness ({@code /v2/health/ready}, gRPC {@code ServerReady} and the standard {@code
+ * grpc.health.v1.Health}) turn true, and it stays true while the models are ready. {@link #close}
+ * refuses new requests at once, lets accepted ones finish within the exit timeout, then stops
+ * endpoints, models and backends in reverse start order.
  */
 public final class InferaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferaServer.class);
@@ -239,6 +240,12 @@ public final class InferaServer implements AutoCloseable {
       releaseAfterFailedStart();
       throw e;
     }
+    try {
+      warmUp();
+    } catch (RuntimeException e) { // a warm-up is worth nothing a start-up should fail for
+      LOG.warn("warm-up stopped: {}", e.toString());
+    }
+    security.warmupPass().close(); // never honoured again, warm-up or not
     engine.startServing();
     health.refresh();
     this.healthRefresh =
@@ -310,6 +317,92 @@ public final class InferaServer implements AutoCloseable {
         repository.location(),
         jobs.map(j -> ", batch jobs " + j).orElse(""));
     return new InferaServer(options, observability, repository, logging, jobs);
+  }
+
+  /**
+   * Drives the server's own REST and gRPC inference with each ready model's synthetic requests
+   * until the JIT settled or the cap passed ({@code --warmup}, {@code --warmup-secs}); logs and
+   * exports what it took. A model whose signature cannot be synthesised is skipped with a log line.
+   */
+  private void warmUp() {
+    if (!options.warmup().enabled()) {
+      LOG.info("warm-up off (--warmup=false)");
+      return;
+    }
+    List<WarmupRequests> models = new java.util.ArrayList<>();
+    for (String model :
+        manager.index().stream()
+            .filter(status -> status.state() == ModelState.READY)
+            .map(status -> status.model())
+            .distinct()
+            .sorted()
+            .toList()) {
+      WarmupRequests.Synthesis synthesis;
+      try {
+        synthesis = WarmupRequests.of(engine.modelMetadata(model, Optional.empty()));
+      } catch (RuntimeException e) {
+        LOG.info("warm-up: model '{}' skipped: {}", model, e.getMessage());
+        continue;
+      }
+      synthesis
+          .requests()
+          .ifPresentOrElse(
+              models::add,
+              () -> LOG.info("warm-up: model '{}' skipped: {}", model, synthesis.skipped()));
+    }
+    ServerWarmup.Result result =
+        new ServerWarmup(
+                options.warmup(),
+                new ServerWarmup.Targets(
+                    loopbackUri(Endpoints.Kind.HTTP, options.http()),
+                    loopbackUri(Endpoints.Kind.GRPC, options.grpc()),
+                    options.security().tls().isPresent()),
+                security.warmupPass().token())
+            .run(models);
+    LOG.info(
+        "warm-up took {} ms: {} requests ({}) on {} model(s); {} (last window: {} µs of process CPU"
+            + " per request, {} from the window before)",
+        result.took().toMillis(),
+        result.total(),
+        result.requests(),
+        models.size(),
+        result.settled() ? "the JIT settled" : "stopped by the cap of " + options.warmup().cap(),
+        String.format(java.util.Locale.ROOT, "%.1f", result.cpuNanosPerRequest() / 1000),
+        Double.isNaN(result.lastChange())
+            ? "n/a"
+            : String.format(java.util.Locale.ROOT, "%+.1f %%", result.lastChange() * 100));
+    WarmupMeters.bind(registry, result);
+  }
+
+  /**
+   * Where the warm-up reaches an endpoint over loopback: its own address when that is a loopback
+   * one, 127.0.0.1 when it listens on every address, and nowhere otherwise (the warm-up pass is
+   * honoured only from loopback).
+   */
+  private Optional<String> loopbackUri(Endpoints.Kind kind, Endpoint endpoint) {
+    if (!endpoint.enabled()) {
+      return Optional.empty();
+    }
+    String host;
+    try {
+      java.net.InetAddress address = java.net.InetAddress.getByName(endpoint.address());
+      if (address.isAnyLocalAddress()) {
+        host = "127.0.0.1";
+      } else if (address.isLoopbackAddress()) {
+        host = address.getHostAddress();
+      } else {
+        LOG.info(
+            "warm-up: the {} endpoint listens on {} only, not reachable over loopback; not warmed",
+            kind,
+            endpoint.address());
+        return Optional.empty();
+      }
+    } catch (java.net.UnknownHostException e) {
+      return Optional.empty();
+    }
+    String scheme = options.security().tls().isPresent() ? "https" : "http";
+    String literal = host.contains(":") ? "[" + host + "]" : host;
+    return Optional.of(scheme + "://" + literal + ":" + endpoints.port(kind));
   }
 
   private Set<String> readyVersionKeys() {
@@ -384,6 +477,7 @@ public final class InferaServer implements AutoCloseable {
     sb.service(api.service(security.grpcInterceptors()), api.requestSizeLimit());
     sb.decorator(bodyBudget);
     sb.decorator(InferaServer::streamsOutliveTheRequestTimeout);
+    security.protectGrpc(sb);
     // The standard health service, unauthenticated like /v2/health/*: Kubernetes gRPC probes
     // send no credentials. SERVING exactly when the server is ready.
     sb.service(

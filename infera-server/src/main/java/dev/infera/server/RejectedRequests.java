@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.logging.RequestLog;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.logging.AccessLogWriter;
 import dev.infera.core.InferenceRequest;
+import dev.infera.server.security.WarmupPass;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.AttributeKey;
@@ -53,7 +54,7 @@ final class RejectedRequests {
   AccessLogWriter restWriter() {
     return log -> {
       String path = log.context().path();
-      if (isRestProbe(path) || routed(log)) {
+      if (isRestProbe(path) || routed(log) || WarmupPass.isWarmup(log.context())) {
         return;
       }
       HttpStatus status = log.responseHeaders().status();
@@ -68,7 +69,7 @@ final class RejectedRequests {
     return log -> {
       String path = log.context().path();
       String method = path.startsWith("/") ? path.substring(1) : path;
-      if (GRPC_PROBES.contains(method) || routed(log)) {
+      if (GRPC_PROBES.contains(method) || routed(log) || WarmupPass.isWarmup(log.context())) {
         return;
       }
       String status = grpcStatus(log);

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  * @param limits timeouts and what one client can hold on the HTTP and gRPC ports
  * @param stateDir where traffic policies, rollouts and their history are kept ({@code
  *     --state-dir}); empty keeps them in memory only
+ * @param warmup the server warm-up before readiness ({@code --warmup}, {@code --warmup-secs});
+ *     {@link WarmupSettings#OFF} in {@link #onFreePorts}, on in {@code infera serve}
  */
 public record ServerOptions(
     Path modelRepository,
@@ -49,7 +51,8 @@ public record ServerOptions(
     LogSettings logging,
     AutoscaleSettings autoscale,
     ConnectionLimits limits,
-    Optional<Path> stateDir) {
+    Optional<Path> stateDir,
+    WarmupSettings warmup) {
   public static final int DEFAULT_HTTP_PORT = 8000;
   public static final int DEFAULT_GRPC_PORT = 8001;
   public static final int DEFAULT_METRICS_PORT = 8002;
@@ -71,6 +74,7 @@ public record ServerOptions(
     Objects.requireNonNull(autoscale, "autoscale");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(warmup, "warmup");
     if (!http.enabled() && !grpc.enabled()) {
       throw new IllegalArgumentException(
           "both the HTTP and the gRPC endpoint are off (expected at least one to serve requests)");
@@ -100,7 +104,8 @@ public record ServerOptions(
         LogSettings.defaults(),
         AutoscaleSettings.DEFAULTS,
         ConnectionLimits.defaults(DEFAULT_MAX_REQUEST_BYTES),
-        Optional.empty());
+        Optional.empty(),
+        WarmupSettings.OFF);
   }
 
   /** These options with other endpoints. */
@@ -168,6 +173,11 @@ public record ServerOptions(
     return change(b -> b.stateDir = Optional.of(dir));
   }
 
+  /** These options with another server warm-up. */
+  public ServerOptions withWarmup(WarmupSettings other) {
+    return change(b -> b.warmup = other);
+  }
+
   /** A copy with what {@code edit} changes; the constructor validates the result. */
   private ServerOptions change(Consumer<Copy> edit) {
     Copy copy = new Copy(this);
@@ -192,6 +202,7 @@ public record ServerOptions(
     AutoscaleSettings autoscale;
     ConnectionLimits limits;
     Optional<Path> stateDir;
+    WarmupSettings warmup;
 
     Copy(ServerOptions o) {
       modelRepository = o.modelRepository;
@@ -209,6 +220,7 @@ public record ServerOptions(
       autoscale = o.autoscale;
       limits = o.limits;
       stateDir = o.stateDir;
+      warmup = o.warmup;
     }
 
     ServerOptions build() {
@@ -227,7 +239,8 @@ public record ServerOptions(
           logging,
           autoscale,
           limits,
-          stateDir);
+          stateDir,
+          warmup);
     }
   }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * A model version's scheduler with the response cache in front: a request whose key is cached is
  * answered at once, without queueing or executing (its queue and compute times are zero); any other
  * goes to the underlying scheduler, and its outputs are cached once it succeeds. Failures are never
- * cached. Stopping drops the version's entries.
+ * cached; the server's warm-up requests bypass the cache. Stopping drops the version's entries.
  *
  * <p>Thread-safe. The returned future of a miss is the underlying one, so cancelling it still
  * withdraws the request.
@@ -75,6 +75,9 @@ public final class CachingScheduler implements DelegatingScheduler {
 
   @Override
   public CompletableFuture<ExecutionResult> enqueue(ScheduledRequest request) {
+    if (request.warmup()) { // synthetic inputs: neither answered from nor stored in the cache
+      return delegate.enqueue(request);
+    }
     long start = ticker.read();
     CacheKey key = CacheKey.of(generation, model, version, request);
     List<Tensor> cached = cache.lookup(key);

@@ -74,7 +74,8 @@ public final class RequestValidator {
         rows,
         priority(request.options().priority()),
         callerTimeout,
-        request.options().span());
+        request.options().span(),
+        request.options().warmup());
   }
 
   private int checkInputs(List<Tensor> inputs) {

@@ -152,7 +152,9 @@ public final class ServingEngine implements InferenceService {
       return CompletableFuture.failedFuture(
           InferenceException.unavailable("the server is shutting down; no new requests"));
     }
-    accepted.increment();
+    if (!request.options().warmup()) {
+      accepted.increment();
+    }
     CompletableFuture<InferenceResponse> response;
     try {
       response = accepted(request, start);
@@ -189,9 +191,12 @@ public final class ServingEngine implements InferenceService {
       return CompletableFuture.failedFuture(e);
     }
     onRouted.accept(request);
-    if (route.fallback().isEmpty()
-        && route.shadow().isEmpty()
-        && (!recording || request.modelVersion().isPresent())) {
+    // The server's warm-up requests take the plain path: no shadow copy, no fallback, no
+    // judgement of a rollout (RequestOptions#warmup).
+    if (request.options().warmup()
+        || route.fallback().isEmpty()
+            && route.shadow().isEmpty()
+            && (!recording || request.modelVersion().isPresent())) {
       try {
         return run(request, route.version(), start, new AtomicReference<>());
       } catch (InferenceException invalid) {
@@ -292,8 +297,10 @@ public final class ServingEngine implements InferenceService {
       try {
         scheduled = version.validator().validate(request, callerTimeout(request.options()));
       } catch (InferenceException e) {
-        version.metrics().recordFailure(e.code(), elapsed(start));
-        observer.rejected(request, version.model(), Long.toString(version.version()), e);
+        if (!request.options().warmup()) {
+          version.metrics().recordFailure(e.code(), elapsed(start));
+          observer.rejected(request, version.model(), Long.toString(version.version()), e);
+        }
         throw e;
       }
       execution = version.scheduler().enqueue(scheduled);
@@ -347,12 +354,24 @@ public final class ServingEngine implements InferenceService {
       Throwable failure) {
     if (failure != null) {
       InferenceException error = asInferenceException(failure);
-      version.metrics().recordFailure(error.code(), elapsed(start));
+      if (!request.options().warmup()) {
+        version.metrics().recordFailure(error.code(), elapsed(start));
+      }
       throw error;
     }
     List<Tensor> outputs = new ArrayList<>(result.outputs().size());
     for (Tensor output : result.outputs()) {
       outputs.add(version.validator().toClientShape(output, scheduled.rows()));
+    }
+    InferenceResponse response =
+        new InferenceResponse(
+            version.model(),
+            Long.toString(version.version()),
+            request.id(),
+            outputs,
+            result.parameters());
+    if (request.options().warmup()) {
+      return response; // counted nowhere a user looks (RequestOptions#warmup)
     }
     version
         .metrics()
@@ -362,13 +381,6 @@ public final class ServingEngine implements InferenceService {
             result.queueTime(),
             result.computeTime(),
             result.fromCache());
-    InferenceResponse response =
-        new InferenceResponse(
-            version.model(),
-            Long.toString(version.version()),
-            request.id(),
-            outputs,
-            result.parameters());
     observer.completed(request, response, version.contract().batched());
     return response;
   }

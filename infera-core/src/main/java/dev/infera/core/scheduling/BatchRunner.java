@@ -53,14 +53,25 @@ final class BatchRunner {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   void run(List<QueuedRequest> batch, int rows, ModelInstance instance) {
+    SchedulerListener meters = warmupOnly(batch) ? SchedulerListener.NONE : listener;
     long cpuStart = cpuTime();
     try {
-      execute(batch, rows, instance);
+      execute(batch, rows, instance, meters);
     } finally {
       if (cpuStart >= 0) {
-        listener.onExecutionCpu(cpuTime() - cpuStart);
+        meters.onExecutionCpu(cpuTime() - cpuStart);
       }
     }
+  }
+
+  /** A batch of the server's warm-up requests only is not counted in the execution metrics. */
+  private static boolean warmupOnly(List<QueuedRequest> batch) {
+    for (QueuedRequest request : batch) {
+      if (!request.request.warmup()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The current thread's CPU time in nanoseconds; -1 where the JVM does not measure it. */
@@ -68,7 +79,8 @@ final class BatchRunner {
     return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
   }
 
-  private void execute(List<QueuedRequest> batch, int rows, ModelInstance instance) {
+  private void execute(
+      List<QueuedRequest> batch, int rows, ModelInstance instance, SchedulerListener meters) {
     long start = ticker.read();
     List<Tensor> executed = null;
     List<RequestOutcome> separate = null;
@@ -80,7 +92,7 @@ final class BatchRunner {
       }
     } catch (Throwable error) { // any failure fails the batch, never the scheduler's thread
       long failedAfter = ticker.read() - start;
-      listener.onBatchFailed(batch.size(), rows, failedAfter);
+      meters.onBatchFailed(batch.size(), rows, failedAfter);
       InferenceException failure = asInferenceException(error);
       trace(batch, rows, start, failedAfter, failure);
       if (batch.size() > 1 && mayBeOneRequestsFault(failure)) {
@@ -89,8 +101,8 @@ final class BatchRunner {
         int half = batch.size() / 2;
         List<QueuedRequest> first = batch.subList(0, half);
         List<QueuedRequest> second = batch.subList(half, batch.size());
-        execute(first, rows(first), instance);
-        execute(second, rows(second), instance);
+        execute(first, rows(first), instance, meters);
+        execute(second, rows(second), instance, meters);
         return;
       }
       failAll(batch, failure);
@@ -104,14 +116,14 @@ final class BatchRunner {
               : split(executed, batch, rows).stream().map(RequestOutcome::succeeded).toList();
     } catch (Throwable error) { // the model's outputs do not fit the batch: its fault, not a row's
       long failedAfter = ticker.read() - start;
-      listener.onBatchFailed(batch.size(), rows, failedAfter);
+      meters.onBatchFailed(batch.size(), rows, failedAfter);
       InferenceException failure = asInferenceException(error);
       trace(batch, rows, start, failedAfter, failure);
       failAll(batch, failure);
       return;
     }
     long computeNanos = ticker.read() - start;
-    listener.onBatchExecuted(batch.size(), rows, computeNanos);
+    meters.onBatchExecuted(batch.size(), rows, computeNanos);
     trace(batch, rows, start, computeNanos, null);
     Duration compute = Duration.ofNanos(computeNanos);
     for (int i = 0; i < batch.size(); i++) {

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param timeout the queue timeout asked for by the request; empty means the model's default
  * @param span the server's span of the request when it is traced; its execution's spans hang under
  *     it. Empty for an untraced request, for which no span is built.
+ * @param warmup whether it is the server's own warm-up request: it bypasses the response cache, and
+ *     a batch of warm-up requests only is not counted in the execution metrics
  */
 public record ScheduledRequest(
     List<Tensor> inputs,
@@ -26,7 +28,8 @@ public record ScheduledRequest(
     int rows,
     int priority,
     Optional<Duration> timeout,
-    Optional<SpanContext> span) {
+    Optional<SpanContext> span,
+    boolean warmup) {
   public ScheduledRequest {
     Objects.requireNonNull(span, "span");
     inputs = List.copyOf(inputs);
@@ -47,6 +50,17 @@ public record ScheduledRequest(
       int rows,
       int priority,
       Optional<Duration> timeout) {
-    this(inputs, outputNames, rows, priority, timeout, Optional.empty());
+    this(inputs, outputNames, rows, priority, timeout, Optional.empty(), false);
+  }
+
+  /** A client's request (not a warm-up request). */
+  public ScheduledRequest(
+      List<Tensor> inputs,
+      List<String> outputNames,
+      int rows,
+      int priority,
+      Optional<Duration> timeout,
+      Optional<SpanContext> span) {
+    this(inputs, outputNames, rows, priority, timeout, span, false);
   }
 }

@@ -9,6 +9,7 @@ import dev.infera.core.repository.ModelRepository;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ModelRepositories;
 import dev.infera.server.ServerOptions;
+import dev.infera.server.WarmupSettings;
 import dev.infera.server.logging.LogSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,6 +153,22 @@ final class ServeCommand implements Callable<Integer> {
           "Enables batch jobs (/v2/jobs, docs/batch.md): their input and output paths are relative to DIR. Default: no jobs.")
   Path jobsDir;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "true",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      description =
+          "Before readiness turns true, drive REST JSON, REST binary and gRPC inference of every ready model with synthetic requests over loopback until the JIT has settled (per-request CPU time stops falling), so that the first traffic meets compiled code; these requests count in no user metric. Default: ${DEFAULT-VALUE}.")
+  boolean warmup;
+
+  @Option(
+      names = "--warmup-secs",
+      defaultValue = "" + WarmupSettings.DEFAULT_CAP_SECONDS,
+      paramLabel = "SECONDS",
+      description = "The longest the start-up warm-up may take. Default: ${DEFAULT-VALUE}.")
+  long warmupSeconds;
+
   @Mixin LimitFlags limitFlags;
 
   @Mixin EndpointFlags endpoints;
@@ -200,7 +217,8 @@ final class ServeCommand implements Callable<Integer> {
             logging.toSettings(System.getenv(LogSettings.LEVEL_VARIABLE)),
             AutoscaleSettings.DEFAULTS.withTargetP99(Duration.ofMillis(autoscaleTargetP99Millis)),
             limitFlags.toLimits(maxRequestBytes),
-            Optional.ofNullable(stateDir));
+            Optional.ofNullable(stateDir),
+            warmup ? WarmupSettings.capped(Duration.ofSeconds(warmupSeconds)) : WarmupSettings.OFF);
     InferaServer server =
         InferaServer.start(
             options,

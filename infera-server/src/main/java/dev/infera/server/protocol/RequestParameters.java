@@ -42,6 +42,15 @@ public final class RequestParameters {
   public static final String TRACESTATE = "tracestate";
   public static final String ROUTING_KEY_HEADER = "infera-routing-key";
 
+  /**
+   * The server's own warm-up requests carry this header with the value {@value #WARMUP_ADMITTED}
+   * once the endpoint's warm-up pass admitted them (security.WarmupPass, which removes it from
+   * every other request); it becomes {@link RequestOptions#warmup()}.
+   */
+  public static final String WARMUP_HEADER = "infera-warmup";
+
+  public static final String WARMUP_ADMITTED = "admitted";
+
   /** Routing keys longer than this are refused: they are identifiers, not payloads. */
   static final int MAX_ROUTING_KEY_CHARS = 256;
 
@@ -93,6 +102,7 @@ public final class RequestParameters {
       options.routingKey(routingKey);
     }
     options.trace(TraceContext.of(headers.apply(TRACEPARENT), headers.apply(TRACESTATE)));
+    options.warmup(WARMUP_ADMITTED.equals(headers.apply(WARMUP_HEADER)));
     return options.outputDefaults(OutputOptions.DEFAULT.withBinary(binaryOutputs));
   }
 

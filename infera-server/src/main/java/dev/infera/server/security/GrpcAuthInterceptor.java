@@ -1,5 +1,6 @@
 package dev.infera.server.security;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.server.grpc.GrpcStatusMapping;
 import dev.infera.spi.InferenceException;
 import io.grpc.Grpc;
@@ -7,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.util.Optional;
 
 /**
  * Checks every gRPC call's {@code authorization} metadata against the role {@link AccessPolicy}
@@ -27,9 +29,13 @@ final class GrpcAuthInterceptor implements ServerInterceptor {
   public <Q, A> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
+    Optional<Role> required = AccessPolicy.forGrpc(method);
+    if (WarmupPass.grants(ServiceRequestContext.currentOrNull(), required)) {
+      return next.startCall(call, headers);
+    }
     try {
       authenticator.check(
-          AccessPolicy.forGrpc(method),
+          required,
           headers.get(AUTHORIZATION),
           Authenticator.Protocol.GRPC,
           method,

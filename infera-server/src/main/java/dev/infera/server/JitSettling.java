@@ -1,0 +1,61 @@
+package dev.infera.server;
+
+/**
+ * The warm-up's stopping rule, as pure logic: the process CPU time per request is read over
+ * successive short windows, and the JIT counts as settled once that reading stopped falling by more
+ * than {@link #MAX_DROP} from one window to the next, twice in a row, after at least a minimum
+ * number of windows. A window without requests tells nothing and is ignored.
+ *
+ * <p>Not thread-safe: one warm-up thread feeds it.
+ */
+final class JitSettling {
+  /** A fall of more than this share from one window to the next means the JIT is still working. */
+  static final double MAX_DROP = 0.10;
+
+  private static final int STABLE_WINDOWS = 2;
+
+  private final int minWindows;
+  private int windows;
+  private int stable;
+  private double previous = Double.NaN;
+  private double last = Double.NaN;
+
+  JitSettling(int minWindows) {
+    this.minWindows = minWindows;
+  }
+
+  /**
+   * Adds one window's reading.
+   *
+   * @param cpuNanos the process CPU time spent in the window, in nanoseconds
+   * @param requests the warm-up requests answered in the window
+   * @return whether the JIT counts as settled now
+   */
+  boolean add(long cpuNanos, long requests) {
+    if (requests <= 0) {
+      return false;
+    }
+    double perRequest = (double) cpuNanos / requests;
+    windows++;
+    if (!Double.isNaN(last)) {
+      stable = perRequest >= last * (1 - MAX_DROP) ? stable + 1 : 0;
+    }
+    previous = last;
+    last = perRequest;
+    return settled();
+  }
+
+  boolean settled() {
+    return windows >= minWindows && stable >= STABLE_WINDOWS;
+  }
+
+  /** The last window's CPU time per request, in nanoseconds; NaN before the first. */
+  double lastNanosPerRequest() {
+    return last;
+  }
+
+  /** The last window's change from the one before, as a share (-0.05 is 5 % less); NaN if none. */
+  double lastChange() {
+    return Double.isNaN(previous) ? Double.NaN : last / previous - 1;
+  }
+}

@@ -1,0 +1,286 @@
+package dev.infera.server;
+
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
+import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.infera.server.security.WarmupPass;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server warm-up before readiness: a few client threads send each model's synthetic requests
+ * ({@link WarmupRequests}) to the server's own REST and gRPC ports over loopback connections, so
+ * that the JIT compiles the whole path (Netty, Armeria, Jackson, gRPC framing, the protocol layer,
+ * the scheduler, the backend), until the process CPU time per request settles ({@link JitSettling})
+ * or the cap passes. Each request carries the process's {@link WarmupPass}, so it counts in no user
+ * metric and passes authentication for inference only.
+ *
+ * <p>Runs once, on the thread that calls {@link #run}, which blocks for at most the cap plus one
+ * request timeout; its client threads are named {@code infera-warmup-N} and stopped before it
+ * returns.
+ */
+final class ServerWarmup {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerWarmup.class);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final String BINARY_HEADER_LENGTH = "inference-header-content-length";
+
+  /** The wire forms warmed, as the {@code protocol} label of {@code infera_warmup_requests}. */
+  enum Protocol {
+    REST_JSON("rest_json"),
+    REST_BINARY("rest_binary"),
+    GRPC("grpc");
+
+    final String label;
+
+    Protocol(String label) {
+      this.label = label;
+    }
+  }
+
+  /**
+   * What a warm-up did.
+   *
+   * @param took how long it ran
+   * @param requests the requests answered, per protocol
+   * @param settled whether the criterion stopped it (false: the cap, or nothing to send)
+   * @param cpuNanosPerRequest the last window's process CPU time per request; NaN if none
+   * @param lastChange the last window's change of that reading from the window before; NaN if none
+   */
+  record Result(
+      Duration took,
+      Map<Protocol, Long> requests,
+      boolean settled,
+      double cpuNanosPerRequest,
+      double lastChange) {
+    long total() {
+      return requests.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** Where the warm-up connects: a loopback URI per endpoint, empty when it cannot be reached. */
+  record Targets(Optional<String> http, Optional<String> grpc, boolean tls) {}
+
+  private final WarmupSettings settings;
+  private final Targets targets;
+  private final String token;
+  private final LongSupplier cpuNanos;
+  private final LongSupplier nanoTime;
+
+  ServerWarmup(WarmupSettings settings, Targets targets, String token) {
+    this(settings, targets, token, ServerWarmup::processCpuNanos, System::nanoTime);
+  }
+
+  ServerWarmup(
+      WarmupSettings settings,
+      Targets targets,
+      String token,
+      LongSupplier cpuNanos,
+      LongSupplier nanoTime) {
+    this.settings = settings;
+    this.targets = targets;
+    this.token = token;
+    this.cpuNanos = cpuNanos;
+    this.nanoTime = nanoTime;
+  }
+
+  /** The process's CPU time in nanoseconds (all threads); wall time where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long cpu = os.getProcessCpuTime();
+      if (cpu >= 0) {
+        return cpu;
+      }
+    }
+    return System.nanoTime();
+  }
+
+  /** One wire form of one model, sent until it fails once. */
+  private record Call(WarmupRequests requests, Protocol protocol) {}
+
+  /** Warms the server with {@code models}' requests; never throws for a failing request. */
+  Result run(List<WarmupRequests> models) {
+    long start = nanoTime.getAsLong();
+    List<Call> calls = new ArrayList<>();
+    for (WarmupRequests model : models) {
+      targets.http().ifPresent(h -> calls.add(new Call(model, Protocol.REST_JSON)));
+      targets.http().ifPresent(h -> calls.add(new Call(model, Protocol.REST_BINARY)));
+      targets.grpc().ifPresent(g -> calls.add(new Call(model, Protocol.GRPC)));
+    }
+    Map<Protocol, LongAdder> answered = new ConcurrentHashMap<>();
+    for (Protocol p : Protocol.values()) {
+      answered.put(p, new LongAdder());
+    }
+    if (calls.isEmpty()) {
+      return result(start, answered, false, new JitSettling(settings.minWindows()));
+    }
+    ClientFactory factory =
+        ClientFactory.builder()
+            .tlsNoVerify() // its own ports over loopback, with the server's own certificate
+            .build();
+    Set<Call> failed = ConcurrentHashMap.newKeySet();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService clients =
+        Executors.newFixedThreadPool(
+            settings.clients(),
+            r -> {
+              Thread t = new Thread(r, "infera-warmup-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    JitSettling settling = new JitSettling(settings.minWindows());
+    try {
+      Sender sender = new Sender(factory);
+      for (int i = 0; i < settings.clients(); i++) {
+        int offset = i;
+        clients.execute(() -> drive(sender, calls, offset, answered, failed, stop));
+      }
+      long deadline = start + settings.cap().toNanos();
+      long lastCpu = cpuNanos.getAsLong();
+      long lastCount = 0;
+      while (nanoTime.getAsLong() < deadline && failed.size() < calls.size()) {
+        long pause = Math.min(settings.window().toNanos(), deadline - nanoTime.getAsLong());
+        TimeUnit.NANOSECONDS.sleep(Math.max(pause, 0));
+        long cpu = cpuNanos.getAsLong();
+        long count = answered.values().stream().mapToLong(LongAdder::sum).sum();
+        if (settling.add(cpu - lastCpu, count - lastCount)) {
+          break;
+        }
+        lastCpu = cpu;
+        lastCount = count;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stop.set(true);
+      clients.shutdown();
+      try {
+        clients.awaitTermination(REQUEST_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      factory.close();
+    }
+    return result(start, answered, settling.settled(), settling);
+  }
+
+  private Result result(
+      long start, Map<Protocol, LongAdder> answered, boolean settled, JitSettling settling) {
+    Map<Protocol, Long> counts = new java.util.EnumMap<>(Protocol.class);
+    answered.forEach((p, n) -> counts.put(p, n.sum()));
+    return new Result(
+        Duration.ofNanos(nanoTime.getAsLong() - start),
+        Map.copyOf(counts),
+        settled,
+        settling.lastNanosPerRequest(),
+        settling.lastChange());
+  }
+
+  private static void drive(
+      Sender sender,
+      List<Call> calls,
+      int offset,
+      Map<Protocol, LongAdder> answered,
+      Set<Call> failed,
+      AtomicBoolean stop) {
+    for (int i = offset; !stop.get() && failed.size() < calls.size(); i++) {
+      Call call = calls.get(i % calls.size());
+      if (failed.contains(call)) {
+        continue;
+      }
+      try {
+        sender.send(call);
+        answered.get(call.protocol()).increment();
+      } catch (RuntimeException e) {
+        if (failed.add(call)) {
+          LOG.warn(
+              "warm-up: model '{}' over {} failed, not sent again: {}",
+              call.requests().model(),
+              call.protocol().label,
+              e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Sends one call and waits for its answer. Thread-safe: the clients are. */
+  private final class Sender {
+    private final Optional<WebClient> http;
+    private final Optional<GRPCInferenceServiceBlockingStub> grpc;
+
+    Sender(ClientFactory factory) {
+      this.http =
+          targets
+              .http()
+              .map(
+                  uri ->
+                      WebClient.builder(uri)
+                          .factory(factory)
+                          .responseTimeout(REQUEST_TIMEOUT)
+                          .addHeader(WarmupPass.HEADER, token)
+                          .build());
+      this.grpc =
+          targets
+              .grpc()
+              .map(
+                  uri ->
+                      GrpcClients.builder(uri)
+                          .factory(factory)
+                          .responseTimeout(REQUEST_TIMEOUT)
+                          .maxResponseLength(0)
+                          .addHeader(WarmupPass.HEADER, token)
+                          .build(GRPCInferenceServiceBlockingStub.class));
+    }
+
+    void send(Call call) {
+      WarmupRequests r = call.requests();
+      switch (call.protocol()) {
+        case REST_JSON -> expectOk(post(r.model(), MediaType.JSON, r.json(), -1));
+        case REST_BINARY ->
+            expectOk(post(r.model(), MediaType.OCTET_STREAM, r.binary(), r.binaryHeaderLength()));
+        case GRPC -> grpc.orElseThrow().modelInfer(r.grpc());
+      }
+    }
+
+    private AggregatedHttpResponse post(
+        String model, MediaType type, byte[] body, int headerLength) {
+      RequestHeadersBuilder headers =
+          RequestHeaders.builder(HttpMethod.POST, "/v2/models/" + model + "/infer")
+              .contentType(type);
+      if (headerLength >= 0) {
+        headers.set(BINARY_HEADER_LENGTH, Integer.toString(headerLength));
+      }
+      return http.orElseThrow().execute(headers.build(), body).aggregate().join();
+    }
+
+    private static void expectOk(AggregatedHttpResponse response) {
+      if (response.status() != HttpStatus.OK) {
+        throw new IllegalStateException(
+            "HTTP " + response.status().code() + ": " + response.contentUtf8());
+      }
+    }
+  }
+}
