@@ -37,6 +37,8 @@ record WarmupRequests(
     String model, byte[] json, byte[] binary, int binaryHeaderLength, ModelInferRequest grpc) {
   private static final JsonFactory JSON = new JsonFactory();
 
+  private static final String ENSEMBLE = "ensemble";
+
   /** The most elements one synthetic input may have; larger signatures are not warmed. */
   static final long MAX_ELEMENTS = 1 << 20;
 
@@ -45,6 +47,10 @@ record WarmupRequests(
    * dimension other than the batch, an input too large).
    */
   static Synthesis of(ModelMetadata metadata) {
+    if (metadata.platform().equals(ENSEMBLE)) {
+      return new Synthesis(
+          Optional.empty(), "an ensemble (its step models are warmed on their own)");
+    }
     List<Input> inputs = new ArrayList<>();
     for (TensorSpec spec : metadata.inputs()) {
       long[] shape = spec.shape();

@@ -299,7 +299,8 @@ final class PipelineRun {
           new InferenceException(
               ErrorCode.DEADLINE_EXCEEDED, "the request's deadline passed before this step"));
     }
-    RequestOptions.Builder options = RequestOptions.builder().priority(request.priority());
+    RequestOptions.Builder options =
+        RequestOptions.builder().priority(request.priority()).warmup(request.warmup());
     stepDeadline.ifPresent(options::deadline);
     InferenceRequest stepRequest =
         new InferenceRequest(
