@@ -157,15 +157,7 @@ public record RequestOptions(
 
     public RequestOptions build() {
       return new RequestOptions(
-          priority,
-          timeout,
-          deadline,
-          outputDefaults,
-          routingKey,
-          trace,
-          span,
-          parameters,
-          warmup);
+          priority, timeout, deadline, outputDefaults, routingKey, trace, span, parameters, warmup);
     }
   }
 }

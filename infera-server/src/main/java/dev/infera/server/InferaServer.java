@@ -53,6 +53,7 @@ import dev.infera.server.rest.TrafficApi;
 import dev.infera.server.security.AsteriskOptions;
 import dev.infera.server.security.RequestBodyBudget;
 import dev.infera.server.security.Security;
+import dev.infera.server.security.WarmupPass;
 import dev.infera.server.state.JsonFileStore;
 import dev.infera.server.tracing.TraceControl;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -493,7 +494,17 @@ public final class InferaServer implements AutoCloseable {
 
   /** {@code writer}, followed by the access log when {@code --access-log} is on. */
   private AccessLogWriter withAccessLog(AccessLogWriter writer) {
-    return accessLog ? writer.andThen(AccessLog.writer()) : writer;
+    if (!accessLog) {
+      return writer;
+    }
+    AccessLogWriter lines = AccessLog.writer();
+    // The server's own warm-up requests are not a client's: no access log line.
+    return writer.andThen(
+        log -> {
+          if (!WarmupPass.isWarmup(log.context())) {
+            lines.log(log);
+          }
+        });
   }
 
   private ServerBuilder metricsBuilder() {
