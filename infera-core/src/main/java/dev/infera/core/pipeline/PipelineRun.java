@@ -328,24 +328,27 @@ final class PipelineRun {
         });
   }
 
-  /** The response, or DEADLINE_EXCEEDED (withdrawing the call) once the timeout passes. */
+  /**
+   * The response, or DEADLINE_EXCEEDED once the timeout passes; the call is withdrawn (cancelled)
+   * before the timeout is reported, so whoever sees the timeout sees the call withdrawn.
+   */
   private <T> CompletableFuture<T> bounded(
       CompletableFuture<T> call, Duration timeout, String model) {
     CompletableFuture<T> bounded = new CompletableFuture<>();
+    InferenceException timedOut =
+        new InferenceException(
+            ErrorCode.DEADLINE_EXCEEDED,
+            "model '" + model + "' did not answer within timeout_ms=" + timeout.toMillis());
+    java.util.concurrent.atomic.AtomicBoolean expired =
+        new java.util.concurrent.atomic.AtomicBoolean();
     ScheduledFuture<?> timer =
         owner
             .timer()
             .schedule(
                 () -> {
-                  if (bounded.completeExceptionally(
-                      new InferenceException(
-                          ErrorCode.DEADLINE_EXCEEDED,
-                          "model '"
-                              + model
-                              + "' did not answer within timeout_ms="
-                              + timeout.toMillis()))) {
-                    call.cancel(false);
-                  }
+                  expired.set(true);
+                  call.cancel(false);
+                  bounded.completeExceptionally(timedOut);
                 },
                 timeout.toNanos(),
                 TimeUnit.NANOSECONDS);
@@ -355,7 +358,7 @@ final class PipelineRun {
           if (failure == null) {
             bounded.complete(value);
           } else {
-            bounded.completeExceptionally(failure);
+            bounded.completeExceptionally(expired.get() ? timedOut : failure);
           }
         });
     return bounded;
