@@ -146,30 +146,28 @@ class LoggingApiIT {
     }
   }
 
+  private static StatusRuntimeException refused(GrpcClient grpc, LogSettingsRequest request) {
+    return catchThrowableOfType(
+        StatusRuntimeException.class, () -> grpc.stub().logSettings(request));
+  }
+
   @Test
   void grpcBadLogSettingsAreInvalidArgumentAndChangeNothing() {
     JsonNode before = RestClient.readJson(rest.get("/v2/logging").body());
     try (GrpcClient grpc = new GrpcClient(server.grpcPort(), false)) {
       StatusRuntimeException unknown =
-          catchThrowableOfType(
-              StatusRuntimeException.class,
-              () ->
-                  grpc.stub()
-                      .logSettings(
-                          LogSettingsRequest.newBuilder()
-                              .putSettings("log_info", bool(false))
-                              .putSettings("log_colour", bool(true))
-                              .build()));
+          refused(
+              grpc,
+              LogSettingsRequest.newBuilder()
+                  .putSettings("log_info", bool(false))
+                  .putSettings("log_colour", bool(true))
+                  .build());
       StatusRuntimeException empty =
-          catchThrowableOfType(
-              StatusRuntimeException.class,
-              () ->
-                  grpc.stub()
-                      .logSettings(
-                          LogSettingsRequest.newBuilder()
-                              .putSettings(
-                                  "log_info", LogSettingsRequest.SettingValue.getDefaultInstance())
-                              .build()));
+          refused(
+              grpc,
+              LogSettingsRequest.newBuilder()
+                  .putSettings("log_info", LogSettingsRequest.SettingValue.getDefaultInstance())
+                  .build());
 
       assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(unknown.getStatus().getDescription()).contains("log_colour");
