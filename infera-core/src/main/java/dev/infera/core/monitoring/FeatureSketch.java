@@ -11,7 +11,7 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  *
  * <p>Not thread-safe: owned by the monitoring thread (or by one profile builder).
  */
-public final class FeatureSketch {
+public final class FeatureSketch implements Distribution {
   /** KLL's accuracy parameter: normalised rank error about 1.65 % at the 99th percentile. */
   static final int KLL_K = 200;
 
@@ -77,12 +77,14 @@ public final class FeatureSketch {
   }
 
   /** The share of values at or below {@code value}; numeric sketches only. */
-  double cdf(float value) {
-    return numbers.getRank(value, QuantileSearchCriteria.INCLUSIVE);
+  @Override
+  public double cdf(double value) {
+    return numbers.getRank((float) value, QuantileSearchCriteria.INCLUSIVE);
   }
 
   /** The value at a normalised rank in [0, 1]; numeric sketches only. */
-  float quantile(double rank) {
+  @Override
+  public double quantile(double rank) {
     return numbers.getQuantile(rank);
   }
 

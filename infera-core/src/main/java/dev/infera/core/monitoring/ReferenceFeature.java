@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param categories categorical only: count per category; empty otherwise
  */
 public record ReferenceFeature(
-    String name, FeatureKind kind, long count, double[] quantiles, Map<String, Long> categories) {
+    String name, FeatureKind kind, long count, double[] quantiles, Map<String, Long> categories)
+    implements Distribution {
 
   /** Quantiles a numeric reference keeps: ranks 0, 0.005, …, 1. */
   public static final int QUANTILE_POINTS = 201;
@@ -74,7 +75,8 @@ public record ReferenceFeature(
   }
 
   /** The quantile at a rank in [0, 1], interpolated between the stored points. */
-  double quantile(double rank) {
+  @Override
+  public double quantile(double rank) {
     double position = rank * (quantiles.length - 1);
     int low = (int) Math.floor(position);
     if (low >= quantiles.length - 1) {
@@ -88,7 +90,8 @@ public record ReferenceFeature(
    * The share of reference values at or below {@code value}: the highest stored rank whose quantile
    * is at most the value, interpolated linearly inside a gap between two quantiles.
    */
-  double cdf(double value) {
+  @Override
+  public double cdf(double value) {
     if (value < quantiles[0]) {
       return 0;
     }

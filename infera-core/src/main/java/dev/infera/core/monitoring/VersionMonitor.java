@@ -254,6 +254,21 @@ final class VersionMonitor {
     return String.join(", ", names);
   }
 
+  /**
+   * The profile of the rows seen so far, while no reference is set: one feature per feature seen,
+   * in the order first seen (for {@link ProfileBuilder}).
+   */
+  ReferenceProfile buildingProfile() {
+    List<ReferenceFeature> frozen = new ArrayList<>();
+    for (FeatureState feature : features.values()) {
+      FeatureSketch sketch = building.get(feature.name);
+      if (sketch != null) {
+        frozen.add(sketch.freeze(feature.name));
+      }
+    }
+    return new ReferenceProfile(referenceRows, frozen);
+  }
+
   private void freezeReference() {
     Map<String, ReferenceFeature> frozen = new LinkedHashMap<>();
     for (FeatureState feature : features.values()) {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       AuthCommand.class,
       BenchCommand.class,
       BatchCommand.class,
+      ProfileCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferaCommand implements Runnable {

@@ -1,5 +1,7 @@
 package dev.infera.core.routing.rollout;
 
+import dev.infera.core.monitoring.Distribution;
+import dev.infera.core.monitoring.DriftStatistics;
 import dev.infera.core.routing.rollout.VariantWindow.Sample;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +13,6 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * Compares a candidate's step window with the baseline's: error rate (two-proportion z-test),
@@ -24,7 +25,6 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  */
 public final class Judge {
   private static final NormalDistribution NORMAL = new NormalDistribution(0, 1);
-  private static final int BINS = 10;
 
   private Judge() {}
 
@@ -200,56 +200,24 @@ public final class Judge {
   }
 
   /**
-   * Population stability index of the candidate against the baseline over the baseline's deciles
-   * (ties merged): Σ (c − b) · ln(c / b), each share smoothed as (count + ½) / (n + ½ · bins) so
-   * that an empty bin in a small window does not weigh as a shift. Under equal distributions PSI /
-   * (1/n₁ + 1/n₂) is about χ² with bins − 1 degrees of freedom, which gives its p-value.
+   * Population stability index of the candidate against the baseline over the baseline's deciles,
+   * shares smoothed by half a count ({@link DriftStatistics.Smoothing#HALF_COUNT}): under equal
+   * distributions PSI / (1/n₁ + 1/n₂) is about χ² with bins − 1 degrees of freedom, which gives its
+   * p-value.
    */
   static double psi(KllDoublesSketch baseline, KllDoublesSketch candidate) {
-    double[] splits = splitsOf(baseline);
-    double[] b = baseline.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
-    double[] c = candidate.getPMF(splits, QuantileSearchCriteria.INCLUSIVE);
-    double psi = 0;
-    for (int i = 0; i < b.length; i++) {
-      double bi = smoothed(b[i], baseline.getN(), b.length);
-      double ci = smoothed(c[i], candidate.getN(), b.length);
-      psi += (ci - bi) * Math.log(ci / bi);
-    }
-    return psi;
-  }
-
-  private static double smoothed(double share, long n, int bins) {
-    return (share * n + 0.5) / (n + 0.5 * bins);
+    return DriftStatistics.psi(
+        Distribution.of(baseline),
+        Distribution.of(candidate),
+        DriftStatistics.Smoothing.HALF_COUNT);
   }
 
   private static int binsOf(KllDoublesSketch baseline) {
-    return splitsOf(baseline).length + 1;
+    return DriftStatistics.psiBins(Distribution.of(baseline));
   }
 
-  private static double[] splitsOf(KllDoublesSketch baseline) {
-    TreeSet<Double> edges = new TreeSet<>();
-    for (int i = 1; i < BINS; i++) {
-      edges.add(baseline.getQuantile(i / (double) BINS));
-    }
-    double[] splits = edges.stream().mapToDouble(Double::doubleValue).toArray();
-    return splits.length == 0 ? new double[] {baseline.getMinItem()} : splits;
-  }
-
-  /** The largest gap between the two distributions' CDFs, read at both sketches' quantiles. */
+  /** The largest gap between the two distributions' CDFs, read at both sketches' percentiles. */
   static double ksDistance(KllDoublesSketch baseline, KllDoublesSketch candidate) {
-    TreeSet<Double> points = new TreeSet<>();
-    for (int i = 0; i <= 100; i++) {
-      points.add(baseline.getQuantile(i / 100.0));
-      points.add(candidate.getQuantile(i / 100.0));
-    }
-    double distance = 0;
-    for (double x : points) {
-      double gap =
-          Math.abs(
-              baseline.getRank(x, QuantileSearchCriteria.INCLUSIVE)
-                  - candidate.getRank(x, QuantileSearchCriteria.INCLUSIVE));
-      distance = Math.max(distance, gap);
-    }
-    return distance;
+    return DriftStatistics.ks(Distribution.of(baseline), Distribution.of(candidate));
   }
 }

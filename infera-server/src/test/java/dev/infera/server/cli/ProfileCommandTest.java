@@ -1,0 +1,162 @@
+package dev.infera.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infera.core.monitoring.FeatureKind;
+import dev.infera.core.monitoring.ReferenceFeature;
+import dev.infera.core.monitoring.ReferenceProfile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.StringJoiner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code infera profile build} over tabular_mlp (one FP32 input of 64 columns) and a model with a
+ * string input: the profile names the features as drift monitoring does, with each column's
+ * distribution.
+ */
+class ProfileCommandTest {
+  @TempDir Path repository;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return new CommandLine(new InferaCommand())
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute(args);
+  }
+
+  private Path tabular() throws Exception {
+    Path model = repository.resolve("tabular_mlp");
+    Files.createDirectories(model.resolve("1"));
+    Files.createDirectories(model.resolve("3"));
+    Files.copy(
+        Paths.get("..", "examples", "models", "tabular_mlp", "config.pbtxt"),
+        model.resolve("config.pbtxt"));
+    return model;
+  }
+
+  @Test
+  void aCsvWithOneColumnPerFeatureGivesEachColumnItsQuantiles() throws Exception {
+    Path model = tabular();
+    Path csv = repository.resolve("train.csv");
+    Random random = new Random(3);
+    List<String> lines = new ArrayList<>();
+    StringJoiner header = new StringJoiner(",");
+    for (int f = 0; f < 64; f++) {
+      header.add("f" + f);
+    }
+    lines.add(header.toString());
+    for (int r = 0; r < 1000; r++) {
+      StringJoiner row = new StringJoiner(",");
+      for (int f = 0; f < 64; f++) {
+        row.add(Double.toString(random.nextGaussian() + (f == 5 ? 10 : 0)));
+      }
+      lines.add(row.toString());
+    }
+    Files.write(csv, lines);
+
+    int exit =
+        run(
+            "profile",
+            "build",
+            "tabular_mlp",
+            "--model-repository",
+            repository.toString(),
+            "--data",
+            csv.toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    Path written = model.resolve("3").resolve(ReferenceProfile.FILE_NAME); // the highest version
+    assertThat(out.toString()).contains(written.toString()).contains("1000 rows, 64 features");
+    ReferenceProfile profile = ReferenceProfile.fromJson(Files.readString(written));
+    assertThat(profile.rows()).isEqualTo(1000);
+    assertThat(profile.features()).hasSize(64);
+    ReferenceFeature fifth = profile.features().get(5);
+    assertThat(fifth.name()).isEqualTo("features[5]");
+    assertThat(fifth.kind()).isEqualTo(FeatureKind.NUMERIC);
+    assertThat(fifth.count()).isEqualTo(1000);
+    assertThat(fifth.quantiles()[100]).isBetween(9.8, 10.2); // the median
+    assertThat(profile.features().get(0).quantiles()[100]).isBetween(-0.2, 0.2);
+  }
+
+  @Test
+  void jsonLinesNameTheInputsAndStringsBecomeCategories() throws Exception {
+    Path model = repository.resolve("labels");
+    Files.createDirectories(model.resolve("1"));
+    Files.writeString(
+        model.resolve("config.pbtxt"),
+        "name: \"labels\"\nbackend: \"onnxruntime\"\nmax_batch_size: 8\n"
+            + "input [ { name: \"TEXT\" data_type: TYPE_STRING dims: [ 1 ] },"
+            + " { name: \"X\" data_type: TYPE_FP32 dims: [ 2 ] } ]\n"
+            + "output [ { name: \"Y\" data_type: TYPE_FP32 dims: [ 1 ] } ]\n");
+    Path jsonl = repository.resolve("rows.jsonl");
+    List<String> lines = new ArrayList<>();
+    for (int r = 0; r < 40; r++) {
+      lines.add("{\"TEXT\": \"" + (r % 4 == 0 ? "red" : "blue") + "\", \"X\": [" + r + ", 1.5]}");
+    }
+    Files.write(jsonl, lines);
+    Path target = repository.resolve("out.json");
+
+    int exit =
+        run(
+            "profile",
+            "build",
+            "labels",
+            "--model-repository",
+            repository.toString(),
+            "--data",
+            jsonl.toString(),
+            "--output",
+            target.toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    ReferenceProfile profile = ReferenceProfile.fromJson(Files.readString(target));
+    assertThat(profile.features())
+        .extracting(ReferenceFeature::name)
+        .containsExactly("TEXT", "X[0]", "X[1]");
+    assertThat(profile.features().get(0).categories()).containsEntry("red", 10L);
+    assertThat(profile.features().get(0).categories()).containsEntry("blue", 30L);
+  }
+
+  @Test
+  void aRowThatDoesNotFitTheInputIsNamedAndNothingIsWritten() throws Exception {
+    Path model = tabular();
+    Path jsonl = repository.resolve("short.jsonl");
+    Files.write(jsonl, List.of("{\"features\": [1, 2, 3]}"));
+
+    int exit =
+        run(
+            "profile",
+            "build",
+            "tabular_mlp",
+            "--model-repository",
+            repository.toString(),
+            "--data",
+            jsonl.toString());
+
+    assertThat(exit).isEqualTo(ProfileCommand.FAILED);
+    assertThat(err.toString()).contains("row 1: input 'features' has 3 values (expected 64)");
+    assertThat(model.resolve("3").resolve(ReferenceProfile.FILE_NAME)).doesNotExist();
+    assertThat(
+            run(
+                "profile",
+                "build",
+                "nope",
+                "--model-repository",
+                repository.toString(),
+                "--data",
+                jsonl.toString()))
+        .isEqualTo(ProfileCommand.FAILED);
+    assertThat(err.toString()).contains("model 'nope' has no config.pbtxt");
+  }
+}
