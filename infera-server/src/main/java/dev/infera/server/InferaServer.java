@@ -362,7 +362,7 @@ public final class InferaServer implements AutoCloseable {
             .run(models);
     LOG.info(
         "warm-up took {} ms: {} requests ({}) on {} model(s); {} (last window: {} µs of process CPU"
-            + " per request, {} from the window before)",
+            + " per request, {} from the window before; JIT compilers busy {})",
         result.took().toMillis(),
         result.total(),
         result.requests(),
@@ -371,7 +371,10 @@ public final class InferaServer implements AutoCloseable {
         String.format(java.util.Locale.ROOT, "%.1f", result.cpuNanosPerRequest() / 1000),
         Double.isNaN(result.lastChange())
             ? "n/a"
-            : String.format(java.util.Locale.ROOT, "%+.1f %%", result.lastChange() * 100));
+            : String.format(java.util.Locale.ROOT, "%+.1f %%", result.lastChange() * 100),
+        Double.isNaN(result.jitBusy())
+            ? "n/a"
+            : String.format(java.util.Locale.ROOT, "%.0f %%", result.jitBusy() * 100));
     WarmupMeters.bind(registry, result);
   }
 

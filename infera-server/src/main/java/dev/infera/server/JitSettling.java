@@ -4,7 +4,11 @@ package dev.infera.server;
  * The warm-up's stopping rule, as pure logic: the process CPU time per request is read over
  * successive short windows, and the JIT counts as settled once that reading stopped falling by more
  * than {@link #MAX_DROP} from one window to the next, twice in a row, after at least a minimum
- * number of windows. A window without requests tells nothing and is ignored.
+ * number of windows and a minimum number of requests. The request floor exists because a steady
+ * reading alone can mislead: HotSpot compiles a method with C2 only after about 15,000 invocations
+ * (its {@code Tier4CompileThreshold}), so per-request code is still interpreted or in C1 after a
+ * few hundred requests, and on a saturated machine the compiler's own CPU time can hold the reading
+ * flat. A window without requests tells nothing and is ignored.
  *
  * <p>Not thread-safe: one warm-up thread feeds it.
  */
@@ -15,13 +19,16 @@ final class JitSettling {
   private static final int STABLE_WINDOWS = 2;
 
   private final int minWindows;
+  private final long minRequests;
+  private long requests;
   private int windows;
   private int stable;
   private double previous = Double.NaN;
   private double last = Double.NaN;
 
-  JitSettling(int minWindows) {
+  JitSettling(int minWindows, long minRequests) {
     this.minWindows = minWindows;
+    this.minRequests = minRequests;
   }
 
   /**
@@ -31,11 +38,12 @@ final class JitSettling {
    * @param requests the warm-up requests answered in the window
    * @return whether the JIT counts as settled now
    */
-  boolean add(long cpuNanos, long requests) {
-    if (requests <= 0) {
+  boolean add(long cpuNanos, long windowRequests) {
+    if (windowRequests <= 0) {
       return false;
     }
-    double perRequest = (double) cpuNanos / requests;
+    double perRequest = (double) cpuNanos / windowRequests;
+    requests += windowRequests;
     windows++;
     if (!Double.isNaN(last)) {
       stable = perRequest >= last * (1 - MAX_DROP) ? stable + 1 : 0;
@@ -46,7 +54,7 @@ final class JitSettling {
   }
 
   boolean settled() {
-    return windows >= minWindows && stable >= STABLE_WINDOWS;
+    return windows >= minWindows && requests >= minRequests && stable >= STABLE_WINDOWS;
   }
 
   /** The last window's CPU time per request, in nanoseconds; NaN before the first. */

@@ -11,6 +11,7 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.infera.server.security.WarmupPass;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,13 +68,16 @@ final class ServerWarmup {
    * @param settled whether the criterion stopped it (false: the cap, or nothing to send)
    * @param cpuNanosPerRequest the last window's process CPU time per request; NaN if none
    * @param lastChange the last window's change of that reading from the window before; NaN if none
+   * @param jitBusy the JIT compilers' time in the last window over the window's length (1.0: one
+   *     compiler thread busy all along); NaN where the JVM does not tell
    */
   record Result(
       Duration took,
       Map<Protocol, Long> requests,
       boolean settled,
       double cpuNanosPerRequest,
-      double lastChange) {
+      double lastChange,
+      double jitBusy) {
     long total() {
       return requests.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -134,7 +138,11 @@ final class ServerWarmup {
       answered.put(p, new LongAdder());
     }
     if (calls.isEmpty()) {
-      return result(start, answered, false, new JitSettling(settings.minWindows()));
+      return result(
+          start,
+          answered,
+          new JitSettling(settings.minWindows(), settings.minRequests()),
+          Double.NaN);
     }
     ClientFactory factory =
         ClientFactory.builder()
@@ -151,7 +159,8 @@ final class ServerWarmup {
               t.setDaemon(true);
               return t;
             });
-    JitSettling settling = new JitSettling(settings.minWindows());
+    JitSettling settling = new JitSettling(settings.minWindows(), settings.minRequests());
+    double jitBusy = Double.NaN;
     try {
       Sender sender = new Sender(factory);
       for (int i = 0; i < settings.clients(); i++) {
@@ -161,11 +170,18 @@ final class ServerWarmup {
       long deadline = start + settings.cap().toNanos();
       long lastCpu = cpuNanos.getAsLong();
       long lastCount = 0;
+      long lastJit = jitMillis();
+      long lastWindow = nanoTime.getAsLong();
       while (nanoTime.getAsLong() < deadline && failed.size() < calls.size()) {
         long pause = Math.min(settings.window().toNanos(), deadline - nanoTime.getAsLong());
         TimeUnit.NANOSECONDS.sleep(Math.max(pause, 0));
         long cpu = cpuNanos.getAsLong();
         long count = answered.values().stream().mapToLong(LongAdder::sum).sum();
+        long jit = jitMillis();
+        long now = nanoTime.getAsLong();
+        jitBusy = jit < 0 ? Double.NaN : (jit - lastJit) * 1e6 / Math.max(1, now - lastWindow);
+        lastJit = jit;
+        lastWindow = now;
         if (settling.add(cpu - lastCpu, count - lastCount)) {
           break;
         }
@@ -184,19 +200,28 @@ final class ServerWarmup {
       }
       factory.close();
     }
-    return result(start, answered, settling.settled(), settling);
+    return result(start, answered, settling, jitBusy);
+  }
+
+  /** The JIT compilers' accumulated time in milliseconds; -1 where the JVM does not tell. */
+  private static long jitMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : -1;
   }
 
   private Result result(
-      long start, Map<Protocol, LongAdder> answered, boolean settled, JitSettling settling) {
+      long start, Map<Protocol, LongAdder> answered, JitSettling settling, double jitBusy) {
     Map<Protocol, Long> counts = new java.util.EnumMap<>(Protocol.class);
     answered.forEach((p, n) -> counts.put(p, n.sum()));
     return new Result(
         Duration.ofNanos(nanoTime.getAsLong() - start),
         Map.copyOf(counts),
-        settled,
+        settling.settled(),
         settling.lastNanosPerRequest(),
-        settling.lastChange());
+        settling.lastChange(),
+        jitBusy);
   }
 
   private static void drive(

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class JitSettlingTest {
   @Test
   void fallingCpuPerRequestIsNotSettled() {
-    JitSettling settling = new JitSettling(3);
+    JitSettling settling = new JitSettling(3, 0);
     assertThat(settling.add(1_000_000, 10)).isFalse();
     assertThat(settling.add(700_000, 10)).isFalse();
     assertThat(settling.add(500_000, 10)).isFalse();
@@ -18,7 +18,7 @@ class JitSettlingTest {
 
   @Test
   void twoWindowsWithinTenPercentAfterTheMinimumSettle() {
-    JitSettling settling = new JitSettling(3);
+    JitSettling settling = new JitSettling(3, 0);
     assertThat(settling.add(1_000_000, 10)).isFalse();
     assertThat(settling.add(500_000, 10)).isFalse();
     assertThat(settling.add(480_000, 10)).isFalse(); // one stable step
@@ -27,7 +27,7 @@ class JitSettlingTest {
 
   @Test
   void aFallAfterStableWindowsStartsTheCountAgain() {
-    JitSettling settling = new JitSettling(2);
+    JitSettling settling = new JitSettling(2, 0);
     settling.add(500_000, 10);
     settling.add(490_000, 10);
     assertThat(settling.add(300_000, 10)).isFalse();
@@ -37,17 +37,26 @@ class JitSettlingTest {
 
   @Test
   void windowsWithoutRequestsAreIgnored() {
-    JitSettling settling = new JitSettling(2);
+    JitSettling settling = new JitSettling(2, 0);
     assertThat(settling.add(5_000_000, 0)).isFalse();
     assertThat(settling.lastNanosPerRequest()).isNaN();
   }
 
   @Test
   void theMinimumNumberOfWindowsHolds() {
-    JitSettling settling = new JitSettling(5);
+    JitSettling settling = new JitSettling(5, 0);
     for (int i = 0; i < 4; i++) {
       assertThat(settling.add(100_000, 10)).isFalse();
     }
     assertThat(settling.add(100_000, 10)).isTrue();
+  }
+
+  @Test
+  void aSteadyReadingBelowTheRequestFloorIsNotSettled() {
+    JitSettling settling = new JitSettling(2, 100);
+    assertThat(settling.add(100_000, 30)).isFalse();
+    assertThat(settling.add(100_000, 30)).isFalse();
+    assertThat(settling.add(100_000, 30)).isFalse();
+    assertThat(settling.add(100_000, 30)).isTrue();
   }
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The warm-up ramp of a served model, with the HTTP ceiling measured in the same run:
+#   (1) nginx answering a fixed reply (tabular_mlp's sample response) at wrk -t1 -c64: the ceiling;
+#   (2) for the server warm-up on and off: start `bin/infera serve`, time start-to-ready (launch to
+#       the first 200 from /v2/health/ready), then from that moment drive tabular_mlp's REST JSON
+#       inference with wrk -t1 -c64 in back-to-back windows (5 s by default) and report req/s and
+#       p99 per window, the steady state (mean of the last 3 windows) and the first window's share
+#       of it.
+# Prints a Markdown section for docs/benchmarks.md on standard output (progress on stderr).
+#
+# Usage: bench/warmup.sh [MODELS_DIR]   (default: ../shared/models beside the checkout; the model
+#        is taken from MODELS_DIR/tabular_mlp/1/model.onnx with bench/config/tabular_mlp.pbtxt)
+# Needs: wrk and nginx (Debian: `apt-get install -y wrk nginx-light`; nginx-light is enough).
+# Environment: WARMUP_RAMP_SECS (load after ready per run, default 45), WARMUP_WINDOW_SECS (5),
+#              WARMUP_CONNECTIONS (64), WARMUP_MODES ("on off"), BENCH_PORT_BASE (default 18500:
+#              HTTP, +1 gRPC, +2 metrics, +3 nginx), BENCH_SKIP_BUILD (set: use the built jars),
+#              INFERA_JAVA_OPTS (server JVM options).
+# Loopback only; every step is bounded by `timeout`; the servers stop on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+models="$(cd "${1:-$root/../shared/models}" && pwd)"
+ramp="${WARMUP_RAMP_SECS:-45}"
+window="${WARMUP_WINDOW_SECS:-5}"
+connections="${WARMUP_CONNECTIONS:-64}"
+modes="${WARMUP_MODES:-on off}"
+base="${BENCH_PORT_BASE:-18500}"
+http=$base grpc=$((base + 1)) metrics=$((base + 2)) ceiling=$((base + 3))
+windows=$(((ramp + window - 1) / window))
+
+log() { echo "bench/warmup.sh: $*" >&2; }
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] || {
+    log "$tool is missing (Debian: apt-get install -y wrk nginx-light curl)"
+    exit 1
+  }
+done
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+[[ -f "$models/tabular_mlp/1/model.onnx" ]] || { log "missing $models/tabular_mlp/1/model.onnx"; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/infera-warmup.XXXXXX")"
+server_pid="" nginx_pid=""
+cleanup() {
+  for pid in $server_pid $nginx_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $server_pid $nginx_pid; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+  log "building"
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl infera-server -am package >&2)
+fi
+infera="$root/bin/infera"
+
+repo="$work/repository"
+mkdir -p "$repo/tabular_mlp/1"
+ln -s "$models/tabular_mlp/1/model.onnx" "$repo/tabular_mlp/1/model.onnx"
+cp "$root/bench/config/tabular_mlp.pbtxt" "$repo/tabular_mlp/config.pbtxt"
+body="$models/tabular_mlp/samples/case0/request.json"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# One wrk window: prints "rps p99_ms non2xx+errors".
+wrk_window() { # url seconds
+  WRK_BODY="$body" timeout $(($2 + 30)) wrk -t1 -c"$connections" -d"$2s" \
+    -s "$root/bench/wrk/post.lua" "$1" 2>/dev/null |
+    sed -n 's/^RESULT //p' | tr ' ' '\n' |
+    awk -F= '{ v[$1] = $2 } END { printf "%s %s %d\n", v["rps"], v["p99_ms"], v["errors"] + v["non2xx"] }'
+}
+
+# --- (1) the ceiling: nginx with a fixed reply ------------------------------------------------------
+mkdir -p "$work/nginx/logs"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  server {
+    listen 127.0.0.1:$ceiling;
+    location / { default_type application/json; return 200 '$(tr -d "\n'" <"$models/tabular_mlp/samples/case0/response.json")'; }
+  }
+}
+CONF
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+nginx_pid=$!
+for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST "http://127.0.0.1:$ceiling/" && break; sleep 0.1; done
+log "nginx ceiling: wrk -t1 -c$connections, 3 x ${window}s"
+wrk_window "http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer" "$window" >/dev/null # its warm-up
+nginx_rps=0 nginx_p99=0
+for _ in 1 2 3; do
+  read -r rps p99 _ < <(wrk_window "http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer" "$window")
+  nginx_rps=$(awk -v a="$nginx_rps" -v b="$rps" 'BEGIN { print a + b / 3 }')
+  nginx_p99=$(awk -v a="$nginx_p99" -v b="$p99" 'BEGIN { print (b > a) ? b : a }')
+done
+kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=""
+
+# --- (2) the ramp, warm-up on and off ---------------------------------------------------------------
+declare -A ready_s warm_log
+for mode in $modes; do
+  flag=true
+  [[ $mode == off ]] && flag=false
+  log "server with --warmup=$flag"
+  start_ns=$(date +%s%N)
+  "$infera" serve --model-repository "$repo" --http-port "$http" --grpc-port "$grpc" \
+    --metrics-port "$metrics" --warmup="$flag" >"$work/server_$mode.log" 2>&1 &
+  server_pid=$!
+  ok=""
+  for _ in $(seq 1 3000); do # 0.02-s polls, 60 s at most
+    if curl -sf -o /dev/null "http://127.0.0.1:$http/v2/health/ready"; then ok=1; break; fi
+    sleep 0.02
+  done
+  [[ -n $ok ]] || { tail -40 "$work/server_$mode.log" >&2; exit 1; }
+  ready_s[$mode]=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+  warm_log[$mode]="$(grep -o 'warm-up took.*' "$work/server_$mode.log" | head -1 || true)"
+  log "ready after ${ready_s[$mode]} s; ${warm_log[$mode]}"
+  for i in $(seq 1 "$windows"); do
+    wrk_window "http://127.0.0.1:$http/v2/models/tabular_mlp/infer" "$window" >>"$work/ramp_$mode.txt"
+    log "  window $i: $(tail -1 "$work/ramp_$mode.txt")"
+  done
+  kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- report ---------------------------------------------------------------------------------------
+num() { awk -v v="$1" 'BEGIN { printf(v >= 100 ? "%.0f" : "%.2f", v) }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf("%.0f %%", 100 * a / b); else print "-" }'; }
+echo "### Warm-up ramp: tabular_mlp REST JSON, wrk -t1 -c$connections, ${window}-s windows from ready"
+echo
+echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(java -version 2>&1 | head -1);"
+echo "load average before / after: $load_before / $load_after. Ceiling: nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///')"
+echo "with a fixed reply, $(num "$nginx_rps") req/s, p99 $(num "$nginx_p99") ms (3 windows, same run)."
+echo
+header="| window (s after ready) |"
+sep="|---|"
+for mode in $modes; do header="$header warm-up $mode: req/s | p99 ms | % of steady | % of nginx |"; sep="$sep---|---|---|---|"; done
+echo "$header"
+echo "$sep"
+declare -A steady
+for mode in $modes; do
+  steady[$mode]=$(tail -3 "$work/ramp_$mode.txt" | awk '{ s += $1; n++ } END { print n ? s / n : 0 }')
+done
+for i in $(seq 1 "$windows"); do
+  row="| $(((i - 1) * window))–$((i * window)) |"
+  for mode in $modes; do
+    read -r rps p99 errors < <(sed -n "${i}p" "$work/ramp_$mode.txt")
+    row="$row $(num "$rps")$([[ $errors != 0 ]] && echo " ($errors errors)") | $(num "$p99") | $(pct "$rps" "${steady[$mode]}") | $(pct "$rps" "$nginx_rps") |"
+  done
+  echo "$row"
+done
+echo
+for mode in $modes; do
+  echo "- warm-up $mode: start-to-ready ${ready_s[$mode]} s; steady state (last 3 windows) $(num "${steady[$mode]}") req/s = $(pct "${steady[$mode]}" "$nginx_rps") of nginx${warm_log[$mode]:+; server log: ${warm_log[$mode]}}"
+done
+echo
+echo "Command: \`bench/warmup.sh \$MODELS\` (WARMUP_RAMP_SECS=$ramp WARMUP_WINDOW_SECS=$window WARMUP_CONNECTIONS=$connections)."
