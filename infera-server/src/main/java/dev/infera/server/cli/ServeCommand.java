@@ -184,6 +184,13 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     endpoints.check();
+    if (warmup && warmupSeconds < 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--warmup-secs "
+              + warmupSeconds
+              + " (expected at least 1; --warmup=false turns the warm-up off)");
+    }
     BackendConfig backends;
     try {
       backends = BackendConfig.parse(backendConfig);

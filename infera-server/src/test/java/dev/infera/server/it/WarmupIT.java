@@ -103,6 +103,15 @@ class WarmupIT {
     return total;
   }
 
+  private static void assertWarmedOverEveryProtocol(String scrape) {
+    for (String protocol : List.of("rest_json", "rest_binary", "grpc")) {
+      assertThat(
+              Metrics.value(scrape, "infera_warmup_requests_total{protocol=\"" + protocol + "\"}"))
+          .as(protocol)
+          .isPositive();
+    }
+  }
+
   private JsonNode json(String path) throws Exception {
     HttpResponse<String> reply = get(server.httpPort(), path);
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
@@ -148,12 +157,7 @@ class WarmupIT {
     assertThat(answers.subList(0, answers.size() - 1)).isNotEmpty().allMatch(code -> code == 503);
     assertThat(sum(atReady, "infera_warmup_duration_seconds")).isPositive();
     String scrape = Metrics.scrape(server.metricsPort());
-    for (String protocol : List.of("rest_json", "rest_binary", "grpc")) {
-      assertThat(
-              Metrics.value(scrape, "infera_warmup_requests_total{protocol=\"" + protocol + "\"}"))
-          .as(protocol)
-          .isPositive();
-    }
+    assertWarmedOverEveryProtocol(scrape);
     for (String metric :
         List.of(
             "infera_inference_request_success_total",
@@ -196,12 +200,7 @@ class WarmupIT {
                 .withSecurity(SecurityOptions.none().withAuthConfig(auth))
                 .withWarmup(SHORT));
     String scrape = Metrics.scrape(server.metricsPort());
-    for (String protocol : List.of("rest_json", "rest_binary", "grpc")) {
-      assertThat(
-              Metrics.value(scrape, "infera_warmup_requests_total{protocol=\"" + protocol + "\"}"))
-          .as(protocol)
-          .isPositive();
-    }
+    assertWarmedOverEveryProtocol(scrape);
     assertThat(sum(scrape, "infera_inference_request_success_total")).isZero();
 
     // The header without the process's token: no pass, so no credentials means 401 ...
