@@ -1,8 +1,10 @@
 package dev.infera.server.capture;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,6 +18,8 @@ import java.util.Set;
  * @param maxFiles files kept at most; the oldest is deleted when a new one would exceed it
  * @param redacted input and output names whose data is never written (name, type and shape are)
  * @param queueCapacity records waiting to be written at most; more are dropped and counted
+ * @param sink where the records also go as CloudEvents (HTTP POST, batched); empty for files only
+ * @param sinkBatch records sent in one POST at most (fewer when no more are waiting)
  */
 public record CaptureSettings(
     Set<String> models,
@@ -25,8 +29,22 @@ public record CaptureSettings(
     Duration maxFileAge,
     int maxFiles,
     Set<String> redacted,
-    int queueCapacity) {
+    int queueCapacity,
+    Optional<URI> sink,
+    int sinkBatch) {
   public CaptureSettings {
+    Objects.requireNonNull(sink, "sink");
+    if (sinkBatch < 1) {
+      throw new IllegalArgumentException("capture sink batch " + sinkBatch + " (expected >= 1)");
+    }
+    sink.ifPresent(
+        url -> {
+          if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+              || url.getHost() == null) {
+            throw new IllegalArgumentException(
+                "capture sink '" + url + "' (expected an http:// or https:// URL)");
+          }
+        });
     models = Set.copyOf(models);
     redacted = Set.copyOf(redacted);
     Objects.requireNonNull(directory, "directory");
@@ -48,6 +66,44 @@ public record CaptureSettings(
       throw new IllegalArgumentException(
           "capture files " + maxFiles + ", queue " + queueCapacity + " (expected 1 or more each)");
     }
+  }
+
+  /** Files only, no CloudEvents sink. */
+  public CaptureSettings(
+      Set<String> models,
+      double rate,
+      Path directory,
+      long maxFileBytes,
+      Duration maxFileAge,
+      int maxFiles,
+      Set<String> redacted,
+      int queueCapacity) {
+    this(
+        models,
+        rate,
+        directory,
+        maxFileBytes,
+        maxFileAge,
+        maxFiles,
+        redacted,
+        queueCapacity,
+        Optional.empty(),
+        100);
+  }
+
+  /** These settings with records also sent to {@code url} as CloudEvents, up to {@code batch}. */
+  public CaptureSettings withSink(URI url, int batch) {
+    return new CaptureSettings(
+        models,
+        rate,
+        directory,
+        maxFileBytes,
+        maxFileAge,
+        maxFiles,
+        redacted,
+        queueCapacity,
+        Optional.of(url),
+        batch);
   }
 
   /** Whether {@code model}'s requests are captured. */

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class PayloadCapture implements InferenceObserver, AutoCloseable {
   public static final String WRITTEN = "infera_capture_written_total";
   public static final String DROPPED = "infera_capture_dropped_total";
+  public static final String SENT = "infera_capture_sent_total";
 
   private static final Logger LOG = LoggerFactory.getLogger(PayloadCapture.class);
   private static final JsonFactory JSON = new JsonFactory();
@@ -44,7 +46,10 @@ public final class PayloadCapture implements InferenceObserver, AutoCloseable {
   private final Clock clock;
   private final BlockingQueue<Captured> queue;
   private final CaptureFiles files;
+  private final CloudEventSink sink;
   private final Counter written;
+  private final Counter sent;
+  private final Counter sinkFailed;
   private final Counter queueFull;
   private final Counter writeFailed;
   private final Thread writer;
@@ -58,6 +63,16 @@ public final class PayloadCapture implements InferenceObserver, AutoCloseable {
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.files = new CaptureFiles(settings, clock);
+    this.sink =
+        settings
+            .sink()
+            .map(url -> new CloudEventSink(url, settings.sinkBatch(), Duration.ofSeconds(5)))
+            .orElse(null);
+    this.sent =
+        Counter.builder(SENT)
+            .description("Captured requests the CloudEvents sink took")
+            .register(registry);
+    this.sinkFailed = dropped(registry, "sink_failed");
     this.written =
         Counter.builder(WRITTEN)
             .description("Captured requests written to the payload capture files")
@@ -95,6 +110,9 @@ public final class PayloadCapture implements InferenceObserver, AutoCloseable {
         if (next != null) {
           write(next);
         }
+        if (sink != null && sink.pending() > 0 && (next == null || queue.isEmpty())) {
+          send(); // nothing more waiting: the batch goes now rather than when full
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -108,21 +126,58 @@ public final class PayloadCapture implements InferenceObserver, AutoCloseable {
   }
 
   private void write(Captured captured) {
+    byte[] line;
     try {
-      files.append(line(captured));
+      line = line(captured);
+    } catch (IOException | RuntimeException e) {
+      writeFailed.increment();
+      warn("encoding a record", e);
+      return;
+    }
+    try {
+      files.append(line);
       written.increment();
     } catch (IOException | RuntimeException e) {
       writeFailed.increment();
-      long now = System.nanoTime();
-      if (now - lastWarning >= WARN_EVERY_NANOS) {
-        lastWarning = now;
-        LOG.warn(
-            "payload capture: writing to {} failed ({}); records are dropped and counted in {},"
-                + " inference goes on",
-            settings.directory(),
-            e.getMessage(),
-            DROPPED);
+      warn("writing to " + settings.directory(), e);
+    }
+    if (sink != null) {
+      try {
+        if (sink.add(
+            line,
+            captured.response().modelName(),
+            captured.response().modelVersion(),
+            captured.time())) {
+          send();
+        }
+      } catch (IOException | RuntimeException e) {
+        sinkFailed.increment();
+        warn("sending to the CloudEvents sink", e);
       }
+    }
+  }
+
+  private void send() {
+    int waiting = sink.pending();
+    try {
+      sent.increment(sink.send());
+    } catch (IOException | RuntimeException e) {
+      sinkFailed.increment(waiting);
+      warn("sending to the CloudEvents sink", e);
+    }
+  }
+
+  /** Logs a failure at most once a minute; the counters count every record. */
+  private void warn(String what, Exception e) {
+    long now = System.nanoTime();
+    if (now - lastWarning >= WARN_EVERY_NANOS) {
+      lastWarning = now;
+      LOG.warn(
+          "payload capture: {} failed ({}); records are dropped and counted in {}, inference goes"
+              + " on",
+          what,
+          e.getMessage(),
+          DROPPED);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.infera.core.monitoring.DriftSettings;
 import dev.infera.server.capture.CaptureSettings;
 import dev.infera.server.observability.ObservabilityOptions;
 import dev.infera.server.tracing.TraceConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +128,20 @@ final class ObservabilityFlags {
           "Captured requests waiting to be written at most; more are dropped and counted. Default: ${DEFAULT-VALUE}.")
   int captureQueue;
 
+  @Option(
+      names = "--capture-sink",
+      paramLabel = "URL",
+      description =
+          "Also POST the captured records to URL as CloudEvents (application/cloudevents-batch+json), in batches.")
+  URI captureSink;
+
+  @Option(
+      names = "--capture-sink-batch",
+      defaultValue = "100",
+      paramLabel = "N",
+      description = "Captured records sent in one POST at most. Default: ${DEFAULT-VALUE}.")
+  int captureSinkBatch;
+
   ObservabilityOptions toOptions() {
     ObservabilityOptions options = options().withAccessLog(accessLog);
     if (captureModels.isEmpty()) {
@@ -141,7 +156,7 @@ final class ObservabilityFlags {
           spec.commandLine(), "--capture-models needs --capture-dir (where the files go)");
     }
     try {
-      return options.withCapture(
+      CaptureSettings capture =
           new CaptureSettings(
               Set.copyOf(captureModels),
               captureRate,
@@ -150,7 +165,9 @@ final class ObservabilityFlags {
               Duration.ofSeconds(captureMaxFileAgeSeconds),
               captureMaxFiles,
               Set.copyOf(captureRedact),
-              captureQueue));
+              captureQueue);
+      return options.withCapture(
+          captureSink == null ? capture : capture.withSink(captureSink, captureSinkBatch));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new ParameterException(spec.commandLine(), "payload capture: " + e.getMessage());
     }

@@ -56,6 +56,7 @@ import dev.infera.server.grpc.proto.TraceSettingResponse;
 import dev.infera.server.logging.LogControl;
 import dev.infera.server.logging.RequestLogContext;
 import dev.infera.server.protocol.ClassLabels;
+import dev.infera.server.security.WarmupPass;
 import dev.infera.server.tracing.RequestTrace;
 import dev.infera.server.tracing.TraceControl;
 import dev.infera.spi.TensorSpec;
@@ -212,7 +213,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
     ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
     Function<String, String> headers = metadata();
     RequestTrace trace =
-        tracing == null
+        tracing == null || WarmupPass.isWarmup(ctx) // the server's own warm-up: never traced
             ? RequestTrace.NONE
             : tracing.start(request.getModelName(), "grpc", headers);
     InferenceRequest decoded;

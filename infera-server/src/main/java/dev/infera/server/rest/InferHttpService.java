@@ -20,6 +20,7 @@ import dev.infera.server.protocol.InferenceRequests;
 import dev.infera.server.protocol.RawBinaryRequest;
 import dev.infera.server.protocol.RequestParameters;
 import dev.infera.server.protocol.TensorShapes;
+import dev.infera.server.security.WarmupPass;
 import dev.infera.server.tracing.RequestTrace;
 import dev.infera.server.tracing.TraceControl;
 import dev.infera.spi.InferenceException;
@@ -74,7 +75,9 @@ final class InferHttpService implements HttpService {
     Optional<String> version = MetadataServices.version(ctx);
     RequestHeaders headers = req.headers();
     RequestTrace trace =
-        tracing == null ? RequestTrace.NONE : tracing.start(model, "http", headers::get);
+        tracing == null || WarmupPass.isWarmup(ctx) // the server's own warm-up: never traced
+            ? RequestTrace.NONE
+            : tracing.start(model, "http", headers::get);
     if (trace.isOn()) {
       ctx.log()
           .whenComplete()

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.Server;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
 import dev.infera.server.capture.CaptureSettings;
@@ -11,13 +14,13 @@ import dev.infera.server.observability.ObservabilityOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -35,29 +38,40 @@ class PayloadCaptureIT {
 
   private InferaServer server;
 
+  private Server sink;
+
   @AfterEach
   void stop() {
     if (server != null) {
       server.close();
     }
+    if (sink != null) {
+      sink.stop().join();
+    }
   }
 
   private void start(Path captures, long maxFileBytes, int maxFiles) throws Exception {
+    start(settings(captures, maxFileBytes, maxFiles));
+  }
+
+  private static CaptureSettings settings(Path captures, long maxFileBytes, int maxFiles) {
+    return new CaptureSettings(
+        Set.of("simple"),
+        1.0,
+        captures,
+        maxFileBytes,
+        Duration.ofHours(1),
+        maxFiles,
+        Set.of("INPUT1"),
+        1000);
+  }
+
+  private void start(CaptureSettings settings) throws Exception {
     Path root = Files.createTempDirectory("infera-capture-repo");
     TestRepository.copyInto(TestRepository.examples().resolve("simple"), root.resolve("simple"));
     server =
         InferaServer.start(
-            ServerOptions.onFreePorts(root),
-            ObservabilityOptions.NONE.withCapture(
-                new CaptureSettings(
-                    Set.of("simple"),
-                    1.0,
-                    captures,
-                    maxFileBytes,
-                    Duration.ofHours(1),
-                    maxFiles,
-                    Set.of("INPUT1"),
-                    1000)));
+            ServerOptions.onFreePorts(root), ObservabilityOptions.NONE.withCapture(settings));
   }
 
   private int infer(String id) throws Exception {
@@ -76,7 +90,7 @@ class PayloadCaptureIT {
                 .header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
-            HttpResponse.BodyHandlers.ofString())
+            java.net.http.HttpResponse.BodyHandlers.ofString())
         .statusCode();
   }
 
@@ -101,7 +115,7 @@ class PayloadCaptureIT {
             HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
                 .build(),
-            HttpResponse.BodyHandlers.ofString())
+            java.net.http.HttpResponse.BodyHandlers.ofString())
         .body();
   }
 
@@ -164,5 +178,65 @@ class PayloadCaptureIT {
     }
     awaitMetric("infera_capture_dropped_total{reason=\"write_failed\"} 10.0");
     assertThat(metrics()).contains("infera_capture_written_total 0.0");
+  }
+
+  @Test
+  void cloudEventsReachTheSinkInBatchesAndAnUnreachableSinkFailsNoRequest() throws Exception {
+    List<String> types = new CopyOnWriteArrayList<>();
+    List<JsonNode> events = new CopyOnWriteArrayList<>();
+    sink =
+        Server.builder()
+            .http(0)
+            .service(
+                "/events",
+                (ctx, req) ->
+                    HttpResponse.of(
+                        req.aggregate()
+                            .thenApply(
+                                body -> {
+                                  types.add(String.valueOf(body.contentType()));
+                                  try {
+                                    JSON.readTree(body.contentUtf8()).forEach(events::add);
+                                  } catch (Exception e) {
+                                    return HttpResponse.of(HttpStatus.BAD_REQUEST);
+                                  }
+                                  return HttpResponse.of(HttpStatus.ACCEPTED);
+                                })))
+            .build();
+    sink.start().join();
+    start(
+        settings(Files.createTempDirectory("infera-captures-sink"), 1 << 20, 3)
+            .withSink(URI.create("http://127.0.0.1:" + sink.activeLocalPort() + "/events"), 4));
+
+    for (int i = 0; i < 6; i++) {
+      assertThat(infer("req-" + i)).isEqualTo(200);
+    }
+    awaitMetric("infera_capture_sent_total 6.0");
+    assertThat(types).allMatch(type -> type.startsWith("application/cloudevents-batch+json"));
+    assertThat(events).hasSize(6);
+    for (JsonNode event : events) {
+      assertThat(event.path("specversion").asText()).isEqualTo("1.0");
+      assertThat(event.path("type").asText()).isEqualTo("dev.infera.inference.capture.v1");
+      assertThat(event.path("source").asText()).isEqualTo("/infera/models/simple/versions/1");
+      assertThat(event.path("id").asText()).isNotEmpty();
+      assertThat(event.path("data").path("inputs").get(1).path("redacted").asBoolean()).isTrue();
+    }
+    assertThat(events)
+        .extracting(e -> e.path("data").path("id").asText())
+        .containsExactlyInAnyOrder("req-0", "req-1", "req-2", "req-3", "req-4", "req-5");
+
+    server.close();
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    start(
+        settings(Files.createTempDirectory("infera-captures-nosink"), 1 << 20, 3)
+            .withSink(URI.create("http://127.0.0.1:" + closedPort + "/events"), 4));
+    for (int i = 0; i < 6; i++) {
+      assertThat(infer("lost-" + i)).isEqualTo(200);
+    }
+    awaitMetric("infera_capture_dropped_total{reason=\"sink_failed\"} 6.0");
+    assertThat(metrics()).contains("infera_capture_written_total 6.0"); // the files still got them
   }
 }
