@@ -81,6 +81,11 @@ public final class BatchingSchedulerFactory implements SchedulerFactory {
   }
 
   @Override
+  public Optional<Tracer> tracer() {
+    return Optional.ofNullable(tracer);
+  }
+
+  @Override
   public VersionScheduler create(
       String label, ModelConfig config, List<ModelInstance> instances, VersionMetrics metrics) {
     BreakerSettings breaker =

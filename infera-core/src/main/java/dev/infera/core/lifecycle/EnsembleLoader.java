@@ -18,6 +18,7 @@ import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
 import dev.infera.spi.ModelSignature;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ final class EnsembleLoader implements AutoCloseable {
   private final VersionMetricsPool metrics;
   private final MeterRegistry registry;
   private final Supplier<RoutingTable> table;
+  private final Tracer tracer;
   private final AtomicReference<StepInvoker> invoker = new AtomicReference<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -47,10 +49,19 @@ final class EnsembleLoader implements AutoCloseable {
             return thread;
           });
 
-  EnsembleLoader(VersionMetricsPool metrics, MeterRegistry registry, Supplier<RoutingTable> table) {
+  /**
+   * @param tracer builds the step spans of traced ensemble requests; null when the server does not
+   *     trace
+   */
+  EnsembleLoader(
+      VersionMetricsPool metrics,
+      MeterRegistry registry,
+      Supplier<RoutingTable> table,
+      Tracer tracer) {
     this.metrics = metrics;
     this.registry = registry;
     this.table = table;
+    this.tracer = tracer;
   }
 
   void bind(StepInvoker engine) {
@@ -86,7 +97,8 @@ final class EnsembleLoader implements AutoCloseable {
             this::invoke,
             timer,
             System::nanoTime,
-            new PipelineMeters(registry, source.name(), versionText));
+            new PipelineMeters(registry, source.name(), versionText),
+            tracer);
     return new ServingVersion(
         source.name(),
         version,

@@ -69,7 +69,9 @@ public final class ModelManager implements AutoCloseable {
             meters, Arrays.stream(ModelState.values()).map(ModelState::name).toList());
     this.strictReadiness = options.strictReadiness();
     this.scalers = new InstanceScalers(meters, options.instanceBudget(), System::nanoTime);
-    this.ensembles = new EnsembleLoader(loader.metricsPool(), meters, this::routingTable);
+    this.ensembles =
+        new EnsembleLoader(
+            loader.metricsPool(), meters, this::routingTable, schedulers.tracer().orElse(null));
   }
 
   /**

@@ -3,7 +3,9 @@ package dev.infera.core.lifecycle;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.metrics.VersionMetrics;
 import dev.infera.spi.ModelInstance;
+import io.opentelemetry.api.trace.Tracer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Creates the scheduler of a model version from its completed configuration, with the state of the
@@ -20,4 +22,9 @@ public interface SchedulerFactory {
    */
   VersionScheduler create(
       String label, ModelConfig config, List<ModelInstance> instances, VersionMetrics metrics);
+
+  /** The tracer the server records traced requests' spans with; empty when it does not trace. */
+  default Optional<Tracer> tracer() {
+    return Optional.empty();
+  }
 }

@@ -45,6 +45,7 @@ final class PipelineRun {
       new ConcurrentHashMap<>();
   private final List<CompletableFuture<?>> calls = new CopyOnWriteArrayList<>();
   private final RunReport report = new RunReport();
+  private final Map<Integer, StepTrace> traces = new ConcurrentHashMap<>();
 
   PipelineRun(PipelineScheduler owner, ScheduledRequest request) {
     this.owner = owner;
@@ -102,6 +103,10 @@ final class PipelineRun {
   private CompletableFuture<Map<String, Tensor>> timed(
       PipelineStep step, Map<String, Optional<Tensor>> values) {
     long started = owner.nanoTime();
+    StepTrace trace = StepTrace.start(owner.tracer(), request.span(), step);
+    if (trace != StepTrace.NONE) {
+      traces.put(step.index(), trace);
+    }
     CompletableFuture<Map<String, Tensor>> outputs;
     try {
       outputs = run(step, values);
@@ -109,13 +114,15 @@ final class PipelineRun {
       outputs = CompletableFuture.failedFuture(hardFailure(step, e));
     }
     return outputs.whenComplete(
-        (result, failure) ->
-            owner
-                .meters()
-                .step(
-                    step,
-                    failure == null ? "success" : "failure",
-                    Duration.ofNanos(owner.nanoTime() - started)));
+        (result, failure) -> {
+          owner
+              .meters()
+              .step(
+                  step,
+                  failure == null ? "success" : "failure",
+                  Duration.ofNanos(owner.nanoTime() - started));
+          trace.end(failure == null ? Optional.empty() : Optional.of(unwrap(failure).code()));
+        });
   }
 
   private CompletableFuture<Map<String, Tensor>> run(
@@ -161,12 +168,18 @@ final class PipelineRun {
 
   private CompletableFuture<Map<String, Tensor>> skip(PipelineStep step, String reason) {
     report.skipped(step.label() + ": " + reason);
+    trace(step).outcome(StepTrace.Outcome.SKIPPED);
     owner.meters().answered(step, "skipped", rows);
     return CompletableFuture.completedFuture(constantsOrAbsent(step, rows));
   }
 
   RunReport report() {
     return report;
+  }
+
+  /** The step's span; {@link StepTrace#NONE} when the request is untraced. */
+  StepTrace trace(PipelineStep step) {
+    return traces.getOrDefault(step.index(), StepTrace.NONE);
   }
 
   PipelineMeters meters() {
@@ -214,6 +227,8 @@ final class PipelineRun {
                 report.fallback(
                     step.label() + " answered by model '" + fallback + "': " + error.getMessage());
                 owner.meters().answered(step, "fallback_model", stepRows);
+                trace(step).fallbackModel(fallback);
+                trace(step).outcome(StepTrace.Outcome.FALLBACK_MODEL);
                 return outputs;
               })
           .exceptionallyCompose(
@@ -234,11 +249,13 @@ final class PipelineRun {
               + ": "
               + reason);
       owner.meters().answered(step, "fallback_value", stepRows);
+      trace(step).outcome(StepTrace.Outcome.FALLBACK_VALUE);
       return CompletableFuture.completedFuture(constantsOrAbsent(step, stepRows));
     }
     if (policy.soft()) {
       report.softFailure(step.label() + ": " + reason);
       owner.meters().answered(step, "soft_failure", stepRows);
+      trace(step).outcome(StepTrace.Outcome.SOFT_FAILURE);
       return CompletableFuture.completedFuture(Map.of());
     }
     return CompletableFuture.failedFuture(hardFailure(step, error));
@@ -302,6 +319,9 @@ final class PipelineRun {
     RequestOptions.Builder options =
         RequestOptions.builder().priority(request.priority()).warmup(request.warmup());
     stepDeadline.ifPresent(options::deadline);
+    StepTrace trace = trace(step);
+    trace.context().ifPresent(options::span);
+    trace.sent(rowsOf(inputs));
     InferenceRequest stepRequest =
         new InferenceRequest(
             model,

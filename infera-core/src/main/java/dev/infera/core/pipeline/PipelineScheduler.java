@@ -5,6 +5,7 @@ import dev.infera.core.scheduling.ExecutionResult;
 import dev.infera.core.scheduling.ScheduledRequest;
 import dev.infera.core.scheduling.Scheduler;
 import dev.infera.spi.InferenceException;
+import io.opentelemetry.api.trace.Tracer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ public final class PipelineScheduler implements Scheduler {
   private final ScheduledExecutorService timer;
   private final LongSupplier nanoTime;
   private final PipelineMeters meters;
+  private final Tracer tracer;
   private final AtomicInteger inflight = new AtomicInteger();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean stopping;
@@ -42,6 +44,22 @@ public final class PipelineScheduler implements Scheduler {
       ScheduledExecutorService timer,
       LongSupplier nanoTime,
       PipelineMeters meters) {
+    this(pipeline, stepModels, invoker, timer, nanoTime, meters, null);
+  }
+
+  /**
+   * @param tracer builds a span per step of each traced request (docs/observability.md); null for a
+   *     server that does not trace
+   */
+  public PipelineScheduler(
+      Pipeline pipeline,
+      Map<Integer, ModelInterface> stepModels,
+      StepInvoker invoker,
+      ScheduledExecutorService timer,
+      LongSupplier nanoTime,
+      PipelineMeters meters,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.pipeline = pipeline;
     this.stepModels = Map.copyOf(stepModels);
     this.invoker = invoker;
@@ -120,5 +138,10 @@ public final class PipelineScheduler implements Scheduler {
 
   PipelineMeters meters() {
     return meters;
+  }
+
+  /** The server's tracer; null when it does not trace. */
+  Tracer tracer() {
+    return tracer;
   }
 }

@@ -45,6 +45,7 @@ final class Splits {
             step.label() + ": " + up.size() + " of " + total + " rows where " + condition,
             up.size());
     run.meters().answered(step, "cascade_kept", kept.size());
+    run.trace(step).cascade(up.size());
     Map<String, Tensor> base = new HashMap<>();
     for (int i = 0; i < outputs.size(); i++) {
       String tensor = over.get(Math.min(i, over.size() - 1));
@@ -101,6 +102,7 @@ final class Splits {
     groups.forEach(
         (model, rows) -> described.add("model '" + model + "' " + rows.size() + " rows"));
     run.report().route(step.label() + ": " + String.join(", ", described));
+    groups.keySet().forEach(run.trace(step)::routed);
     List<String> models = new ArrayList<>(groups.keySet());
     List<int[]> rowSets = new ArrayList<>();
     List<CompletableFuture<Map<String, Tensor>>> answers = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.infera.core.tracing;
 
 import io.opentelemetry.api.common.AttributeKey;
+import java.util.List;
 
 /**
  * The names and attributes of the spans Infera builds (docs/observability.md lists them beside
@@ -24,6 +25,12 @@ public final class InferenceSpans {
   /** Encoding the response. */
   public static final String ENCODE = "encode";
 
+  /**
+   * One step of a traced ensemble request, a child of its request span; the step model's queue and
+   * compute spans hang under it.
+   */
+  public static final String STEP = "pipeline_step";
+
   /** One execution of a batch on one instance; linked to every request span it ran. */
   public static final String BATCH = "execute_batch";
 
@@ -46,6 +53,32 @@ public final class InferenceSpans {
 
   /** The error code of a failed request or batch. */
   public static final AttributeKey<String> ERROR_CODE = AttributeKey.stringKey("infera.error_code");
+
+  /** A pipeline step's 1-based index in {@code ensemble_scheduling}. */
+  public static final AttributeKey<Long> STEP_INDEX = AttributeKey.longKey("infera.step.index");
+
+  /**
+   * How a pipeline step ended: {@code ok}, {@code skipped}, {@code fallback_model}, {@code
+   * fallback_value}, {@code soft_failure}, {@code timed_out} or {@code failed}.
+   */
+  public static final AttributeKey<String> STEP_OUTCOME =
+      AttributeKey.stringKey("infera.step.outcome");
+
+  /** The rows a pipeline step sent to models: its calls' rows, retries and fallback calls too. */
+  public static final AttributeKey<Long> STEP_ROWS_SENT =
+      AttributeKey.longKey("infera.step.rows_sent");
+
+  /** The rows a cascade step escalated to its model. */
+  public static final AttributeKey<Long> CASCADE_ROWS =
+      AttributeKey.longKey("infera.step.cascade_rows");
+
+  /** The models a router step sent rows to. */
+  public static final AttributeKey<List<String>> ROUTED_MODELS =
+      AttributeKey.stringArrayKey("infera.step.routed_models");
+
+  /** The model that answered in a failed step's place. */
+  public static final AttributeKey<String> FALLBACK_MODEL =
+      AttributeKey.stringKey("infera.step.fallback_model");
 
   /** The instrumentation scope name of every Infera span. */
   public static final String SCOPE = "dev.infera";

@@ -11,13 +11,26 @@ import dev.infera.core.contract.ModelInterface;
 import dev.infera.core.contract.TensorContract;
 import dev.infera.core.scheduling.ExecutionResult;
 import dev.infera.core.scheduling.ScheduledRequest;
+import dev.infera.core.tracing.InferenceSpans;
 import dev.infera.spi.DataType;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import dev.infera.spi.Tensor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,10 +57,37 @@ class PipelineSchedulerTest {
       models = new ConcurrentHashMap<>();
   private final List<InferenceRequest> calls = new CopyOnWriteArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final AtomicInteger spansStarted = new AtomicInteger();
+  private final SdkTracerProvider provider =
+      SdkTracerProvider.builder()
+          .addSpanProcessor(SimpleSpanProcessor.create(spans))
+          .addSpanProcessor(
+              new SpanProcessor() {
+                @Override
+                public void onStart(Context parent, ReadWriteSpan span) {
+                  spansStarted.incrementAndGet();
+                }
+
+                @Override
+                public boolean isStartRequired() {
+                  return true;
+                }
+
+                @Override
+                public void onEnd(ReadableSpan span) {}
+
+                @Override
+                public boolean isEndRequired() {
+                  return false;
+                }
+              })
+          .build();
 
   @AfterEach
   void stopTimer() {
     timer.shutdownNow();
+    provider.close();
   }
 
   private static final ModelInterface XY =
@@ -103,7 +144,8 @@ class PipelineSchedulerTest {
         },
         timer,
         System::nanoTime,
-        new PipelineMeters(registry, "ens", "1"));
+        new PipelineMeters(registry, "ens", "1"),
+        provider.get(InferenceSpans.SCOPE));
   }
 
   /** A model answering y = x * factor + offset at once. */
@@ -245,6 +287,59 @@ class PipelineSchedulerTest {
         .containsEntry(
             "pipeline_fallbacks",
             "step 2 (model 'right') answered by model 'backup': model 'right' is not loaded");
+  }
+
+  @Test
+  void aTracedRequestGetsASpanPerStepAndAnUntracedOneBuildsNone() throws Exception {
+    affine("left", 1, 0);
+    affine("join", 1, 0);
+    affine("backup", 10, 0);
+    List<SpanContext> stepCalls = new CopyOnWriteArrayList<>();
+    PipelineScheduler scheduler =
+        scheduler(fanSteps(), "OUT,B", policy("right", "fallback_model=backup"));
+    run(scheduler, request(List.of("OUT", "B"), 1, 2));
+    assertThat(spansStarted).hasValue(0);
+    assertThat(calls).allSatisfy(call -> assertThat(call.options().span()).isEmpty());
+
+    SpanContext parent =
+        SpanContext.create(
+            "0af7651916cd43dd8448eb211c80319c",
+            "b7ad6b7169203331",
+            TraceFlags.getSampled(),
+            TraceState.getDefault());
+    calls.clear();
+    run(
+        scheduler,
+        new ScheduledRequest(
+            List.of(fp32("IN", 1, 2)),
+            List.of("OUT", "B"),
+            1,
+            0,
+            Optional.empty(),
+            Optional.of(parent)));
+    List<SpanData> steps =
+        spans.getFinishedSpanItems().stream()
+            .sorted(Comparator.comparing(s -> s.getAttributes().get(InferenceSpans.STEP_INDEX)))
+            .toList();
+    assertThat(steps).extracting(SpanData::getName).containsOnly(InferenceSpans.STEP).hasSize(3);
+    assertThat(steps).allSatisfy(s -> assertThat(s.getParentSpanContext()).isEqualTo(parent));
+    assertThat(steps)
+        .extracting(s -> s.getAttributes().get(InferenceSpans.STEP_OUTCOME))
+        .containsExactly("ok", "fallback_model", "ok");
+    assertThat(steps)
+        .extracting(s -> s.getAttributes().get(InferenceSpans.MODEL))
+        .containsExactly("left", "right", "join");
+    SpanData right = steps.get(1);
+    assertThat(right.getAttributes().get(InferenceSpans.FALLBACK_MODEL)).isEqualTo("backup");
+    assertThat(right.getAttributes().get(InferenceSpans.STEP_ROWS_SENT)).isEqualTo(2L);
+    assertThat(steps.get(0).getAttributes().get(InferenceSpans.STEP_ROWS_SENT)).isEqualTo(1L);
+    // each step's calls carry its span, for the step model's queue and compute spans
+    for (InferenceRequest call : calls) {
+      stepCalls.add(call.options().span().orElseThrow());
+    }
+    assertThat(stepCalls)
+        .extracting(SpanContext::getSpanId)
+        .containsOnly(steps.stream().map(SpanData::getSpanId).toArray(String[]::new));
   }
 
   @Test

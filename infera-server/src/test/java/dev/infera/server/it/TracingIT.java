@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import dev.infera.core.lifecycle.ControlOptions;
+import dev.infera.core.lifecycle.ManagerOptions;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
@@ -29,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -93,24 +96,37 @@ class TracingIT {
   }
 
   private static String restBody() {
+    return restBody("INPUT0", "INPUT1");
+  }
+
+  private static String restBody(String first, String second) {
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < 16; i++) {
       data.append(i == 0 ? "" : ",").append(i);
     }
     return "{\"id\":\"rest-1\",\"inputs\":["
-        + "{\"name\":\"INPUT0\",\"datatype\":\"INT32\",\"shape\":[1,16],\"data\":["
+        + "{\"name\":\""
+        + first
+        + "\",\"datatype\":\"INT32\",\"shape\":[1,16],\"data\":["
         + data
-        + "]},{\"name\":\"INPUT1\",\"datatype\":\"INT32\",\"shape\":[1,16],\"data\":["
+        + "]},{\"name\":\""
+        + second
+        + "\",\"datatype\":\"INT32\",\"shape\":[1,16],\"data\":["
         + data
         + "]}]}";
   }
 
   private HttpResponse<String> rest(String model, String traceparent) throws Exception {
+    return rest(model, traceparent, restBody());
+  }
+
+  private HttpResponse<String> rest(String model, String traceparent, String body)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create(
                     "http://127.0.0.1:" + server.httpPort() + "/v2/models/" + model + "/infer"))
-            .POST(HttpRequest.BodyPublishers.ofString(restBody()));
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (traceparent != null) {
       request.header("traceparent", traceparent).header("tracestate", "vendor=1");
     }
@@ -239,6 +255,101 @@ class TracingIT {
     assertThat(receiver.resources().get(0).getResource().getAttributesList())
         .extracting(kv -> kv.getKey() + "=" + kv.getValue().getStringValue())
         .contains("service.name=infera", "deployment.environment=test");
+  }
+
+  private static List<Span> children(List<Span> spans, Span parent, String name) {
+    return spans.stream()
+        .filter(s -> s.getParentSpanId().equals(parent.getSpanId()))
+        .filter(s -> s.getName().equals(name))
+        .sorted(Comparator.comparing(s -> attribute(s, "infera.step.index")))
+        .toList();
+  }
+
+  /**
+   * The ensembles chain (simple twice) and guarded (simple_b, falling back to simple) of
+   * EnsembleIT, with simple_b unloaded: each step's span hangs under the request span and holds its
+   * model's queue and compute spans.
+   */
+  @Test
+  void anEnsembleRequestExportsOneSpanPerStepUnderItsRequestSpan() throws Exception {
+    Path root = Files.createTempDirectory("infera-tracing-ensembles");
+    TestRepository.copyInto(TestRepository.examples().resolve("simple"), root.resolve("simple"));
+    LifecycleServers.simpleCopy(root, "simple_b", "");
+    for (String ensemble : List.of("chain", "guarded")) {
+      TestRepository.copyInto(
+          TestRepository.resource("it/ensembles/" + ensemble), root.resolve(ensemble));
+      Files.createDirectories(root.resolve(ensemble).resolve("1"));
+    }
+    receiver = new OtlpReceiver();
+    server =
+        InferaServer.start(
+            ServerOptions.onFreePorts(root)
+                .withManager(
+                    ManagerOptions.defaults()
+                        .withControl(ControlOptions.explicit(List.of("chain", "guarded")))),
+            ObservabilityOptions.NONE.withTracing(
+                TraceConfig.parse(
+                    List.of(
+                        "level=TIMESTAMPS",
+                        "rate=1",
+                        "opentelemetry,url=" + receiver.url(),
+                        "opentelemetry,bsp_schedule_delay=50"))));
+    HttpResponse<String> unloaded =
+        post("http://127.0.0.1:" + server.httpPort() + "/v2/repository/models/simple_b/unload", "");
+    assertThat(unloaded.statusCode()).as(unloaded.body()).isEqualTo(200);
+
+    String body = restBody("IN0", "IN1");
+    HttpResponse<String> chain =
+        rest("chain", "00-" + REST_TRACE + "-" + REST_PARENT + "-01", body);
+    assertThat(chain.statusCode()).as(chain.body()).isEqualTo(200);
+    HttpResponse<String> guarded =
+        rest("guarded", "00-" + GRPC_TRACE + "-" + GRPC_PARENT + "-01", body);
+    assertThat(guarded.statusCode()).as(guarded.body()).isEqualTo(200);
+    assertThat(guarded.body()).contains("pipeline_fallbacks");
+
+    List<Span> spans =
+        receiver.await(
+            got ->
+                named(got, "infer").size() == 2
+                    && named(got, "pipeline_step").size() == 3
+                    && named(got, "compute").size() == 3);
+
+    Span chainRequest = requestSpan(spans, REST_TRACE);
+    assertThat(attribute(chainRequest, "infera.model")).isEqualTo("chain");
+    List<Span> chainSteps = children(spans, chainRequest, "pipeline_step");
+    assertThat(chainSteps).hasSize(2);
+    assertThat(chainSteps)
+        .extracting(s -> attribute(s, "infera.step.index"))
+        .containsExactly("1", "2");
+    assertThat(chainSteps)
+        .extracting(s -> attribute(s, "infera.model_version"))
+        .containsExactly("-1", "1");
+    for (Span step : chainSteps) {
+      assertThat(hex(step.getTraceId())).isEqualTo(REST_TRACE);
+      assertThat(attribute(step, "infera.model")).isEqualTo("simple");
+      assertThat(attribute(step, "infera.step.outcome")).isEqualTo("ok");
+      assertThat(attribute(step, "infera.step.rows_sent")).isEqualTo("1");
+      assertStepModelSpansUnder(spans, step, "simple");
+    }
+
+    Span guardedRequest = requestSpan(spans, GRPC_TRACE);
+    List<Span> guardedSteps = children(spans, guardedRequest, "pipeline_step");
+    assertThat(guardedSteps).hasSize(1);
+    Span fallback = guardedSteps.get(0);
+    assertThat(attribute(fallback, "infera.step.index")).isEqualTo("1");
+    assertThat(attribute(fallback, "infera.model")).isEqualTo("simple_b");
+    assertThat(attribute(fallback, "infera.step.outcome")).isEqualTo("fallback_model");
+    assertThat(attribute(fallback, "infera.step.fallback_model")).isEqualTo("simple");
+    assertThat(attribute(fallback, "infera.step.rows_sent")).isEqualTo("2"); // simple_b, simple
+    assertStepModelSpansUnder(spans, fallback, "simple");
+  }
+
+  /** The step model's queue and compute spans hang under the step's span. */
+  private static void assertStepModelSpansUnder(List<Span> spans, Span step, String model) {
+    List<Span> under =
+        spans.stream().filter(s -> s.getParentSpanId().equals(step.getSpanId())).toList();
+    assertThat(under).extracting(Span::getName).containsExactlyInAnyOrder("queue", "compute");
+    assertThat(under).extracting(s -> attribute(s, "infera.model")).containsOnly(model);
   }
 
   @Test
