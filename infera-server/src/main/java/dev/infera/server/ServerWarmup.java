@@ -9,8 +9,10 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
-import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
+import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.server.security.WarmupPass;
+import io.grpc.stub.StreamObserver;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -19,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +50,10 @@ import org.slf4j.LoggerFactory;
 final class ServerWarmup {
   private static final Logger LOG = LoggerFactory.getLogger(ServerWarmup.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Requests each client thread keeps in flight. */
+  static final int IN_FLIGHT = 8;
+
   private static final String BINARY_HEADER_LENGTH = "inference-header-content-length";
 
   /** The wire forms warmed, as the {@code protocol} label of {@code infera_warmup_requests}. */
@@ -224,6 +233,10 @@ final class ServerWarmup {
         jitBusy);
   }
 
+  /**
+   * One client thread's loop: keeps {@value #IN_FLIGHT} requests in flight (a loaded machine makes
+   * each request's latency long; the rate comes from concurrency), cycling through the calls.
+   */
   private static void drive(
       Sender sender,
       List<Call> calls,
@@ -231,30 +244,47 @@ final class ServerWarmup {
       Map<Protocol, LongAdder> answered,
       Set<Call> failed,
       AtomicBoolean stop) {
-    for (int i = offset; !stop.get() && failed.size() < calls.size(); i++) {
-      Call call = calls.get(i % calls.size());
-      if (failed.contains(call)) {
-        continue;
-      }
-      try {
-        sender.send(call);
-        answered.get(call.protocol()).increment();
-      } catch (RuntimeException e) {
-        if (failed.add(call)) {
-          LOG.warn(
-              "warm-up: model '{}' over {} failed, not sent again: {}",
-              call.requests().model(),
-              call.protocol().label,
-              e.getMessage());
+    Semaphore slots = new Semaphore(IN_FLIGHT);
+    try {
+      for (int i = offset; !stop.get() && failed.size() < calls.size(); i++) {
+        Call call = calls.get(i % calls.size());
+        if (failed.contains(call)) {
+          continue;
         }
+        slots.acquire();
+        CompletableFuture<?> sent;
+        try {
+          sent = sender.send(call);
+        } catch (RuntimeException e) {
+          sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete(
+            (ok, failure) -> {
+              slots.release();
+              if (failure == null) {
+                answered.get(call.protocol()).increment();
+              } else if (!stop.get() && failed.add(call)) {
+                LOG.warn(
+                    "warm-up: model '{}' over {} failed, not sent again: {}",
+                    call.requests().model(),
+                    call.protocol().label,
+                    failure instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause().getMessage()
+                        : failure.getMessage());
+              }
+            });
       }
+      // Lets the last requests finish before the client factory closes (bounded by their timeout).
+      slots.tryAcquire(IN_FLIGHT, REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  /** Sends one call and waits for its answer. Thread-safe: the clients are. */
+  /** Sends calls. Thread-safe: the clients are. */
   private final class Sender {
     private final Optional<WebClient> http;
-    private final Optional<GRPCInferenceServiceBlockingStub> grpc;
+    private final Optional<GRPCInferenceServiceStub> grpc;
 
     Sender(ClientFactory factory) {
       this.http =
@@ -277,20 +307,43 @@ final class ServerWarmup {
                           .responseTimeout(REQUEST_TIMEOUT)
                           .maxResponseLength(0)
                           .addHeader(WarmupPass.HEADER, token)
-                          .build(GRPCInferenceServiceBlockingStub.class));
+                          .build(GRPCInferenceServiceStub.class));
     }
 
-    void send(Call call) {
+    /** Sends one call; the future completes with its answer, exceptionally unless a success. */
+    CompletableFuture<?> send(Call call) {
       WarmupRequests r = call.requests();
-      switch (call.protocol()) {
-        case REST_JSON -> expectOk(post(r.model(), MediaType.JSON, r.json(), -1));
+      return switch (call.protocol()) {
+        case REST_JSON -> post(r.model(), MediaType.JSON, r.json(), -1);
         case REST_BINARY ->
-            expectOk(post(r.model(), MediaType.OCTET_STREAM, r.binary(), r.binaryHeaderLength()));
-        case GRPC -> grpc.orElseThrow().modelInfer(r.grpc());
-      }
+            post(r.model(), MediaType.OCTET_STREAM, r.binary(), r.binaryHeaderLength());
+        case GRPC -> {
+          CompletableFuture<ModelInferResponse> done = new CompletableFuture<>();
+          grpc.orElseThrow()
+              .modelInfer(
+                  r.grpc(),
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(ModelInferResponse response) {
+                      done.complete(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                      done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                      done.complete(null);
+                    }
+                  });
+          yield done;
+        }
+      };
     }
 
-    private AggregatedHttpResponse post(
+    private CompletableFuture<AggregatedHttpResponse> post(
         String model, MediaType type, byte[] body, int headerLength) {
       RequestHeadersBuilder headers =
           RequestHeaders.builder(HttpMethod.POST, "/v2/models/" + model + "/infer")
@@ -298,14 +351,18 @@ final class ServerWarmup {
       if (headerLength >= 0) {
         headers.set(BINARY_HEADER_LENGTH, Integer.toString(headerLength));
       }
-      return http.orElseThrow().execute(headers.build(), body).aggregate().join();
+      return http.orElseThrow()
+          .execute(headers.build(), body)
+          .aggregate()
+          .thenApply(Sender::expectOk);
     }
 
-    private static void expectOk(AggregatedHttpResponse response) {
+    private static AggregatedHttpResponse expectOk(AggregatedHttpResponse response) {
       if (response.status() != HttpStatus.OK) {
         throw new IllegalStateException(
             "HTTP " + response.status().code() + ": " + response.contentUtf8());
       }
+      return response;
     }
   }
 }

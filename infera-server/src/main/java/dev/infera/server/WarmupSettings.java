@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param enabled whether the server warms up at all ({@code --warmup})
  * @param cap the longest the warm-up may take ({@code --warmup-secs}); it stops earlier once the
  *     JIT settled
- * @param clients how many client threads send warm-up requests at once
+ * @param clients how many client threads send warm-up requests, each keeping {@value
+ *     ServerWarmup#IN_FLIGHT} in flight
  * @param window the length of one measuring window of the settling criterion
  * @param minWindows the fewest windows measured before the criterion may stop the warm-up
  * @param minRequests the fewest requests answered before the criterion may stop it (see {@link
@@ -18,7 +19,7 @@ import java.util.Objects;
 public record WarmupSettings(
     boolean enabled, Duration cap, int clients, Duration window, int minWindows, long minRequests) {
   public static final long DEFAULT_CAP_SECONDS = 10;
-  static final int DEFAULT_CLIENTS = 8;
+  static final int DEFAULT_CLIENTS = 4;
   static final Duration DEFAULT_WINDOW = Duration.ofMillis(500);
   static final int DEFAULT_MIN_WINDOWS = 4;
   static final long DEFAULT_MIN_REQUESTS = 15_000;
