@@ -6,14 +6,14 @@
 # tabular_mlp over gRPC with and without a 1M-row server job (/v2/jobs) running.
 #
 # Usage: bench/batch.sh            Environment: BENCH_ROWS (default 1000000), BENCH_DURATION
-# (seconds per online measurement, default 5: short enough to lie inside the job, which is
+# (seconds per online measurement, default 3: short enough to lie inside the job, which is
 # checked and printed), BENCH_PORT_BASE (default 18500), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
 # Loopback only; every step is bounded by `timeout`; the server stops on exit.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rows="${BENCH_ROWS:-1000000}"
-duration="${BENCH_DURATION:-5}"
+duration="${BENCH_DURATION:-3}"
 base="${BENCH_PORT_BASE:-18500}"
 http=$base grpc=$((base + 1)) metrics=$((base + 2))
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-batch-bench.XXXXXX")"
