@@ -10,9 +10,6 @@ import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
 import dev.infera.server.security.AsteriskOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -39,12 +36,7 @@ class AsteriskOptionsIT {
   }
 
   private String http1(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.httpPort())) {
-      socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      InputStream in = socket.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-    }
+    return RawHttp1.exchange(server.httpPort(), request);
   }
 
   private static List<String> allowOf(String http1Reply) {

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -39,29 +34,6 @@ class Http1StrictnessIT {
     server.close();
   }
 
-  /** Sends the bytes and reads every byte the server sends until it closes the connection. */
-  private String exchange(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.httpPort())) {
-      socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream reply = new ByteArrayOutputStream();
-      byte[] buffer = new byte[4096];
-      try {
-        for (int n; (n = in.read(buffer)) != -1; ) {
-          reply.write(buffer, 0, n);
-        }
-      } catch (SocketTimeoutException e) {
-        throw new AssertionError(
-            "the connection stayed open after: " + reply.toString(StandardCharsets.ISO_8859_1));
-      } catch (IOException reset) {
-        // closed by the server with a reset: the connection is closed, as required
-      }
-      return reply.toString(StandardCharsets.ISO_8859_1);
-    }
-  }
-
   private static String post(String framingHeaders, String body) {
     return "POST /v2/models/simple/infer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Content-Type: application/json\r\n"
@@ -82,7 +54,7 @@ class Http1StrictnessIT {
         "Transfer-Encoding: xchunked\r\n"
       })
   void smugglingShapesAreRefusedAndTheConnectionClosed(String framing) throws IOException {
-    String reply = exchange(post(framing, "0\r\n\r\n"));
+    String reply = RawHttp1.exchange(server.httpPort(), post(framing, "0\r\n\r\n"));
 
     assertThat(reply).as(framing).startsWith("HTTP/1.1 400");
     assertThat(reply.split("HTTP/1\\.1 ", -1)).as("one response only: " + reply).hasSize(2);
