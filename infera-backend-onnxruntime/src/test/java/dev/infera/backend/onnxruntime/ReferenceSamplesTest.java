@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.infera.spi.DataType;
 import dev.infera.spi.LoadedModel;
 import dev.infera.spi.ModelInstance;
+import dev.infera.spi.NpyFile;
 import dev.infera.spi.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -98,7 +99,7 @@ class ReferenceSamplesTest {
       for (Path file : files.toList()) {
         String[] parts = file.getFileName().toString().split("\\.");
         if (parts[0].equals("input")) {
-          inputs.add(Npy.read(file, parts[1]));
+          inputs.add(NpyFile.open(file).all(parts[1]));
         } else if (parts[0].equals("output")) {
           outputNames.add(parts[1]);
         }
@@ -112,14 +113,14 @@ class ReferenceSamplesTest {
     }
   }
 
-  private static Tensor expected(String model, String sample, Tensor output) {
+  private static Tensor expected(String model, String sample, Tensor output) throws IOException {
     Path file =
         TestModels.root()
             .resolve(model)
             .resolve("samples")
             .resolve(sample)
             .resolve("output." + output.name() + ".npy");
-    Tensor expected = Npy.read(file, output.name());
+    Tensor expected = NpyFile.open(file).all(output.name());
     assertThat(output.shape()).containsExactly(expected.shape());
     return expected;
   }

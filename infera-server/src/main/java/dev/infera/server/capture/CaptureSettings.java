@@ -1,5 +1,6 @@
 package dev.infera.server.capture;
 
+import dev.infera.server.logging.LoggedUrls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,5 +110,31 @@ public record CaptureSettings(
   /** Whether {@code model}'s requests are captured. */
   public boolean watches(String model) {
     return models.contains("*") || models.contains(model);
+  }
+
+  /** As the effective configuration logs it: the sink's credentials and query masked. */
+  @Override
+  public String toString() {
+    return "CaptureSettings[models="
+        + models
+        + ", rate="
+        + rate
+        + ", directory="
+        + directory
+        + ", maxFileBytes="
+        + maxFileBytes
+        + ", maxFileAge="
+        + maxFileAge
+        + ", maxFiles="
+        + maxFiles
+        + ", redacted="
+        + redacted
+        + ", queueCapacity="
+        + queueCapacity
+        + ", sink="
+        + sink.map(LoggedUrls::shown).orElse("none")
+        + ", sinkBatch="
+        + sinkBatch
+        + "]";
   }
 }

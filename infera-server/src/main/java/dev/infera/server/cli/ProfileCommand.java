@@ -51,7 +51,9 @@ final class ProfileCommand implements Runnable {
         names = "--data",
         required = true,
         paramLabel = "FILE",
-        description = "The sample rows: FILE.csv or FILE.jsonl.")
+        description =
+            "The sample rows: FILE.csv, FILE.jsonl, or FILE.npy (one array of rows, for a model"
+                + " with one input).")
     Path data;
 
     @Option(

@@ -11,6 +11,7 @@ import dev.infera.core.config.proto.ModelInput;
 import dev.infera.core.monitoring.DriftSettings;
 import dev.infera.core.monitoring.ProfileBuilder;
 import dev.infera.core.monitoring.ReferenceProfile;
+import dev.infera.spi.NpyFile;
 import dev.infera.spi.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +25,9 @@ import java.util.Map;
 
 /**
  * A reference profile from a file of sample rows ({@code infera profile build}): CSV with a header
- * row, or JSON Lines (one object per row). Each row gives every input of the model's configuration:
+ * row, JSON Lines (one object per row), or a NumPy {@code .npy} array for a model with one input
+ * (rows along its first dimension). Each CSV or JSON Lines row gives every input of the model's
+ * configuration:
  *
  * <ul>
  *   <li>JSON Lines: {@code {"INPUT": value}} with a number, a string or a (nested) array holding
@@ -88,15 +91,71 @@ public final class ProfileData {
         throw new IllegalArgumentException(
             "row " + (row + 1) + " is not JSON: " + e.getOriginalMessage());
       }
+    } else if (name.endsWith(".npy")) {
+      row = npyRows(inputs, data, builder);
     } else {
       throw new IllegalArgumentException(
-          "data file '" + data.getFileName() + "' (expected a .csv or .jsonl file)");
+          "data file '" + data.getFileName() + "' (expected a .csv, .jsonl or .npy file)");
     }
     if (row == 0) {
       throw new IllegalArgumentException("data file '" + data.getFileName() + "' has no rows");
     }
     chunk.flush(builder);
     return builder.build();
+  }
+
+  /**
+   * A NumPy array whose first dimension is the rows and whose other dimensions hold one row of the
+   * model's only input, fed in chunks straight from the mapped file.
+   */
+  private static long npyRows(List<Input> inputs, Path data, ProfileBuilder builder)
+      throws IOException {
+    String file = data.getFileName().toString();
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException(
+          "data file '"
+              + file
+              + "': a .npy file holds one array, and the model has "
+              + inputs.size()
+              + " inputs (expected one; use .csv or .jsonl for several)");
+    }
+    Input input = inputs.get(0);
+    NpyFile npy = NpyFile.open(data);
+    if (npy.shape().length < 1) {
+      throw new IllegalArgumentException(
+          "data file '" + file + "' holds a scalar (expected rows along the first dimension)");
+    }
+    if ((npy.dataType() == dev.infera.spi.DataType.BYTES) != input.bytes()) {
+      throw new IllegalArgumentException(
+          "data file '"
+              + file
+              + "' holds "
+              + npy.dataType()
+              + " values (expected "
+              + (input.bytes() ? "strings" : "numbers")
+              + " for input '"
+              + input.name()
+              + "')");
+    }
+    if (input.elements() >= 0 && npy.rowElements() != input.elements()) {
+      throw new IllegalArgumentException(
+          "data file '"
+              + file
+              + "' has "
+              + npy.rowElements()
+              + " values a row (shape "
+              + java.util.Arrays.toString(npy.shape())
+              + "; expected "
+              + input.elements()
+              + " for input '"
+              + input.name()
+              + "')");
+    }
+    for (long first = 0; first < npy.rowCount(); first += CHUNK_ROWS) {
+      int count = (int) Math.min(CHUNK_ROWS, npy.rowCount() - first);
+      builder.add(List.of(npy.rows(input.name(), first, count)));
+    }
+    return npy.rowCount();
   }
 
   private static List<Input> inputs(ModelConfig config) {

@@ -1,5 +1,6 @@
 package dev.infera.server.tracing;
 
+import dev.infera.server.logging.LoggedUrls;
 import dev.infera.spi.InferenceException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -189,6 +190,6 @@ public record TraceConfig(
         + settings.rate()
         + (settings.count() < 0 ? "" : " count " + settings.count())
         + " to "
-        + endpoint;
+        + LoggedUrls.shown(endpoint);
   }
 }

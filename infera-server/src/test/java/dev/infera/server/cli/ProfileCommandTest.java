@@ -159,4 +159,56 @@ class ProfileCommandTest {
         .isEqualTo(ProfileCommand.FAILED);
     assertThat(err.toString()).contains("model 'nope' has no config.pbtxt");
   }
+
+  /** A NumPy array (written by numpy.save: 200 rows of 64 FP32 values, column 5 near 10). */
+  private static Path npy(String name) throws Exception {
+    return Paths.get(ProfileCommandTest.class.getResource("/profile/" + name).toURI());
+  }
+
+  @Test
+  void aNumpyArrayOfRowsGivesEachColumnItsQuantiles() throws Exception {
+    Path model = tabular();
+
+    int exit =
+        run(
+            "profile",
+            "build",
+            "tabular_mlp",
+            "--model-repository",
+            repository.toString(),
+            "--data",
+            npy("tabular-200.npy").toString());
+
+    assertThat(exit).as(err.toString()).isZero();
+    ReferenceProfile profile =
+        ReferenceProfile.fromJson(
+            Files.readString(model.resolve("3").resolve(ReferenceProfile.FILE_NAME)));
+    assertThat(profile.rows()).isEqualTo(200);
+    assertThat(profile.features()).hasSize(64);
+    assertThat(profile.features().get(5).name()).isEqualTo("features[5]");
+    assertThat(profile.features().get(5).quantiles()[100]).isBetween(9.6, 10.4);
+    assertThat(profile.features().get(0).quantiles()[100]).isBetween(-0.4, 0.4);
+  }
+
+  @Test
+  void aNumpyArrayOfTheWrongWidthIsNamedAndNothingIsWritten() throws Exception {
+    Path model = tabular();
+
+    int exit =
+        run(
+            "profile",
+            "build",
+            "tabular_mlp",
+            "--model-repository",
+            repository.toString(),
+            "--data",
+            npy("tabular-narrow.npy").toString());
+
+    assertThat(exit).isEqualTo(ProfileCommand.FAILED);
+    assertThat(err.toString())
+        .contains(
+            "data file 'tabular-narrow.npy' has 3 values a row (shape [200, 3]; expected 64 for"
+                + " input 'features')");
+    assertThat(model.resolve("3").resolve(ReferenceProfile.FILE_NAME)).doesNotExist();
+  }
 }
