@@ -64,10 +64,14 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -88,6 +92,9 @@ import org.slf4j.LoggerFactory;
  * trace.
  */
 public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+  /** How long an unimplemented stream waits for its client to finish sending. */
+  static final Duration STREAM_ANSWER_DELAY = Duration.ofSeconds(1);
+
   private static final Logger log = LoggerFactory.getLogger(KserveGrpcService.class);
 
   private final InferenceService inference;
@@ -425,22 +432,54 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
   // UNIMPLEMENTED with a sentence naming what is missing, instead of gRPC's bare default; building
   // one means replacing its override here.
 
+  /**
+   * UNIMPLEMENTED, sent once the client has finished sending ({@link #STREAM_ANSWER_DELAY} after
+   * the stream opened at the latest, for a client that waits for an answer first): an answer while
+   * the client still sends makes HTTP/2 reset the stream, and gRPC's asyncio client then reports
+   * the reset (CANCELLED) instead of this status.
+   */
   @Override
   public StreamObserver<ModelInferRequest> modelStreamInfer(
       StreamObserver<ModelStreamInferResponse> observer) {
-    unimplemented(
-        "ModelStreamInfer",
-        observer,
-        "streaming inference (decoupled models, sequences) is not supported; use ModelInfer");
+    AtomicBoolean answered = new AtomicBoolean();
+    Runnable answer =
+        () -> {
+          if (answered.compareAndSet(false, true)) {
+            unimplemented(
+                "ModelStreamInfer",
+                observer,
+                "streaming inference (decoupled models, sequences) is not supported; use"
+                    + " ModelInfer");
+          }
+        };
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    ScheduledFuture<?> timer =
+        ctx == null
+            ? null
+            : ctx.eventLoop()
+                .schedule(answer, STREAM_ANSWER_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    if (ctx == null) {
+      answer.run();
+    }
     return new StreamObserver<>() {
       @Override
       public void onNext(ModelInferRequest ignored) {}
 
       @Override
-      public void onError(Throwable ignored) {}
+      public void onError(Throwable ignored) {
+        answered.set(true);
+        if (timer != null) {
+          timer.cancel(false);
+        }
+      }
 
       @Override
-      public void onCompleted() {}
+      public void onCompleted() {
+        if (timer != null) {
+          timer.cancel(false);
+        }
+        answer.run();
+      }
     };
   }
 

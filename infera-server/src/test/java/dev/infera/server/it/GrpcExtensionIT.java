@@ -116,4 +116,54 @@ class GrpcExtensionIT extends ExtensionSuite {
       assertThat(parts[2]).isEqualTo(parts[1].equals("0") ? "legitimate" : "fraud");
     }
   }
+
+  /** ModelStreamInfer's answer to a stream, as status and description, within 30 s. */
+  private String streamAnswer(boolean halfClose) throws Exception {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+    try {
+      java.util.concurrent.CompletableFuture<String> answer =
+          new java.util.concurrent.CompletableFuture<>();
+      io.grpc.stub.StreamObserver<ModelInferRequest> requests =
+          GRPCInferenceServiceGrpc.newStub(channel)
+              .modelStreamInfer(
+                  new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(
+                        dev.infera.server.grpc.proto.ModelStreamInferResponse response) {
+                      answer.complete("a response");
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                      io.grpc.Status status = io.grpc.Status.fromThrowable(t);
+                      answer.complete(status.getCode() + ": " + status.getDescription());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                      answer.complete("completed without a status");
+                    }
+                  });
+      ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("simple").build();
+      requests.onNext(request);
+      requests.onNext(request);
+      if (halfClose) {
+        requests.onCompleted();
+      }
+      return answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
+  void streamingIsUnimplementedWhetherTheClientFinishesSendingOrWaits() throws Exception {
+    String expected =
+        "UNIMPLEMENTED: ModelStreamInfer is not implemented by this server: streaming inference"
+            + " (decoupled models, sequences) is not supported; use ModelInfer";
+
+    assertThat(streamAnswer(true)).isEqualTo(expected);
+    assertThat(streamAnswer(false)).isEqualTo(expected);
+  }
 }
