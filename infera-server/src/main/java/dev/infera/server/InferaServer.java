@@ -242,7 +242,9 @@ public final class InferaServer implements AutoCloseable {
       throw e;
     }
     try {
-      warmUp();
+      ServerWarmup.beforeReadiness(
+              options, manager, engine, endpoints, security.warmupPass().token())
+          .ifPresent(result -> WarmupMeters.bind(registry, result));
     } catch (RuntimeException e) { // a warm-up is worth nothing a start-up should fail for
       LOG.warn("warm-up stopped: {}", e.toString());
     }
@@ -290,14 +292,7 @@ public final class InferaServer implements AutoCloseable {
    */
   public static InferaServer start(
       ServerOptions options, ObservabilityOptions observability, ModelRepository repository) {
-    LogControl logging = LogControl.forLogback(options.logging());
-    LOG.info(
-        "starting {} with {} and {} on model repository {}",
-        BuildInfo.current().describe(),
-        options,
-        observability,
-        repository.location());
-    return new InferaServer(options, observability, repository, logging, Optional.empty());
+    return start(options, observability, repository, Optional.empty());
   }
 
   /**
@@ -318,95 +313,6 @@ public final class InferaServer implements AutoCloseable {
         repository.location(),
         jobs.map(j -> ", batch jobs " + j).orElse(""));
     return new InferaServer(options, observability, repository, logging, jobs);
-  }
-
-  /**
-   * Drives the server's own REST and gRPC inference with each ready model's synthetic requests
-   * until the JIT settled or the cap passed ({@code --warmup}, {@code --warmup-secs}); logs and
-   * exports what it took. A model whose signature cannot be synthesised is skipped with a log line.
-   */
-  private void warmUp() {
-    if (!options.warmup().enabled()) {
-      LOG.info("warm-up off (--warmup=false)");
-      return;
-    }
-    List<WarmupRequests> models = new java.util.ArrayList<>();
-    for (String model :
-        manager.index().stream()
-            .filter(status -> status.state() == ModelState.READY)
-            .map(status -> status.model())
-            .distinct()
-            .sorted()
-            .toList()) {
-      WarmupRequests.Synthesis synthesis;
-      try {
-        synthesis = WarmupRequests.of(engine.modelMetadata(model, Optional.empty()));
-      } catch (RuntimeException e) {
-        LOG.info("warm-up: model '{}' skipped: {}", model, e.getMessage());
-        continue;
-      }
-      synthesis
-          .requests()
-          .ifPresentOrElse(
-              models::add,
-              () -> LOG.info("warm-up: model '{}' skipped: {}", model, synthesis.skipped()));
-    }
-    ServerWarmup.Result result =
-        new ServerWarmup(
-                options.warmup(),
-                new ServerWarmup.Targets(
-                    loopbackUri(Endpoints.Kind.HTTP, options.http()),
-                    loopbackUri(Endpoints.Kind.GRPC, options.grpc()),
-                    options.security().tls().isPresent()),
-                security.warmupPass().token())
-            .run(models);
-    LOG.info(
-        "warm-up took {} ms: {} requests ({}) on {} model(s); {} (last window: {} µs of process CPU"
-            + " per request, {} from the window before; JIT compilers busy {})",
-        result.took().toMillis(),
-        result.total(),
-        result.requests(),
-        models.size(),
-        result.settled() ? "the JIT settled" : "stopped by the cap of " + options.warmup().cap(),
-        String.format(java.util.Locale.ROOT, "%.1f", result.cpuNanosPerRequest() / 1000),
-        Double.isNaN(result.lastChange())
-            ? "n/a"
-            : String.format(java.util.Locale.ROOT, "%+.1f %%", result.lastChange() * 100),
-        Double.isNaN(result.jitBusy())
-            ? "n/a"
-            : String.format(java.util.Locale.ROOT, "%.0f %%", result.jitBusy() * 100));
-    WarmupMeters.bind(registry, result);
-  }
-
-  /**
-   * Where the warm-up reaches an endpoint over loopback: its own address when that is a loopback
-   * one, 127.0.0.1 when it listens on every address, and nowhere otherwise (the warm-up pass is
-   * honoured only from loopback).
-   */
-  private Optional<String> loopbackUri(Endpoints.Kind kind, Endpoint endpoint) {
-    if (!endpoint.enabled()) {
-      return Optional.empty();
-    }
-    String host;
-    try {
-      java.net.InetAddress address = java.net.InetAddress.getByName(endpoint.address());
-      if (address.isAnyLocalAddress()) {
-        host = "127.0.0.1";
-      } else if (address.isLoopbackAddress()) {
-        host = address.getHostAddress();
-      } else {
-        LOG.info(
-            "warm-up: the {} endpoint listens on {} only, not reachable over loopback; not warmed",
-            kind,
-            endpoint.address());
-        return Optional.empty();
-      }
-    } catch (java.net.UnknownHostException e) {
-      return Optional.empty();
-    }
-    String scheme = options.security().tls().isPresent() ? "https" : "http";
-    String literal = host.contains(":") ? "[" + host + "]" : host;
-    return Optional.of(scheme + "://" + literal + ":" + endpoints.port(kind));
   }
 
   private Set<String> readyVersionKeys() {

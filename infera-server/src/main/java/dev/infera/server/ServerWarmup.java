@@ -9,6 +9,9 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
+import dev.infera.core.engine.ServingEngine;
+import dev.infera.core.lifecycle.ModelManager;
+import dev.infera.core.lifecycle.ModelState;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
 import dev.infera.server.grpc.proto.ModelInferResponse;
 import dev.infera.server.security.WarmupPass;
@@ -119,6 +122,102 @@ final class ServerWarmup {
   }
 
   /** The process's CPU time in nanoseconds (all threads); wall time where the JVM cannot tell. */
+  /**
+   * Drives the server's own REST and gRPC inference with each ready model's synthetic requests
+   * until the JIT settled or the cap passed ({@code --warmup}, {@code --warmup-secs}); logs and
+   * returns what it took (empty when it is off). A model whose signature cannot be synthesised is
+   * skipped with a log line.
+   */
+  static Optional<Result> beforeReadiness(
+      ServerOptions options,
+      ModelManager manager,
+      ServingEngine engine,
+      Endpoints endpoints,
+      String token) {
+    if (!options.warmup().enabled()) {
+      LOG.info("warm-up off (--warmup=false)");
+      return Optional.empty();
+    }
+    List<WarmupRequests> models = new java.util.ArrayList<>();
+    for (String model :
+        manager.index().stream()
+            .filter(status -> status.state() == ModelState.READY)
+            .map(status -> status.model())
+            .distinct()
+            .sorted()
+            .toList()) {
+      WarmupRequests.Synthesis synthesis;
+      try {
+        synthesis = WarmupRequests.of(engine.modelMetadata(model, Optional.empty()));
+      } catch (RuntimeException e) {
+        LOG.info("warm-up: model '{}' skipped: {}", model, e.getMessage());
+        continue;
+      }
+      synthesis
+          .requests()
+          .ifPresentOrElse(
+              models::add,
+              () -> LOG.info("warm-up: model '{}' skipped: {}", model, synthesis.skipped()));
+    }
+    Result result =
+        new ServerWarmup(
+                options.warmup(),
+                new ServerWarmup.Targets(
+                    loopbackUri(options, endpoints, Endpoints.Kind.HTTP, options.http()),
+                    loopbackUri(options, endpoints, Endpoints.Kind.GRPC, options.grpc()),
+                    options.security().tls().isPresent()),
+                token)
+            .run(models);
+    LOG.info(
+        "warm-up took {} ms: {} requests ({}) on {} model(s); {} (last window: {} µs of process CPU"
+            + " per request, {} from the window before; JIT compilers busy {})",
+        result.took().toMillis(),
+        result.total(),
+        result.requests(),
+        models.size(),
+        result.settled() ? "the JIT settled" : "stopped by the cap of " + options.warmup().cap(),
+        String.format(java.util.Locale.ROOT, "%.1f", result.cpuNanosPerRequest() / 1000),
+        Double.isNaN(result.lastChange())
+            ? "n/a"
+            : String.format(java.util.Locale.ROOT, "%+.1f %%", result.lastChange() * 100),
+        Double.isNaN(result.jitBusy())
+            ? "n/a"
+            : String.format(java.util.Locale.ROOT, "%.0f %%", result.jitBusy() * 100));
+    return Optional.of(result);
+  }
+
+  /**
+   * Where the warm-up reaches an endpoint over loopback: its own address when that is a loopback
+   * one, 127.0.0.1 when it listens on every address, and nowhere otherwise (the warm-up pass is
+   * honoured only from loopback).
+   */
+  private static Optional<String> loopbackUri(
+      ServerOptions options, Endpoints endpoints, Endpoints.Kind kind, Endpoint endpoint) {
+    if (!endpoint.enabled()) {
+      return Optional.empty();
+    }
+    String host;
+    try {
+      java.net.InetAddress address = java.net.InetAddress.getByName(endpoint.address());
+      if (address.isAnyLocalAddress()) {
+        host = "127.0.0.1";
+      } else if (address.isLoopbackAddress()) {
+        host = address.getHostAddress();
+      } else {
+        LOG.info(
+            "warm-up: the {} endpoint listens on {} only, not reachable over loopback; not warmed",
+            kind,
+            endpoint.address());
+        return Optional.empty();
+      }
+    } catch (java.net.UnknownHostException e) {
+      return Optional.empty();
+    }
+    String scheme = options.security().tls().isPresent() ? "https" : "http";
+    String literal = host.contains(":") ? "[" + host + "]" : host;
+    return Optional.of(scheme + "://" + literal + ":" + endpoints.port(kind));
+  }
+
   private static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
