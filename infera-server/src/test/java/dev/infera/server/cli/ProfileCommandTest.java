@@ -35,6 +35,22 @@ class ProfileCommandTest {
         .execute(args);
   }
 
+  /** {@code infera profile build MODEL --model-repository <repository> --data DATA [more]}. */
+  private int build(String model, Path data, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "profile",
+                "build",
+                model,
+                "--model-repository",
+                repository.toString(),
+                "--data",
+                data.toString()));
+    args.addAll(List.of(more));
+    return run(args.toArray(String[]::new));
+  }
+
   private Path tabular() throws Exception {
     Path model = repository.resolve("tabular_mlp");
     Files.createDirectories(model.resolve("1"));
@@ -65,15 +81,7 @@ class ProfileCommandTest {
     }
     Files.write(csv, lines);
 
-    int exit =
-        run(
-            "profile",
-            "build",
-            "tabular_mlp",
-            "--model-repository",
-            repository.toString(),
-            "--data",
-            csv.toString());
+    int exit = build("tabular_mlp", csv);
 
     assertThat(exit).as(err.toString()).isZero();
     Path written = model.resolve("3").resolve(ReferenceProfile.FILE_NAME); // the highest version
@@ -107,17 +115,7 @@ class ProfileCommandTest {
     Files.write(jsonl, lines);
     Path target = repository.resolve("out.json");
 
-    int exit =
-        run(
-            "profile",
-            "build",
-            "labels",
-            "--model-repository",
-            repository.toString(),
-            "--data",
-            jsonl.toString(),
-            "--output",
-            target.toString());
+    int exit = build("labels", jsonl, "--output", target.toString());
 
     assertThat(exit).as(err.toString()).isZero();
     ReferenceProfile profile = ReferenceProfile.fromJson(Files.readString(target));
@@ -134,29 +132,12 @@ class ProfileCommandTest {
     Path jsonl = repository.resolve("short.jsonl");
     Files.write(jsonl, List.of("{\"features\": [1, 2, 3]}"));
 
-    int exit =
-        run(
-            "profile",
-            "build",
-            "tabular_mlp",
-            "--model-repository",
-            repository.toString(),
-            "--data",
-            jsonl.toString());
+    int exit = build("tabular_mlp", jsonl);
 
     assertThat(exit).isEqualTo(ProfileCommand.FAILED);
     assertThat(err.toString()).contains("row 1: input 'features' has 3 values (expected 64)");
     assertThat(model.resolve("3").resolve(ReferenceProfile.FILE_NAME)).doesNotExist();
-    assertThat(
-            run(
-                "profile",
-                "build",
-                "nope",
-                "--model-repository",
-                repository.toString(),
-                "--data",
-                jsonl.toString()))
-        .isEqualTo(ProfileCommand.FAILED);
+    assertThat(build("nope", jsonl)).isEqualTo(ProfileCommand.FAILED);
     assertThat(err.toString()).contains("model 'nope' has no config.pbtxt");
   }
 
@@ -169,15 +150,7 @@ class ProfileCommandTest {
   void aNumpyArrayOfRowsGivesEachColumnItsQuantiles() throws Exception {
     Path model = tabular();
 
-    int exit =
-        run(
-            "profile",
-            "build",
-            "tabular_mlp",
-            "--model-repository",
-            repository.toString(),
-            "--data",
-            npy("tabular-200.npy").toString());
+    int exit = build("tabular_mlp", npy("tabular-200.npy"));
 
     assertThat(exit).as(err.toString()).isZero();
     ReferenceProfile profile =
@@ -194,15 +167,7 @@ class ProfileCommandTest {
   void aNumpyArrayOfTheWrongWidthIsNamedAndNothingIsWritten() throws Exception {
     Path model = tabular();
 
-    int exit =
-        run(
-            "profile",
-            "build",
-            "tabular_mlp",
-            "--model-repository",
-            repository.toString(),
-            "--data",
-            npy("tabular-narrow.npy").toString());
+    int exit = build("tabular_mlp", npy("tabular-narrow.npy"));
 
     assertThat(exit).isEqualTo(ProfileCommand.FAILED);
     assertThat(err.toString())
