@@ -1,5 +1,7 @@
--- wrk script: POSTs the file named by $WRK_BODY as JSON, then prints one machine-readable line:
+-- wrk script: POSTs the file named by $WRK_BODY (as JSON, or with $WRK_CONTENT_TYPE), then prints
+-- one machine-readable line:
 -- RESULT requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. errors=E non2xx=N
+-- $WRK_HEADER_LENGTH, when set and not empty, is sent as Inference-Header-Content-Length (KServe binary data).
 local path = os.getenv("WRK_BODY")
 if path then
   local file = assert(io.open(path, "rb"))
@@ -7,7 +9,11 @@ if path then
   file:close()
 end
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Content-Type"] = os.getenv("WRK_CONTENT_TYPE") or "application/json"
+local header_length = os.getenv("WRK_HEADER_LENGTH")
+if header_length and header_length ~= "" then
+  wrk.headers["Inference-Header-Content-Length"] = header_length
+end
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
