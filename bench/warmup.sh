@@ -5,14 +5,21 @@
 #       the first 200 from /v2/health/ready), then from that moment drive tabular_mlp's REST JSON
 #       inference with wrk -t1 -c64 in back-to-back windows (5 s by default) and report req/s and
 #       p99 per window, the steady state (mean of the last 3 windows) and the first window's share
-#       of it.
+#       of it. A mode with "+cds" starts with the class-data archive of `bin/infera cds-archive`
+#       (an AppCDS archive before JDK 25, an AOT cache with method profiles from 25 on), recorded
+#       here first on the same repository (its warm-up included) and timed;
+#   (0) before that, start-up alone: WARMUP_STARTS starts each without and with the archive,
+#       alternating, --warmup=false: start-to-ready and the process CPU time at ready (robust to
+#       other load on the machine), medians.
 # Prints a Markdown section for docs/benchmarks.md on standard output (progress on stderr).
 #
 # Usage: bench/warmup.sh [MODELS_DIR]   (default: ../shared/models beside the checkout; the model
 #        is taken from MODELS_DIR/tabular_mlp/1/model.onnx with bench/config/tabular_mlp.pbtxt)
 # Needs: wrk and nginx (Debian: `apt-get install -y wrk nginx-light`; nginx-light is enough).
 # Environment: WARMUP_RAMP_SECS (load after ready per run, default 45), WARMUP_WINDOW_SECS (5),
-#              WARMUP_CONNECTIONS (64), WARMUP_MODES ("on off"), BENCH_PORT_BASE (default 18500:
+#              WARMUP_CONNECTIONS (64), WARMUP_MODES ("on off on+cds off+cds": --warmup on/off,
+#              without/with the archive), WARMUP_STARTS (5; 0 skips (0)), JAVA_HOME or JAVA (the
+#              JDK, as bin/infera picks it), BENCH_PORT_BASE (default 18500:
 #              HTTP, +1 gRPC, +2 metrics, +3 nginx), BENCH_SKIP_BUILD (set: use the built jars),
 #              INFERA_JAVA_OPTS (server JVM options).
 # Loopback only; every step is bounded by `timeout`; the servers stop on exit.
@@ -23,7 +30,8 @@ models="$(cd "${1:-$root/../shared/models}" && pwd)"
 ramp="${WARMUP_RAMP_SECS:-45}"
 window="${WARMUP_WINDOW_SECS:-5}"
 connections="${WARMUP_CONNECTIONS:-64}"
-modes="${WARMUP_MODES:-on off}"
+modes="${WARMUP_MODES:-on off on+cds off+cds}"
+starts="${WARMUP_STARTS:-5}"
 base="${BENCH_PORT_BASE:-18500}"
 http=$base grpc=$((base + 1)) metrics=$((base + 2)) ceiling=$((base + 3))
 windows=$(((ramp + window - 1) / window))
@@ -53,6 +61,8 @@ if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
   (cd "$root" && ./mvnw -q -B -DskipTests -pl infera-server -am package >&2)
 fi
 infera="$root/bin/infera"
+java_bin="${JAVA:-}"
+[[ -n "$java_bin" ]] || { [[ -n "${JAVA_HOME:-}" ]] && java_bin="$JAVA_HOME/bin/java"; } || java_bin=java
 
 repo="$work/repository"
 mkdir -p "$repo/tabular_mlp/1"
@@ -68,6 +78,49 @@ wrk_window() { # url seconds
     sed -n 's/^RESULT //p' | tr ' ' '\n' |
     awk -F= '{ v[$1] = $2 } END { printf "%s %s %d\n", v["rps"], v["p99_ms"], v["errors"] + v["non2xx"] }'
 }
+
+# Starts the server (flags after the mode's), waits for ready: sets ready_ms and cpu_s (the JVM's
+# CPU time at that moment). $1: INFERA_CDS (on/off), $2: --warmup value, $3: its log file.
+start_server() {
+  local start_ns
+  start_ns=$(date +%s%N)
+  INFERA_CDS="$1" "$infera" serve --model-repository "$repo" --http-port "$http" --grpc-port "$grpc" \
+    --metrics-port "$metrics" --warmup="$2" >"$3" 2>&1 &
+  server_pid=$!
+  local ok=""
+  for _ in $(seq 1 3000); do # 0.02-s polls, 60 s at most
+    if curl -sf -o /dev/null "http://127.0.0.1:$http/v2/health/ready"; then ok=1; break; fi
+    sleep 0.02
+  done
+  [[ -n $ok ]] || { tail -40 "$3" >&2; exit 1; }
+  ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+  local jvm
+  jvm="$(pgrep -P "$server_pid" | head -1)"
+  cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$jvm/stat" 2>/dev/null || echo 0)
+}
+stop_server() { kill "$server_pid" && wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+archive_s="" archive_note=""
+if [[ " $modes " == *"+cds"* || $starts -gt 0 ]]; then
+  log "recording the class-data archive (bin/infera cds-archive, warm-up on)"
+  t0=$(date +%s%N)
+  "$infera" cds-archive --model-repository "$repo" 2>"$work/archive.log" >&2 ||
+    { cat "$work/archive.log" >&2; exit 1; }
+  archive_s=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+  archive_note="$(grep -o 'wrote .*(.*)' "$work/archive.log" | sed 's/^wrote //' || true)"
+  log "archive recorded in ${archive_s} s: $archive_note"
+fi
+
+# --- (0) start-up alone, without and with the archive -------------------------------------------
+for i in $(seq 1 "$starts"); do
+  for cds in off on; do
+    start_server "$cds" false "$work/start_${cds}_$i.log"
+    echo "$ready_ms $cpu_s" >>"$work/starts_$cds.txt"
+    log "start $i, archive $cds: ready after $ready_ms ms, $cpu_s s CPU"
+    stop_server
+  done
+done
 
 # --- (1) the ceiling: nginx with a fixed reply ------------------------------------------------------
 mkdir -p "$work/nginx/logs"
@@ -101,30 +154,22 @@ kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
 
 # --- (2) the ramp, warm-up on and off ---------------------------------------------------------------
-declare -A ready_s warm_log
+declare -A ready_s ready_cpu warm_log
 for mode in $modes; do
-  flag=true
-  [[ $mode == off ]] && flag=false
-  log "server with --warmup=$flag"
-  start_ns=$(date +%s%N)
-  "$infera" serve --model-repository "$repo" --http-port "$http" --grpc-port "$grpc" \
-    --metrics-port "$metrics" --warmup="$flag" >"$work/server_$mode.log" 2>&1 &
-  server_pid=$!
-  ok=""
-  for _ in $(seq 1 3000); do # 0.02-s polls, 60 s at most
-    if curl -sf -o /dev/null "http://127.0.0.1:$http/v2/health/ready"; then ok=1; break; fi
-    sleep 0.02
-  done
-  [[ -n $ok ]] || { tail -40 "$work/server_$mode.log" >&2; exit 1; }
-  ready_s[$mode]=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+  flag=true cds=off
+  [[ $mode == off* ]] && flag=false
+  [[ $mode == *+cds ]] && cds=on
+  log "server with --warmup=$flag, archive $cds"
+  start_server "$cds" "$flag" "$work/server_$mode.log"
+  ready_s[$mode]=$(awk -v v="$ready_ms" 'BEGIN { printf "%.2f", v / 1000 }')
+  ready_cpu[$mode]=$cpu_s
   warm_log[$mode]="$(grep -o 'warm-up took.*' "$work/server_$mode.log" | head -1 || true)"
-  log "ready after ${ready_s[$mode]} s; ${warm_log[$mode]}"
+  log "ready after ${ready_s[$mode]} s (${cpu_s} s CPU); ${warm_log[$mode]}"
   for i in $(seq 1 "$windows"); do
     wrk_window "http://127.0.0.1:$http/v2/models/tabular_mlp/infer" "$window" >>"$work/ramp_$mode.txt"
     log "  window $i: $(tail -1 "$work/ramp_$mode.txt")"
   done
-  kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
-  server_pid=""
+  stop_server
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -133,10 +178,24 @@ num() { awk -v v="$1" 'BEGIN { printf(v >= 100 ? "%.0f" : "%.2f", v) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf("%.0f %%", 100 * a / b); else print "-" }'; }
 echo "### Warm-up ramp: tabular_mlp REST JSON, wrk -t1 -c$connections, ${window}-s windows from ready"
 echo
-echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(java -version 2>&1 | head -1);"
+echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $("$java_bin" -version 2>&1 | head -1);"
 echo "load average before / after: $load_before / $load_after. Ceiling: nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///')"
 echo "with a fixed reply, $(num "$nginx_rps") req/s, p99 $(num "$nginx_p99") ms (3 windows, same run)."
 echo
+if [[ -n $archive_s ]]; then
+  echo "Class-data archive (\`bin/infera cds-archive\` on this repository, warm-up on): recorded in ${archive_s} s, $archive_note."
+  echo
+fi
+if (( starts > 0 )); then
+  echo "Start-up alone (--warmup=false), medians of $starts starts each, alternating:"
+  echo
+  echo "| archive | start-to-ready s | process CPU at ready s |"
+  echo "|---|---|---|"
+  for cds in off on; do
+    echo "| $cds | $(cut -d' ' -f1 "$work/starts_$cds.txt" | median | awk '{ printf "%.2f", $1 / 1000 }') | $(cut -d' ' -f2 "$work/starts_$cds.txt" | median) |"
+  done
+  echo
+fi
 header="| window (s after ready) |"
 sep="|---|"
 for mode in $modes; do header="$header warm-up $mode: req/s | p99 ms | % of steady | % of nginx |"; sep="$sep---|---|---|---|"; done
@@ -156,7 +215,8 @@ for i in $(seq 1 "$windows"); do
 done
 echo
 for mode in $modes; do
-  echo "- warm-up $mode: start-to-ready ${ready_s[$mode]} s; steady state (last 3 windows) $(num "${steady[$mode]}") req/s = $(pct "${steady[$mode]}" "$nginx_rps") of nginx${warm_log[$mode]:+; server log: ${warm_log[$mode]}}"
+  read -r first _ < <(head -1 "$work/ramp_$mode.txt")
+  echo "- warm-up $mode: start-to-ready ${ready_s[$mode]} s (${ready_cpu[$mode]} s CPU); first window $(pct "$first" "${steady[$mode]}") of steady; steady state (last 3 windows) $(num "${steady[$mode]}") req/s = $(pct "${steady[$mode]}" "$nginx_rps") of nginx${warm_log[$mode]:+; server log: ${warm_log[$mode]}}"
 done
 echo
 echo "Command: \`bench/warmup.sh \$MODELS\` (WARMUP_RAMP_SECS=$ramp WARMUP_WINDOW_SECS=$window WARMUP_CONNECTIONS=$connections)."

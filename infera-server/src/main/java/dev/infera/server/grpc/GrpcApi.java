@@ -206,6 +206,7 @@ public final class GrpcApi {
         .maxRequestMessageLength(maxMessageBytes)
         .decompressorRegistry(DECOMPRESSORS)
         .compressorRegistry(COMPRESSORS)
+        .jsonMarshallerFactory(LazyJsonMarshaller::new) // built on the first JSON message
         .exceptionHandler(
             ((GrpcExceptionHandlerFunction) this::tooLarge)
                 .orElse(GrpcClientFaults::classify)

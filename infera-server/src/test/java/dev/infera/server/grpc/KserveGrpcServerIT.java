@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import com.linecorp.armeria.server.Server;
 import dev.infera.core.InferenceResponse;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc;
@@ -108,6 +110,22 @@ class KserveGrpcServerIT {
         stub().modelInfer(rawRequest("echo-later", input("INPUT0", "INT64", 1), raw));
 
     assertThat(response.getRawOutputContents(0)).isEqualTo(raw);
+  }
+
+  @Test
+  void grpcJsonClientIsServed() { // the JSON marshaller is built on the first JSON message
+    GRPCInferenceServiceBlockingStub json =
+        GrpcClients.builder("http://127.0.0.1:" + server.activeLocalPort())
+            .serializationFormat(GrpcSerializationFormats.JSON)
+            .responseTimeout(WAIT)
+            .build(GRPCInferenceServiceBlockingStub.class);
+    ByteString raw = randomBytes(8);
+
+    ModelInferResponse response =
+        json.modelInfer(rawRequest("echo", input("INPUT0", "INT64", 1), raw));
+
+    assertThat(response.getRawOutputContents(0)).isEqualTo(raw);
+    assertThat(json.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
   }
 
   @Test
