@@ -1,13 +1,17 @@
 package dev.infera.batch;
 
 import dev.infera.batch.ModelAccess.ModelView;
+import dev.infera.batch.io.ColumnChunk;
+import dev.infera.batch.io.DuckDb;
 import dev.infera.batch.io.FileFormat;
 import dev.infera.batch.io.InputFiles;
 import dev.infera.batch.io.OutputColumn;
+import dev.infera.batch.io.ParquetColumns;
 import dev.infera.batch.io.RowSource;
 import dev.infera.batch.io.SourceRow;
 import dev.infera.batch.io.Sources;
 import dev.infera.batch.mapping.ColumnMapping;
+import dev.infera.batch.mapping.ColumnarBatchBuilder;
 import dev.infera.batch.mapping.OutputLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -33,11 +38,19 @@ public final class BatchJob {
   private final ModelAccess access;
   private final JobProgress progress = new JobProgress();
   private final java.util.Set<Integer> committedNow = new java.util.TreeSet<>();
+  private final boolean columnarAllowed;
   private volatile boolean cancelled;
+  private volatile boolean columnar;
 
   public BatchJob(BatchOptions options, ModelAccess access) {
+    this(options, access, true);
+  }
+
+  /** A job that reads row by row even where the columnar path could (to compare the two). */
+  BatchJob(BatchOptions options, ModelAccess access, boolean columnarAllowed) {
     this.options = options;
     this.access = access;
+    this.columnarAllowed = columnarAllowed;
   }
 
   public BatchOptions options() {
@@ -46,6 +59,11 @@ public final class BatchJob {
 
   public JobProgress progress() {
     return progress;
+  }
+
+  /** Whether the job read its input columnar (docs/batch.md), once it has started scoring. */
+  public boolean columnar() {
+    return columnar;
   }
 
   /** Asks the job to stop at its next row; committed partitions stay, for a later resume. */
@@ -62,6 +80,12 @@ public final class BatchJob {
    *     failed inference; committed partitions stay for a resume
    */
   public JobSummary run() {
+    try (DuckDb duckDb = new DuckDb()) {
+      return run(duckDb);
+    }
+  }
+
+  private JobSummary run(DuckDb duckDb) {
     RunClock clock = RunClock.start();
     InputFiles input = InputFiles.resolve(options.inputs());
     FileFormat format = options.format().orElse(input.format());
@@ -72,90 +96,232 @@ public final class BatchJob {
               + options.model()
               + "' has no batch dimension (max_batch_size 0); batch jobs score rows in batches");
     }
-    long total = Sources.countRows(input);
+    long total = Sources.countRows(input, duckDb);
     long partitionRows = partitionRows(total);
     progress.planned(total, Math.max(1, (total + partitionRows - 1) / partitionRows));
-    try (RowSource source = Sources.open(input)) {
+    Optional<ParquetColumns> chunks =
+        columnarAllowed ? ParquetColumns.open(input, duckDb) : Optional.empty();
+    if (chunks.isPresent()) {
+      try (ParquetColumns source = chunks.get()) {
+        Optional<JobSummary> done =
+            runColumnar(source, input, format, model, partitionRows, clock, duckDb);
+        if (done.isPresent()) {
+          return done.get();
+        }
+      }
+    }
+    try (RowSource source = Sources.open(input, duckDb)) {
       List<String> columns = source.columns();
       ColumnMapping mapping =
           ColumnMapping.resolve(
               model.contract(), columns, options.inputColumns(), options.idColumn());
       SourceRow first = source.next();
-      OutputLayout layout =
-          OutputLayout.of(
-              model.contract(),
-              options.outputColumns(),
-              mapping.idName(),
-              RowScorer.idType(mapping, firstId(mapping, first)));
-      Manifest.JobIdentity identity =
-          new Manifest.JobIdentity(
-              options.model(),
-              Long.toString(model.version()),
-              input.fingerprint(),
-              format.name(),
-              partitionRows,
-              layout.columns().stream().map(OutputColumn::name).toList());
-      Manifest manifest = prepareFolder(identity);
-      RowScorer scorer =
-          new RowScorer(
-              access,
-              options,
-              model,
-              mapping,
-              layout,
-              columns.size(),
-              progress,
-              this::checkCancelled);
-      manifest = readAll(source, first, layout, partitionRows, format, manifest, scorer);
-      return summarize(manifest, input, format, layout, clock);
+      Setup setup =
+          setUp(input, format, model, partitionRows, mapping, firstId(mapping, first), columns);
+      Partitions partitions = new Partitions(setup, partitionRows, format, duckDb);
+      long rowsRead = 0;
+      try {
+        for (SourceRow row = first; row != null; row = source.next()) {
+          checkCancelled();
+          if (!partitions.enter(1)) {
+            progress.skipped(1);
+            continue;
+          }
+          rowsRead++;
+          if (!setup.scorer().add(row, partitions.index(), partitions.writer())) {
+            checkErrorRate(rowsRead);
+          }
+        }
+        partitions.finish();
+      } finally {
+        partitions.abandon();
+      }
+      return summarize(partitions.manifest(), input, format, setup.layout(), clock);
     }
   }
 
-  private Manifest readAll(
-      RowSource source,
-      SourceRow first,
-      OutputLayout layout,
-      long partitionRows,
+  /**
+   * The columnar path (docs/batch.md): Parquet columns read chunk by chunk into the tensors without
+   * boxing, when the mapping allows it ({@link ColumnarBatchBuilder#of}); empty when it does not,
+   * before anything was written, for the row path to run the job.
+   */
+  private Optional<JobSummary> runColumnar(
+      ParquetColumns source,
+      InputFiles input,
       FileFormat format,
-      Manifest manifest,
-      RowScorer scorer) {
-    long index = 0;
-    long rowsRead = 0;
-    PartitionWriter writer = null;
-    int current = -1;
+      ModelView model,
+      long partitionRows,
+      RunClock clock,
+      DuckDb duckDb) {
+    List<String> columns = source.columns();
+    ColumnMapping mapping =
+        ColumnMapping.resolve(
+            model.contract(), columns, options.inputColumns(), options.idColumn());
+    Optional<ColumnarBatchBuilder> builder =
+        ColumnarBatchBuilder.of(mapping, source.kinds(), model.contract().maxBatchSize());
+    ColumnChunk first = builder.isPresent() ? source.next() : null;
+    if (first == null) {
+      return Optional.empty();
+    }
+    Object firstId =
+        mapping.idColumn() < 0
+            ? null
+            : first.row(0, columns.size(), new int[] {mapping.idColumn()})
+                .values()[mapping.idColumn()];
+    if (mapping.idColumn() >= 0 && firstId == null) {
+      return Optional.empty();
+    }
+    Setup setup = setUp(input, format, model, partitionRows, mapping, firstId, columns);
+    setup.scorer().useColumnar(builder.get());
+    columnar = true;
+    Partitions partitions = new Partitions(setup, partitionRows, format, duckDb);
+    long[] rowsRead = {0};
     try {
-      for (SourceRow row = first; row != null; row = source.next()) {
+      for (ColumnChunk chunk = first; chunk != null; chunk = source.next()) {
         checkCancelled();
-        int partition = (int) (index / partitionRows);
-        index++;
-        if (partition != current) {
-          if (writer != null) {
-            manifest = commit(writer, scorer, manifest);
+        for (int at = 0; at < chunk.size(); ) {
+          int take = (int) Math.min(chunk.size() - at, partitions.leftInPartition());
+          long firstNumber = partitions.index() + 1;
+          if (!partitions.enter(take)) {
+            progress.skipped(take);
+          } else {
+            long before = rowsRead[0];
+            setup
+                .scorer()
+                .addColumns(
+                    chunk,
+                    at,
+                    at + take,
+                    firstNumber,
+                    partitions.writer(),
+                    offset -> checkErrorRate(before + offset + 1));
+            rowsRead[0] += take;
           }
-          current = partition;
-          writer =
-              manifest.partitions().containsKey(partition)
-                  ? null
-                  : new PartitionWriter(partition, options.output(), format, layout.columns());
-        }
-        if (writer == null) {
-          progress.skipped(1);
-          continue;
-        }
-        rowsRead++;
-        if (!scorer.add(row, index, writer)) {
-          checkErrorRate(rowsRead);
+          at += take;
         }
       }
+      partitions.finish();
+    } finally {
+      partitions.abandon();
+    }
+    return Optional.of(summarize(partitions.manifest(), input, format, setup.layout(), clock));
+  }
+
+  /** What both paths share once the columns are mapped: the output layout, manifest and scorer. */
+  private record Setup(OutputLayout layout, Manifest manifest, RowScorer scorer) {}
+
+  private Setup setUp(
+      InputFiles input,
+      FileFormat format,
+      ModelView model,
+      long partitionRows,
+      ColumnMapping mapping,
+      Object firstId,
+      List<String> columns) {
+    OutputLayout layout =
+        OutputLayout.of(
+            model.contract(),
+            options.outputColumns(),
+            mapping.idName(),
+            RowScorer.idType(mapping, firstId));
+    Manifest.JobIdentity identity =
+        new Manifest.JobIdentity(
+            options.model(),
+            Long.toString(model.version()),
+            input.fingerprint(),
+            format.name(),
+            partitionRows,
+            layout.columns().stream().map(OutputColumn::name).toList());
+    Manifest manifest = prepareFolder(identity);
+    RowScorer scorer =
+        new RowScorer(
+            access,
+            options,
+            model,
+            mapping,
+            layout,
+            columns.size(),
+            progress,
+            this::checkCancelled);
+    return new Setup(layout, manifest, scorer);
+  }
+
+  /**
+   * The partition being written while rows are read in order: opens each partition's writer when
+   * its first row arrives (none for a partition the manifest holds: its rows are skipped) and
+   * commits it when the next begins. Owned by the job thread.
+   */
+  private final class Partitions {
+    private final Setup setup;
+    private final long partitionRows;
+    private final FileFormat format;
+    private final DuckDb duckDb;
+    private Manifest manifest;
+    private PartitionWriter writer;
+    private int current = -1;
+    private long index;
+
+    Partitions(Setup setup, long partitionRows, FileFormat format, DuckDb duckDb) {
+      this.setup = setup;
+      this.duckDb = duckDb;
+      this.partitionRows = partitionRows;
+      this.format = format;
+      this.manifest = setup.manifest();
+    }
+
+    /** The rows read so far; the job row number of the last row entered. */
+    long index() {
+      return index;
+    }
+
+    /** The rows from the next one to the end of its partition. */
+    long leftInPartition() {
+      return (index / partitionRows + 1) * partitionRows - index;
+    }
+
+    /**
+     * Enters the next {@code rows} rows, all of one partition.
+     *
+     * @return whether they are to be scored (false: their partition is committed already)
+     */
+    boolean enter(int rows) {
+      int partition = (int) (index / partitionRows);
+      index += rows;
+      if (partition != current) {
+        if (writer != null) {
+          manifest = commit(writer, setup.scorer(), manifest);
+        }
+        current = partition;
+        writer =
+            manifest.partitions().containsKey(partition)
+                ? null
+                : new PartitionWriter(
+                    partition, options.output(), format, setup.layout().columns(), duckDb);
+      }
+      return writer != null;
+    }
+
+    PartitionWriter writer() {
+      return writer;
+    }
+
+    Manifest manifest() {
+      return manifest;
+    }
+
+    void finish() {
       if (writer != null) {
-        manifest = commit(writer, scorer, manifest);
+        manifest = commit(writer, setup.scorer(), manifest);
         writer = null;
       }
-      return manifest;
-    } finally {
+    }
+
+    /** After a failure: withdraws the batches in flight and deletes the open partition's files. */
+    void abandon() {
       if (writer != null) {
-        scorer.abandon();
+        setup.scorer().abandon();
         writer.close();
+        writer = null;
       }
     }
   }

@@ -48,6 +48,23 @@ final class OutputDistribution {
     }
   }
 
+  /** Adds rows whose numeric columns are all FLOAT, given row after row (as {@link #add}). */
+  void addFloats(float[] values, int rows) {
+    int width = values.length / rows;
+    for (int i = 0; i < names.size(); i++) {
+      KllDoublesSketch sketch = sketches.get(names.get(i));
+      double sum = sums.get(names.get(i));
+      for (int r = 0, at = positions.get(i) - 1; r < rows; r++, at += width) {
+        double number = values[at];
+        if (!Double.isNaN(number)) {
+          sketch.update(number);
+          sum += number;
+        }
+      }
+      sums.put(names.get(i), sum);
+    }
+  }
+
   /**
    * The sketches, serialized for the manifest: column → [base64 sketch, sum]. Empty where the
    * sketch library cannot serialize on this JDK (datasketches-memory 3 refuses on JDK 25): a

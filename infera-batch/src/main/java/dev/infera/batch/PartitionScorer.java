@@ -118,12 +118,12 @@ final class PartitionScorer {
             "model '" + options.model() + "' failed a batch: " + e.getMessage(), e);
       }
       retryRowByRow(batch, writer);
+      batch.release().run();
       return;
     }
-    for (int r = 0; r < batch.size(); r++) {
-      writer.write(layout.row(batch.ids().get(r), response.outputs(), r));
-    }
+    writer.writeBatch(layout, batch.ids(), response.outputs(), batch.size());
     progress.written(batch.size());
+    batch.release().run();
   }
 
   private void retryRowByRow(Batch batch, ScoredRows writer) {

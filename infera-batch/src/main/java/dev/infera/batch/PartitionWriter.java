@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import dev.infera.batch.io.DuckDb;
 import dev.infera.batch.io.FileFormat;
 import dev.infera.batch.io.OutputColumn;
 import dev.infera.batch.io.RowSink;
 import dev.infera.batch.io.Sinks;
 import dev.infera.batch.io.SourceRow;
+import dev.infera.batch.mapping.OutputLayout;
+import dev.infera.spi.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,13 +40,14 @@ final class PartitionWriter implements ScoredRows, AutoCloseable {
   private long rejected;
   private boolean closed;
 
-  PartitionWriter(int index, Path folder, FileFormat format, List<OutputColumn> columns) {
+  PartitionWriter(
+      int index, Path folder, FileFormat format, List<OutputColumn> columns, DuckDb duckDb) {
     this.index = index;
     this.output = folder.resolve(fileName(index, format));
     this.temporary = folder.resolve(output.getFileName() + ".tmp");
     this.rejects = folder.resolve(REJECTS_FOLDER).resolve(fileName(index, FileFormat.JSONL));
     this.rejectsTemporary = rejects.resolveSibling(rejects.getFileName() + ".tmp");
-    this.sink = Sinks.create(format, temporary, columns);
+    this.sink = Sinks.create(format, temporary, columns, duckDb);
     this.distribution = new OutputDistribution(columns);
   }
 
@@ -61,6 +65,19 @@ final class PartitionWriter implements ScoredRows, AutoCloseable {
     sink.write(row);
     distribution.add(row);
     rowsOut++;
+  }
+
+  /** All-FP32 outputs go to the sink and the distribution as one float array, without boxing. */
+  @Override
+  public void writeBatch(OutputLayout layout, List<Object> ids, List<Tensor> outputs, int rows) {
+    if (!layout.allFloat()) {
+      ScoredRows.super.writeBatch(layout, ids, outputs, rows);
+      return;
+    }
+    float[] values = layout.floats(outputs, rows);
+    sink.writeFloats(ids, values, rows);
+    distribution.addFloats(values, rows);
+    rowsOut += rows;
   }
 
   @Override

@@ -1,12 +1,15 @@
 package dev.infera.batch;
 
 import dev.infera.batch.ModelAccess.ModelView;
+import dev.infera.batch.io.ColumnChunk;
 import dev.infera.batch.io.OutputColumn;
 import dev.infera.batch.io.SourceRow;
 import dev.infera.batch.mapping.BatchBuilder;
 import dev.infera.batch.mapping.ColumnMapping;
+import dev.infera.batch.mapping.ColumnarBatchBuilder;
 import dev.infera.batch.mapping.OutputLayout;
 import dev.infera.batch.mapping.RowRejected;
+import java.util.function.IntConsumer;
 
 /**
  * Scores a stream of rows: reads each row's id, converts it into the current batch (or rejects it
@@ -19,6 +22,7 @@ public final class RowScorer {
   private final ColumnMapping mapping;
   private final OutputLayout layout;
   private final BatchBuilder builder;
+  private ColumnarBatchBuilder columnar;
   private final PartitionScorer scorer;
   private final JobProgress progress;
 
@@ -72,10 +76,61 @@ public final class RowScorer {
     return true;
   }
 
+  /**
+   * Scores rows through a columnar builder from now on: {@link #addColumns} then takes chunks. Rows
+   * added either way keep their order (a partial batch of one kind is sent before a row of the
+   * other kind is added).
+   */
+  public void useColumnar(ColumnarBatchBuilder columnarBuilder) {
+    this.columnar = columnarBuilder;
+  }
+
+  /**
+   * Adds rows {@code from .. to-1} of a chunk: runs of complete rows in bulk, a row holding a null
+   * through {@link #add} (which rejects it as ever); answers that have arrived are written.
+   *
+   * @param firstNumber the job row number of row {@code from}
+   * @param rejected told the offset from {@code from} of each row rejected here
+   */
+  public void addColumns(
+      ColumnChunk chunk, int from, int to, long firstNumber, ScoredRows out, IntConsumer rejected) {
+    columnar.load(chunk);
+    int r = from;
+    while (r < to) {
+      if (!columnar.complete(r)) {
+        if (columnar.size() > 0) {
+          scorer.submit(columnar.take(), out);
+        }
+        if (!add(columnar.sourceRow(r), firstNumber + (r - from), out)) {
+          rejected.accept(r - from);
+        }
+        r++;
+        continue;
+      }
+      if (builder.size() > 0) {
+        scorer.submit(builder.take(), out);
+      }
+      int end = r;
+      while (end < to && columnar.complete(end)) {
+        end++;
+      }
+      while (r < end) {
+        r += columnar.add(r, end, firstNumber + (r - from));
+        if (columnar.isFull()) {
+          scorer.submit(columnar.take(), out);
+        }
+      }
+    }
+    scorer.writeFinished(out);
+  }
+
   /** Sends the last, partial batch and waits for every answer. */
   public void finish(ScoredRows out) {
     if (builder.size() > 0) {
       scorer.submit(builder.take(), out);
+    }
+    if (columnar != null && columnar.size() > 0) {
+      scorer.submit(columnar.take(), out);
     }
     scorer.writeAll(out);
   }

@@ -1,6 +1,9 @@
 package dev.infera.batch;
 
 import dev.infera.batch.io.SourceRow;
+import dev.infera.batch.mapping.OutputLayout;
+import dev.infera.spi.Tensor;
+import java.util.List;
 
 /**
  * Where a job's answers go, row by row, in input order: a partition's output and reject files
@@ -10,6 +13,20 @@ public interface ScoredRows {
 
   /** One scored row, in the {@link dev.infera.batch.mapping.OutputLayout}'s column order. */
   void write(Object[] row);
+
+  /**
+   * The scored rows of one batch, in order: by default each row as {@link #write} takes it; a
+   * writer may take the output tensors whole instead.
+   *
+   * @param ids each row's id value
+   * @param outputs the response's tensors, in the layout's output order
+   * @param rows the batch's rows
+   */
+  default void writeBatch(OutputLayout layout, List<Object> ids, List<Tensor> outputs, int rows) {
+    for (int r = 0; r < rows; r++) {
+      write(layout.row(ids.get(r), outputs, r));
+    }
+  }
 
   /**
    * One row that was not scored.

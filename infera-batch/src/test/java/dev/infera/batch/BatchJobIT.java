@@ -153,6 +153,58 @@ class BatchJobIT {
   }
 
   @Test
+  void parquetTakesTheColumnarPathWithTheRowPathsOutputsAndRejectsBitForBit() throws Exception {
+    float[][] rows = Tables.features(700, 64, 8);
+    rows[299][10] = Float.NaN; // a value, not a null: scored (tabular_mlp takes NaN)
+    Path plain = Tables.parquet(dir.resolve("plain.parquet"), rows);
+    Path input = dir.resolve("in.parquet");
+    Tables.sql( // nulls: a feature in rows 5 and 600 (chunk-inner and past a partition), an id
+        "COPY (SELECT CASE WHEN id = 400 THEN NULL ELSE id END AS id, f0, f1, f2,"
+            + " CASE WHEN id IN (5, 600) THEN NULL ELSE f3 END AS f3, COLUMNS('f([4-9]|[1-6][0-9])')"
+            + " FROM read_parquet('"
+            + plain
+            + "')) TO '"
+            + input
+            + "' (FORMAT parquet, ROW_GROUP_SIZE 2048)");
+
+    BatchJob columnar = new BatchJob(options("tabular_mlp", input, "columnar"), mlp.access());
+    JobSummary fast = columnar.run();
+    BatchJob rowByRow = new BatchJob(options("tabular_mlp", input, "rows"), mlp.access(), false);
+    JobSummary slow = rowByRow.run();
+
+    assertThat(columnar.columnar()).isTrue();
+    assertThat(rowByRow.columnar()).isFalse();
+    assertThat(fast.rowsOut()).isEqualTo(slow.rowsOut()).isEqualTo(697);
+    assertThat(fast.rejected()).isEqualTo(3);
+    assertThat(Tables.readOutputs(dir.resolve("columnar")))
+        .isEqualTo(Tables.readOutputs(dir.resolve("rows")));
+    for (int i = 0; i < Tables.parts(dir.resolve("rows")).size(); i++) {
+      assertThat(Tables.parts(dir.resolve("columnar")).get(i))
+          .hasSameBinaryContentAs(Tables.parts(dir.resolve("rows")).get(i));
+    }
+    List<JsonNode> rejects = Tables.rejects(dir.resolve("columnar"));
+    assertThat(rejects).isEqualTo(Tables.rejects(dir.resolve("rows")));
+    assertThat(rejects).extracting(r -> r.get("row").asLong()).containsExactly(5L, 400L, 600L);
+    assertThat(rejects.get(0).get("reason").asText()).contains("column 'f3' is empty");
+    assertThat(rejects.get(1).get("reason").asText()).contains("id column 'id' is empty");
+    for (String column : List.of("probabilities_0", "probabilities_1")) { // KLL ranks are random
+      assertThat(fast.distribution().get(column))
+          .containsAllEntriesOf(
+              Map.of(
+                  "count", 696L,
+                  "min", slow.distribution().get(column).get("min"),
+                  "max", slow.distribution().get(column).get("max"),
+                  "mean", slow.distribution().get(column).get("mean")));
+    }
+    assertThat(fast.partitions())
+        .extracting(JobSummary.Partition::rowsOut)
+        .isEqualTo(slow.partitions().stream().map(JobSummary.Partition::rowsOut).toList());
+    List<Map<String, String>> out = Tables.readOutputs(dir.resolve("columnar"));
+    assertThat(out.get(698 - 3).get("probabilities_0"))
+        .isEqualTo(reference(mlp, "tabular_mlp", rows[698], "probabilities").get(0));
+  }
+
+  @Test
   void stringsReachABytesInputAndComeBackUnchanged() throws Exception {
     List<String> texts =
         List.of("plain", "with, comma", "quote \" inside", "emoji 🚀 ü", "line\nbreak", "");

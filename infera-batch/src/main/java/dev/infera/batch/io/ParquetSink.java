@@ -10,8 +10,9 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Parquet through DuckDB: rows are appended to an in-memory table (one partition's worth; DuckDB
- * spills to disk past its memory limit) which {@link #close} copies to the file.
+ * Parquet through DuckDB: rows are appended to an in-memory temporary table of the sink's own
+ * connection (one partition's worth; DuckDB spills to disk past its memory limit) which {@link
+ * #close} copies to the file.
  */
 final class ParquetSink implements RowSink {
   private static final String TABLE = "output_rows";
@@ -21,19 +22,20 @@ final class ParquetSink implements RowSink {
   private final Connection connection;
   private final DuckDBAppender appender;
 
-  ParquetSink(Path file, List<OutputColumn> columns) {
+  ParquetSink(Path file, List<OutputColumn> columns, DuckDb duckDb) {
     this.file = file;
     this.columns = List.copyOf(columns);
     try {
-      this.connection = DuckDb.open(1);
-      StringJoiner definition = new StringJoiner(", ", "CREATE TABLE " + TABLE + " (", ")");
+      this.connection = duckDb.connect();
+      StringJoiner definition = new StringJoiner(", ", "CREATE TEMP TABLE " + TABLE + " (", ")");
       for (OutputColumn column : columns) {
         definition.add(DuckDb.identifier(column.name()) + " " + column.type().sql());
       }
       try (Statement statement = connection.createStatement()) {
         statement.execute(definition.toString());
       }
-      this.appender = connection.unwrap(DuckDBConnection.class).createAppender("main", TABLE);
+      this.appender =
+          connection.unwrap(DuckDBConnection.class).createAppender("temp", "main", TABLE);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot write '" + file + "': " + e.getMessage(), e);
     }
@@ -58,6 +60,29 @@ final class ParquetSink implements RowSink {
         }
       }
       appender.endRow();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write Parquet output: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void writeFloats(List<Object> ids, float[] values, int rows) {
+    int width = values.length / rows;
+    OutputColumn.Type idType = columns.get(0).type();
+    try {
+      for (int r = 0, at = 0; r < rows; r++) {
+        appender.beginRow();
+        Object id = ids.get(r);
+        if (idType == OutputColumn.Type.BIGINT) {
+          appender.append(((Number) id).longValue());
+        } else {
+          appender.append(id.toString());
+        }
+        for (int i = 0; i < width; i++) {
+          appender.append(values[at++]);
+        }
+        appender.endRow();
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot write Parquet output: " + e.getMessage(), e);
     }

@@ -22,10 +22,10 @@ final class ParquetSource implements RowSource {
   private final int[] types;
   private long row;
 
-  ParquetSource(Path file) {
+  ParquetSource(Path file, DuckDb duckDb) {
     this.name = file.getFileName().toString();
     try {
-      this.connection = DuckDb.open(1);
+      this.connection = duckDb.connect();
       this.statement = connection.createStatement();
       this.results =
           statement.executeQuery("SELECT * FROM read_parquet(" + DuckDb.literal(file) + ")");

@@ -1,5 +1,7 @@
 package dev.infera.batch.io;
 
+import java.util.List;
+
 /**
  * Writes rows to one output file. Single-threaded. {@link #close} finishes the file; a sink closed
  * after a failure may leave a partial file, which its owner deletes.
@@ -8,6 +10,24 @@ public interface RowSink extends AutoCloseable {
 
   /** Writes one row: one value per column, typed as {@link OutputColumn.Type} says. */
   void write(Object[] row);
+
+  /**
+   * Writes rows whose columns after the id are all FLOAT.
+   *
+   * @param ids each row's id
+   * @param values the rows' float columns, row after row
+   */
+  default void writeFloats(List<Object> ids, float[] values, int rows) {
+    int width = values.length / rows;
+    for (int r = 0; r < rows; r++) {
+      Object[] row = new Object[width + 1];
+      row[0] = ids.get(r);
+      for (int i = 0; i < width; i++) {
+        row[i + 1] = values[r * width + i];
+      }
+      write(row);
+    }
+  }
 
   @Override
   void close();

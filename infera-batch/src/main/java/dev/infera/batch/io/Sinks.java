@@ -7,11 +7,12 @@ import java.util.List;
 public final class Sinks {
   private Sinks() {}
 
-  public static RowSink create(FileFormat format, Path file, List<OutputColumn> columns) {
+  public static RowSink create(
+      FileFormat format, Path file, List<OutputColumn> columns, DuckDb duckDb) {
     return switch (format) {
       case CSV -> new CsvSink(file, columns);
       case JSONL -> new JsonLinesSink(file, columns);
-      case PARQUET -> new ParquetSink(file, columns);
+      case PARQUET -> new ParquetSink(file, columns, duckDb);
     };
   }
 }

@@ -16,15 +16,15 @@ public final class Sources {
   private Sources() {}
 
   /** Every file of the input, one after the other; all must have the first file's columns. */
-  public static RowSource open(InputFiles input) {
-    return new ConcatenatedSource(input.files(), file -> openFile(input.format(), file));
+  public static RowSource open(InputFiles input, DuckDb duckDb) {
+    return new ConcatenatedSource(input.files(), file -> openFile(input.format(), file, duckDb));
   }
 
-  static RowSource openFile(FileFormat format, Path file) {
+  static RowSource openFile(FileFormat format, Path file, DuckDb duckDb) {
     return switch (format) {
       case CSV -> new CsvSource(file);
       case JSONL -> new JsonLinesSource(file);
-      case PARQUET -> new ParquetSource(file);
+      case PARQUET -> new ParquetSource(file, duckDb);
     };
   }
 
@@ -32,14 +32,14 @@ public final class Sources {
    * The number of rows of the input: exact for Parquet (from its metadata); for text files the
    * number of non-empty lines (less the CSV header), which a quoted value spanning lines exceeds.
    */
-  public static long countRows(InputFiles input) {
+  public static long countRows(InputFiles input, DuckDb duckDb) {
     long total = 0;
     for (Path file : input.files()) {
       total +=
           switch (input.format()) {
             case CSV -> Math.max(0, countLines(file) - 1);
             case JSONL -> countLines(file);
-            case PARQUET -> parquetRows(file);
+            case PARQUET -> parquetRows(file, duckDb);
           };
     }
     return total;
@@ -70,8 +70,8 @@ public final class Sources {
     return content ? lines + 1 : lines;
   }
 
-  private static long parquetRows(Path file) {
-    try (Connection connection = DuckDb.open(1);
+  private static long parquetRows(Path file, DuckDb duckDb) {
+    try (Connection connection = duckDb.connect();
         Statement statement = connection.createStatement();
         ResultSet results =
             statement.executeQuery(

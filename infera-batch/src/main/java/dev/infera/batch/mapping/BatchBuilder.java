@@ -232,8 +232,14 @@ public final class BatchBuilder {
    * @param inputs the input tensors, batch dimension first
    * @param ids each row's id value
    * @param rows the source rows, for reject records
+   * @param release called once the batch's answers are written: its input buffers may be reused
    */
-  public record Batch(List<Tensor> inputs, List<Object> ids, List<SourceRow> rows) {
+  public record Batch(
+      List<Tensor> inputs, List<Object> ids, List<SourceRow> rows, Runnable release) {
+    public Batch(List<Tensor> inputs, List<Object> ids, List<SourceRow> rows) {
+      this(inputs, ids, rows, () -> {});
+    }
+
     public int size() {
       return rows.size();
     }

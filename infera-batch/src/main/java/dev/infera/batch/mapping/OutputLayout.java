@@ -6,6 +6,7 @@ import dev.infera.core.contract.TensorContract;
 import dev.infera.spi.DataType;
 import dev.infera.spi.Tensor;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,6 +139,35 @@ public final class OutputLayout {
   /** The output names to ask the model for, in layout order. */
   public List<String> outputNames() {
     return outputs.stream().map(Output::name).toList();
+  }
+
+  /** Whether every output is FP32 (then {@link #floats} gives a batch's values). */
+  public boolean allFloat() {
+    return outputs.stream().allMatch(output -> output.dataType() == DataType.FP32);
+  }
+
+  /**
+   * A batch's output values (the columns after the id), row after row, for an all-FP32 layout: the
+   * values {@link #row} gives, unboxed.
+   */
+  public float[] floats(List<Tensor> tensors, int rows) {
+    int width = columns.size() - 1;
+    float[] values = new float[rows * width];
+    int at = 0;
+    for (int o = 0; o < outputs.size(); o++) {
+      int outputWidth = outputs.get(o).width();
+      ByteBuffer data = tensors.get(o).data();
+      FloatBuffer floats = data.duplicate().order(data.order()).position(0).asFloatBuffer();
+      if (outputWidth == width) {
+        floats.get(values, 0, rows * width);
+      } else {
+        for (int r = 0; r < rows; r++) {
+          floats.get(r * outputWidth, values, r * width + at, outputWidth);
+        }
+      }
+      at += outputWidth;
+    }
+    return values;
   }
 
   /**

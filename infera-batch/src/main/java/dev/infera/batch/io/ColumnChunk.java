@@ -1,0 +1,138 @@
+package dev.infera.batch.io;
+
+import org.duckdb.DuckDBDataChunkReader;
+import org.duckdb.DuckDBReadableVector;
+
+/**
+ * Up to 2,048 consecutive rows of one Parquet file as DuckDB decoded them, column by column: the
+ * vectors are read in place (no boxing), and a row holding a null is marked so that its owner can
+ * send it the row-at-a-time way. Valid until its {@link ParquetColumns} moves on. Single-threaded.
+ */
+public final class ColumnChunk {
+  private final String file;
+  private final long firstRow;
+  private final DuckDBDataChunkReader chunk;
+  private final ColumnKind[] kinds;
+  private final int size;
+
+  ColumnChunk(String file, long firstRow, DuckDBDataChunkReader chunk, ColumnKind[] kinds) {
+    this.file = file;
+    this.firstRow = firstRow;
+    this.chunk = chunk;
+    this.kinds = kinds;
+    this.size = Math.toIntExact(chunk.rowCount());
+  }
+
+  /** The file's name. */
+  public String file() {
+    return file;
+  }
+
+  /** The file row number (from 1) of the chunk's first row. */
+  public long firstRow() {
+    return firstRow;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /**
+   * Copies a FLOAT or DOUBLE column into {@code out[row * stride + offset]} as float, as {@code
+   * (float)} of the value the row path reads; sets {@code nulls[row]} for a null.
+   */
+  public void copyFloats(int column, float[] out, int offset, int stride, boolean[] nulls) {
+    DuckDBReadableVector vector = chunk.vector(column);
+    if (kinds[column] == ColumnKind.FLOAT) {
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        float value = vector.getFloat(r, Float.NaN);
+        if (Float.isNaN(value) && vector.isNull(r)) {
+          nulls[r] = true;
+        }
+        out[at] = value;
+      }
+    } else {
+      requireKind(column, ColumnKind.DOUBLE);
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        double value = vector.getDouble(r, Double.NaN);
+        if (Double.isNaN(value) && vector.isNull(r)) {
+          nulls[r] = true;
+        }
+        out[at] = (float) value;
+      }
+    }
+  }
+
+  /** As {@link #copyFloats}, into doubles. */
+  public void copyDoubles(int column, double[] out, int offset, int stride, boolean[] nulls) {
+    DuckDBReadableVector vector = chunk.vector(column);
+    if (kinds[column] == ColumnKind.FLOAT) {
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        float value = vector.getFloat(r, Float.NaN);
+        if (Float.isNaN(value) && vector.isNull(r)) {
+          nulls[r] = true;
+        }
+        out[at] = value;
+      }
+    } else {
+      requireKind(column, ColumnKind.DOUBLE);
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        double value = vector.getDouble(r, Double.NaN);
+        if (Double.isNaN(value) && vector.isNull(r)) {
+          nulls[r] = true;
+        }
+        out[at] = value;
+      }
+    }
+  }
+
+  /**
+   * Copies a BIGINT or INTEGER column into {@code out[row]}; sets {@code nulls[row]} for a null.
+   */
+  public void copyLongs(int column, long[] out, boolean[] nulls) {
+    DuckDBReadableVector vector = chunk.vector(column);
+    boolean bigint = kinds[column] == ColumnKind.BIGINT;
+    if (!bigint) {
+      requireKind(column, ColumnKind.INTEGER);
+    }
+    for (int r = 0; r < size; r++) {
+      long value = bigint ? vector.getLong(r, Long.MIN_VALUE) : vector.getInt(r, Integer.MIN_VALUE);
+      if ((value == Long.MIN_VALUE || value == Integer.MIN_VALUE) && vector.isNull(r)) {
+        nulls[r] = true;
+      }
+      out[r] = value;
+    }
+  }
+
+  /**
+   * One row as the row-at-a-time reader gives it, with only the named columns filled (the others
+   * null): {@code Float}, {@code Double}, {@code Long} or {@code Integer}, null for a null.
+   *
+   * @param columnCount the file's number of columns
+   */
+  public SourceRow row(int row, int columnCount, int[] columns) {
+    Object[] values = new Object[columnCount];
+    for (int column : columns) {
+      DuckDBReadableVector vector = chunk.vector(column);
+      if (vector.isNull(row)) {
+        continue;
+      }
+      values[column] =
+          switch (kinds[column]) {
+            case FLOAT -> vector.getFloat(row);
+            case DOUBLE -> vector.getDouble(row);
+            case BIGINT -> vector.getLong(row);
+            case INTEGER -> vector.getInt(row);
+            case OTHER -> throw new IllegalStateException("column " + column + " is not columnar");
+          };
+    }
+    return SourceRow.of(file, firstRow + row, 0, values);
+  }
+
+  private void requireKind(int column, ColumnKind kind) {
+    if (kinds[column] != kind) {
+      throw new IllegalStateException(
+          "column " + column + " is " + kinds[column] + ", not " + kind);
+    }
+  }
+}
