@@ -22,37 +22,21 @@ shift
 rounds="${AB_ROUNDS:-3}" window="${AB_WINDOW_SECS:-8}" warm_rounds="${AB_WARM_ROUNDS:-3}"
 base="${BENCH_PORT_BASE:-18800}"
 # The helpers of bench/request-cost.sh: cpu_ticks (process and JIT ticks), java_pid, wait_http,
-# wrk_run, and the binary body it writes.
-eval "$(sed -n '/^cpu_ticks()/,/^}/p; /^java_pid()/,/^}/p; /^wait_http()/,/^}/p; /^wrk_run()/,/^}/p; /^log()/p' "$root/bench/request-cost.sh")"
+# wrk_run, binary_request, cleanup (stops $pids, removes $work) and log.
+eval "$(sed -n '/^cpu_ticks()/,/^}$/p; /^java_pid()/,/^}$/p; /^wait_http()/,/^}$/p; /^wrk_run()/,/^}$/p;
+  /^binary_request()/,/^}$/p; /^cleanup()/,/^}$/p; /^log()/p' "$root/bench/request-cost.sh")"
 ticks="$(getconf CLK_TCK)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-cost-ab.XXXXXX")"
-launchers=()
-cleanup() {
-  for pid in "${launchers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${launchers[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+pids=() # the launchers, stopped by cleanup
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 json_body="$models/tabular_mlp/samples/case0/request.json"
 binary_body="$work/request.bin"
-header_length="$(python3 - "$json_body" "$binary_body" <<'PY'
-import json, struct, sys
-tensor = json.load(open(sys.argv[1]))["inputs"][0]
-values = struct.pack("<%df" % len(tensor["data"]), *tensor["data"])
-header = json.dumps({
-    "inputs": [{"name": tensor["name"], "shape": tensor["shape"], "datatype": "FP32",
-                "parameters": {"binary_data_size": len(values)}}],
-    "outputs": [{"name": "probabilities", "parameters": {"binary_data": True}}],
-}, separators=(",", ":")).encode()
-open(sys.argv[2], "wb").write(header + values)
-print(len(header))
-PY
-)"
+header_length="$(binary_request "$json_body" "$binary_body")"
 
-labels=() pids=() ports=()
+labels=() javas=() ports=()
 for spec in "$@"; do
   IFS='|' read -r label bin opts config <<<"$spec"
   i=${#labels[@]}
@@ -65,9 +49,9 @@ for spec in "$@"; do
   INFERA_JAVA_OPTS="${opts:-}" "${bin:-$root/bin/infera}" serve --model-repository "$repo" \
     --http-port "$port" --grpc-port $((port + 1)) --metrics-port $((port + 2)) \
     >"$work/server-$i.log" 2>&1 &
-  launchers+=($!)
+  pids+=($!)
   wait_http "http://127.0.0.1:$port/v2/models/tabular_mlp/ready" || { tail -40 "$work/server-$i.log" >&2; exit 1; }
-  labels+=("$label") pids+=("$(java_pid "${launchers[-1]}")") ports+=("$port")
+  labels+=("$label") javas+=("$(java_pid "${pids[-1]}")") ports+=("$port")
 done
 
 url() { echo "http://127.0.0.1:${ports[$1]}/v2/models/tabular_mlp/infer"; }
@@ -90,9 +74,9 @@ for round in $(seq 1 "$rounds"); do
         json1) args=(1 "$window" "$json_body") ;;
         binary64) args=(64 "$window" "$binary_body" "$header_length") ;;
       esac
-      before=$(cpu_ticks "${pids[$i]}")
+      before=$(cpu_ticks "${javas[$i]}")
       read -r requests rps p50 _ _ < <(wrk_run "$(url "$i")" "${args[@]}")
-      after=$(cpu_ticks "${pids[$i]}")
+      after=$(cpu_ticks "${javas[$i]}")
       awk -v n="$requests" -v hz="$ticks" -v b="$before" -v a="$after" -v r="$round" -v l="$load" \
         -v v="${labels[$i]}" -v rps="$rps" -v p50="$p50" 'BEGIN { split(b, x, " "); split(a, y, " ")
         jit = y[2] - x[2]; all = y[1] - x[1]; f = (n > 0) ? 1e6 / hz / n : 0
