@@ -39,51 +39,40 @@ public final class ColumnChunk {
 
   /**
    * Copies a FLOAT or DOUBLE column into {@code out[row * stride + offset]} as float, as {@code
-   * (float)} of the value the row path reads; sets {@code nulls[row]} for a null.
+   * (float)} of the double the row path reads; sets {@code nulls[row]} for a null.
    */
   public void copyFloats(int column, float[] out, int offset, int stride, boolean[] nulls) {
     DuckDBReadableVector vector = chunk.vector(column);
-    if (kinds[column] == ColumnKind.FLOAT) {
-      for (int r = 0, at = offset; r < size; r++, at += stride) {
-        float value = vector.getFloat(r, Float.NaN);
-        if (Float.isNaN(value) && vector.isNull(r)) {
-          nulls[r] = true;
-        }
-        out[at] = value;
-      }
-    } else {
-      requireKind(column, ColumnKind.DOUBLE);
-      for (int r = 0, at = offset; r < size; r++, at += stride) {
-        double value = vector.getDouble(r, Double.NaN);
-        if (Double.isNaN(value) && vector.isNull(r)) {
-          nulls[r] = true;
-        }
-        out[at] = (float) value;
-      }
+    boolean floats = isFloat(column);
+    for (int r = 0, at = offset; r < size; r++, at += stride) {
+      out[at] = (float) value(vector, floats, r, nulls);
     }
   }
 
   /** As {@link #copyFloats}, into doubles. */
   public void copyDoubles(int column, double[] out, int offset, int stride, boolean[] nulls) {
     DuckDBReadableVector vector = chunk.vector(column);
-    if (kinds[column] == ColumnKind.FLOAT) {
-      for (int r = 0, at = offset; r < size; r++, at += stride) {
-        float value = vector.getFloat(r, Float.NaN);
-        if (Float.isNaN(value) && vector.isNull(r)) {
-          nulls[r] = true;
-        }
-        out[at] = value;
-      }
-    } else {
-      requireKind(column, ColumnKind.DOUBLE);
-      for (int r = 0, at = offset; r < size; r++, at += stride) {
-        double value = vector.getDouble(r, Double.NaN);
-        if (Double.isNaN(value) && vector.isNull(r)) {
-          nulls[r] = true;
-        }
-        out[at] = value;
-      }
+    boolean floats = isFloat(column);
+    for (int r = 0, at = offset; r < size; r++, at += stride) {
+      out[at] = value(vector, floats, r, nulls);
     }
+  }
+
+  private boolean isFloat(int column) {
+    if (kinds[column] != ColumnKind.FLOAT) {
+      requireKind(column, ColumnKind.DOUBLE);
+    }
+    return kinds[column] == ColumnKind.FLOAT;
+  }
+
+  /** A FLOAT (widened) or DOUBLE value; NaN and {@code nulls[row]} set for a null. */
+  private static double value(
+      DuckDBReadableVector vector, boolean floats, int row, boolean[] nulls) {
+    double value = floats ? vector.getFloat(row, Float.NaN) : vector.getDouble(row, Double.NaN);
+    if (Double.isNaN(value) && vector.isNull(row)) {
+      nulls[row] = true;
+    }
+    return value;
   }
 
   /**

@@ -212,9 +212,7 @@ public final class BatchBuilder {
     List<Tensor> tensors = new ArrayList<>(buffers.length);
     for (int i = 0; i < buffers.length; i++) {
       InputBinding input = mapping.inputs().get(i);
-      long[] shape = new long[input.dims().length + 1];
-      shape[0] = n;
-      System.arraycopy(input.dims(), 0, shape, 1, input.dims().length);
+      long[] shape = input.batchShape(n);
       if (buffers[i] == null) {
         tensors.add(Tensor.ofBytes(input.input(), shape, strings.get(i)));
       } else {

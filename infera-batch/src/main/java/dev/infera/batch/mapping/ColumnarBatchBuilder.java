@@ -197,9 +197,7 @@ public final class ColumnarBatchBuilder {
     List<Tensor> tensors = new ArrayList<>(batch.length);
     for (int i = 0; i < batch.length; i++) {
       InputBinding input = mapping.inputs().get(i);
-      long[] shape = new long[input.dims().length + 1];
-      shape[0] = n;
-      System.arraycopy(input.dims(), 0, shape, 1, input.dims().length);
+      long[] shape = input.batchShape(n);
       ByteBuffer data = batch[i].limit(n * input.width() * input.dataType().byteSize());
       tensors.add(Tensor.of(input.input(), input.dataType(), shape, data));
     }

@@ -28,6 +28,14 @@ public record InputBinding(
     return columns.length == 1;
   }
 
+  /** The input's shape for a batch of {@code rows} rows. */
+  public long[] batchShape(int rows) {
+    long[] shape = new long[dims.length + 1];
+    shape[0] = rows;
+    System.arraycopy(dims, 0, shape, 1, dims.length);
+    return shape;
+  }
+
   @Override
   public String toString() {
     return input + " <- " + (names.length <= 4 ? Arrays.toString(names) : describeRange());
