@@ -202,6 +202,25 @@ class BatchJobIT {
     List<Map<String, String>> out = Tables.readOutputs(dir.resolve("columnar"));
     assertThat(out.get(698 - 3).get("probabilities_0"))
         .isEqualTo(reference(mlp, "tabular_mlp", rows[698], "probabilities").get(0));
+
+    Path textIds = dir.resolve("text-ids.parquet"); // a VARCHAR id stays columnar too
+    Tables.sql(
+        "COPY (SELECT CAST(id AS VARCHAR) AS id, * EXCLUDE (id) FROM read_parquet('"
+            + input
+            + "')) TO '"
+            + textIds
+            + "' (FORMAT parquet)");
+    BatchJob text = new BatchJob(options("tabular_mlp", textIds, "text"), mlp.access());
+    text.run();
+    new BatchJob(options("tabular_mlp", textIds, "text-rows"), mlp.access(), false).run();
+    assertThat(text.columnar()).isTrue();
+    for (int i = 0; i < Tables.parts(dir.resolve("text-rows")).size(); i++) {
+      assertThat(Tables.parts(dir.resolve("text")).get(i))
+          .hasSameBinaryContentAs(Tables.parts(dir.resolve("text-rows")).get(i));
+    }
+    assertThat(Tables.rejects(dir.resolve("text")))
+        .isEqualTo(Tables.rejects(dir.resolve("text-rows")))
+        .hasSize(3);
   }
 
   @Test

@@ -76,20 +76,25 @@ public final class ColumnChunk {
   }
 
   /**
-   * Copies a BIGINT or INTEGER column into {@code out[row]}; sets {@code nulls[row]} for a null.
+   * Copies an id column — BIGINT or INTEGER as {@code Long}, VARCHAR as {@code String} (the id
+   * values of the row path) — into {@code out[row]}; sets {@code nulls[row]} for a null.
    */
-  public void copyLongs(int column, long[] out, boolean[] nulls) {
+  public void copyIds(int column, Object[] out, boolean[] nulls) {
     DuckDBReadableVector vector = chunk.vector(column);
-    boolean bigint = kinds[column] == ColumnKind.BIGINT;
-    if (!bigint) {
-      requireKind(column, ColumnKind.INTEGER);
-    }
+    ColumnKind kind = kinds[column];
     for (int r = 0; r < size; r++) {
-      long value = bigint ? vector.getLong(r, Long.MIN_VALUE) : vector.getInt(r, Integer.MIN_VALUE);
-      if ((value == Long.MIN_VALUE || value == Integer.MIN_VALUE) && vector.isNull(r)) {
+      if (vector.isNull(r)) {
         nulls[r] = true;
+        out[r] = null;
+        continue;
       }
-      out[r] = value;
+      out[r] =
+          switch (kind) {
+            case BIGINT -> vector.getLong(r);
+            case INTEGER -> (long) vector.getInt(r);
+            case VARCHAR -> vector.getString(r);
+            default -> throw new IllegalStateException("column " + column + " is no id column");
+          };
     }
   }
 
@@ -112,6 +117,7 @@ public final class ColumnChunk {
             case DOUBLE -> vector.getDouble(row);
             case BIGINT -> vector.getLong(row);
             case INTEGER -> vector.getInt(row);
+            case VARCHAR -> vector.getString(row);
             case OTHER -> throw new IllegalStateException("column " + column + " is not columnar");
           };
     }

@@ -6,6 +6,7 @@ public enum ColumnKind {
   DOUBLE,
   BIGINT,
   INTEGER,
+  VARCHAR,
   OTHER;
 
   static ColumnKind of(String duckDbType) {
@@ -14,6 +15,7 @@ public enum ColumnKind {
       case "DOUBLE" -> DOUBLE;
       case "BIGINT" -> BIGINT;
       case "INTEGER" -> INTEGER;
+      case "VARCHAR" -> VARCHAR;
       default -> OTHER;
     };
   }

@@ -19,9 +19,10 @@ import java.util.Optional;
  * Builds batches from column chunks without boxing a value: each chunk's mapped columns are copied
  * once into row-major arrays, and runs of complete rows go into the batch's tensors in bulk. It
  * takes the common case only — FP32 and FP64 inputs fed by FLOAT or DOUBLE columns, an id column of
- * BIGINT or INTEGER (or none); {@link #of} says when. A row holding a null is marked {@link
- * #complete incomplete}: its owner sends it through {@link BatchBuilder}, which rejects it with the
- * same reason as ever. The values it writes are the row path's, bit for bit. Single-threaded.
+ * BIGINT, INTEGER or VARCHAR (or none); {@link #of} says when. A row holding a null is marked
+ * {@link #complete incomplete}: its owner sends it through {@link BatchBuilder}, which rejects it
+ * with the same reason as ever. The values it writes are the row path's, bit for bit.
+ * Single-threaded.
  */
 public final class ColumnarBatchBuilder {
   private final ColumnMapping mapping;
@@ -32,10 +33,10 @@ public final class ColumnarBatchBuilder {
   private final double[][] doubles;
   private final ByteBuffer[] batch;
   private final ArrayDeque<ByteBuffer[]> released = new ArrayDeque<>();
-  private long[] chunkIds = new long[0];
+  private Object[] chunkIds = new Object[0];
   private boolean[] nulls = new boolean[0];
   private ColumnChunk loaded;
-  private long[] ids;
+  private Object[] ids;
   private String[] files;
   private long[] rowNumbers;
   private int size;
@@ -70,7 +71,8 @@ public final class ColumnarBatchBuilder {
       ColumnMapping mapping, List<ColumnKind> kinds, int capacity) {
     if (mapping.idColumn() >= 0
         && kinds.get(mapping.idColumn()) != ColumnKind.BIGINT
-        && kinds.get(mapping.idColumn()) != ColumnKind.INTEGER) {
+        && kinds.get(mapping.idColumn()) != ColumnKind.INTEGER
+        && kinds.get(mapping.idColumn()) != ColumnKind.VARCHAR) {
       return Optional.empty();
     }
     for (InputBinding input : mapping.inputs()) {
@@ -104,7 +106,7 @@ public final class ColumnarBatchBuilder {
               : ByteBuffer.allocateDirect(capacity * input.width() * input.dataType().byteSize())
                   .order(ByteOrder.LITTLE_ENDIAN);
     }
-    ids = new long[capacity];
+    ids = new Object[capacity];
     files = new String[capacity];
     rowNumbers = new long[capacity];
     size = 0;
@@ -118,12 +120,12 @@ public final class ColumnarBatchBuilder {
     int rows = chunk.size();
     if (nulls.length < rows) {
       nulls = new boolean[rows];
-      chunkIds = new long[rows];
+      chunkIds = new Object[rows];
     } else {
       Arrays.fill(nulls, 0, rows, false);
     }
     if (mapping.idColumn() >= 0) {
-      chunk.copyLongs(mapping.idColumn(), chunkIds, nulls);
+      chunk.copyIds(mapping.idColumn(), chunkIds, nulls);
     }
     for (int i = 0; i < batch.length; i++) {
       InputBinding input = mapping.inputs().get(i);
@@ -209,12 +211,12 @@ public final class ColumnarBatchBuilder {
     return taken;
   }
 
-  /** A batch's ids, boxed when read. */
+  /** A batch's ids. */
   private static final class Ids extends AbstractList<Object> {
-    private final long[] ids;
+    private final Object[] ids;
     private final int size;
 
-    Ids(long[] ids, int size) {
+    Ids(Object[] ids, int size) {
       this.ids = ids;
       this.size = size;
     }
