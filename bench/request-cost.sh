@@ -27,6 +27,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/nginx-ceiling.sh"
 models="$(cd "${1:-$root/../shared/models}" && pwd)"
 duration="${COST_DURATION:-10}"
 server_warmup="${COST_SERVER_WARMUP:-60}"
@@ -43,7 +44,6 @@ for tool in wrk nginx curl python3; do
     exit 1
   }
 done
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -f "$models/tabular_mlp/1/model.onnx" ]] || { log "missing $models/tabular_mlp/1/model.onnx"; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-cost.XXXXXX")"
@@ -147,27 +147,8 @@ successes() {
 nginx_rps=0
 if [[ ${COST_CEILINGS:-1} != 0 ]]; then
 # --- (1) nginx with a fixed reply -------------------------------------------------------------------
-mkdir -p "$work/nginx/logs"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-master_process off;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  server {
-    listen 127.0.0.1:$ceiling;
-    location / { default_type application/json; return 200 '$(tr -d "\n'" <"$models/tabular_mlp/samples/case0/response.json")'; }
-  }
-}
-CONF
-"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
+start_nginx_ceiling "$work/nginx" "$ceiling" "$models"
 pids+=("$nginx_pid")
-wait_http "http://127.0.0.1:$ceiling/" POST
 url="http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer"
 wrk_run "$url" "$connections" 3 "$json_body" >/dev/null
 measure_wrk "nginx fixed reply, c=$connections" "$nginx_pid" "$url" "$connections" "$json_body"

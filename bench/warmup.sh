@@ -26,6 +26,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/nginx-ceiling.sh"
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 models="$(cd "${1:-$root/../shared/models}" && pwd)"
 ramp="${WARMUP_RAMP_SECS:-45}"
 window="${WARMUP_WINDOW_SECS:-5}"
@@ -43,7 +45,6 @@ for tool in wrk nginx curl; do
     exit 1
   }
 done
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -f "$models/tabular_mlp/1/model.onnx" ]] || { log "missing $models/tabular_mlp/1/model.onnx"; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-warmup.XXXXXX")"
@@ -123,25 +124,7 @@ for i in $(seq 1 "$starts"); do
 done
 
 # --- (1) the ceiling: nginx with a fixed reply ------------------------------------------------------
-mkdir -p "$work/nginx/logs"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  server {
-    listen 127.0.0.1:$ceiling;
-    location / { default_type application/json; return 200 '$(tr -d "\n'" <"$models/tabular_mlp/samples/case0/response.json")'; }
-  }
-}
-CONF
-"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
-for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST "http://127.0.0.1:$ceiling/" && break; sleep 0.1; done
+start_nginx_ceiling "$work/nginx" "$ceiling" "$models"
 log "nginx ceiling: wrk -t1 -c$connections, 3 x ${window}s"
 wrk_window "http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer" "$window" >/dev/null # its warm-up
 nginx_rps=0 nginx_p99=0
