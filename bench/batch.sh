@@ -7,13 +7,16 @@
 #
 # Usage: bench/batch.sh            Environment: BENCH_ROWS (default 1000000), BENCH_DURATION
 # (seconds per online measurement, default 3: short enough to lie inside the job, which is
-# checked and printed), BENCH_PORT_BASE (default 18500), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
+# checked and printed), BENCH_JOB_FORMAT (the server job's input, csv or parquet; default csv, whose
+# row path keeps the job running through the window; a Parquet job ends within a few seconds),
+# BENCH_PORT_BASE (default 18500), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
 # Loopback only; every step is bounded by `timeout`; the server stops on exit.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rows="${BENCH_ROWS:-1000000}"
 duration="${BENCH_DURATION:-3}"
+job_format="${BENCH_JOB_FORMAT:-csv}"
 base="${BENCH_PORT_BASE:-18500}"
 http=$base grpc=$((base + 1)) metrics=$((base + 2))
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-batch-bench.XXXXXX")"
@@ -89,7 +92,7 @@ fi
 
 log "online p99 with and without a server job"
 mkdir -p "$work/jobs"
-ln -s "$work/rows.parquet" "$work/jobs/rows.parquet"
+ln -s "$work/rows.$job_format" "$work/jobs/rows.$job_format"
 "$infera" serve --model-repository "$models" --http-port "$http" --grpc-port "$grpc" \
   --metrics-port "$metrics" --jobs-dir "$work/jobs" >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -111,7 +114,7 @@ print("job %s: state %s, rows done %d of %d" % (sys.argv[1], j["state"], j["rows
 online >/dev/null
 online | tee "$work/online-alone.csv"
 job="$(curl -sf -X POST "http://127.0.0.1:$http/v2/jobs" \
-  -d '{"model":"tabular_mlp","input":"rows.parquet","output":"out"}')"
+  -d '{"model":"tabular_mlp","input":"rows.'"$job_format"'","output":"out"}')"
 id="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$job")"
 sleep 1
 job_state "before the window"
