@@ -175,7 +175,7 @@ public final class BatchJob {
     setup.scorer().useColumnar(builder.get());
     columnar = true;
     Partitions partitions = new Partitions(setup, partitionRows, format, duckDb);
-    long[] rowsRead = {0};
+    long rowsRead = 0;
     try {
       for (ColumnChunk chunk = first; chunk != null; chunk = source.next()) {
         checkCancelled();
@@ -185,7 +185,7 @@ public final class BatchJob {
           if (!partitions.enter(take)) {
             progress.skipped(take);
           } else {
-            long before = rowsRead[0];
+            long before = rowsRead;
             setup
                 .scorer()
                 .addColumns(
@@ -195,7 +195,7 @@ public final class BatchJob {
                     firstNumber,
                     partitions.writer(),
                     offset -> checkErrorRate(before + offset + 1));
-            rowsRead[0] += take;
+            rowsRead += take;
           }
           at += take;
         }

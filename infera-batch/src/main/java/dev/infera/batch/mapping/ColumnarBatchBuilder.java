@@ -62,7 +62,8 @@ public final class ColumnarBatchBuilder {
 
   /**
    * A builder when every input can be fed columnar from columns of these kinds; empty when the row
-   * path is needed (BYTES or integer inputs, array or text columns, a text id).
+   * path is needed (BYTES or integer inputs, array or text feature columns, an id that is not
+   * BIGINT, INTEGER or VARCHAR).
    *
    * @param columnCount the file's number of columns
    * @param capacity the most rows of a batch (the model's {@code max_batch_size})
