@@ -290,7 +290,7 @@ final class ServerWarmup {
         jitBusy = jit < 0 ? Double.NaN : (jit - lastJit) * 1e6 / Math.max(1, now - lastWindow);
         lastJit = jit;
         lastWindow = now;
-        if (settling.add(cpu - lastCpu, count - lastCount)) {
+        if (settling.add(cpu - lastCpu, count - lastCount, jitBusy)) {
           break;
         }
         lastCpu = cpu;

@@ -59,4 +59,25 @@ class JitSettlingTest {
     assertThat(settling.add(100_000, 30)).isFalse();
     assertThat(settling.add(100_000, 30)).isTrue();
   }
+
+  @Test
+  void windowsWhileTheCompilersAreBusyDoNotCountAsStable() {
+    JitSettling settling = new JitSettling(2, 0);
+    settling.add(500_000, 10, 0.0);
+    // Flat, then rising: the compilers hold the reading up while C2 works through its queue.
+    assertThat(settling.add(500_000, 10, 0.9)).isFalse();
+    assertThat(settling.add(600_000, 10, 1.0)).isFalse();
+    assertThat(settling.add(590_000, 10, 0.3)).isFalse();
+    assertThat(settling.add(300_000, 10, 0.1)).isFalse(); // the compiled code arrived: a fall
+    assertThat(settling.add(290_000, 10, 0.05)).isFalse();
+    assertThat(settling.add(295_000, 10, 0.0)).isTrue();
+  }
+
+  @Test
+  void anUnknownCompilerTimeLeavesTheReadingToDecide() {
+    JitSettling settling = new JitSettling(2, 0);
+    settling.add(500_000, 10, Double.NaN);
+    settling.add(490_000, 10, Double.NaN);
+    assertThat(settling.add(495_000, 10, Double.NaN)).isTrue();
+  }
 }
