@@ -22,7 +22,7 @@
 #              JDK, as bin/infera picks it), BENCH_PORT_BASE (default 18500:
 #              HTTP, +1 gRPC, +2 metrics, +3 nginx), BENCH_SKIP_BUILD (set: use the built jars),
 #              INFERA_JAVA_OPTS (server JVM options), INFERA_JIT (bin/infera's JIT settings:
-#              fast-warmup, the default, or jvm-defaults), WARMUP_SECS (the server's --warmup-secs
+#              jvm-defaults, the default, or fast-warmup), WARMUP_SECS (the server's --warmup-secs
 #              cap; default its own, 10).
 # Loopback only; every step is bounded by `timeout`; the servers stop on exit.
 set -euo pipefail
@@ -163,7 +163,7 @@ num() { awk -v v="$1" 'BEGIN { printf(v >= 100 ? "%.0f" : "%.2f", v) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf("%.0f %%", 100 * a / b); else print "-" }'; }
 echo "### Warm-up ramp: tabular_mlp REST JSON, wrk -t1 -c$connections, ${window}-s windows from ready"
 echo
-echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $("$java_bin" -version 2>&1 | head -1), INFERA_JIT=${INFERA_JIT:-fast-warmup}, warm-up cap ${WARMUP_SECS:-10} s;"
+echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $("$java_bin" -version 2>&1 | head -1), INFERA_JIT=${INFERA_JIT:-jvm-defaults}, warm-up cap ${WARMUP_SECS:-10} s;"
 echo "load average before / after: $load_before / $load_after. Ceiling: nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///')"
 echo "with a fixed reply, $(num "$nginx_rps") req/s, p99 $(num "$nginx_p99") ms (3 windows, same run)."
 echo
@@ -204,4 +204,4 @@ for mode in $modes; do
   echo "- warm-up $mode: start-to-ready ${ready_s[$mode]} s (${ready_cpu[$mode]} s CPU); first window $(pct "$first" "${steady[$mode]}") of steady; steady state (last 3 windows) $(num "${steady[$mode]}") req/s = $(pct "${steady[$mode]}" "$nginx_rps") of nginx${warm_log[$mode]:+; server log: ${warm_log[$mode]}}"
 done
 echo
-echo "Command: \`bench/warmup.sh \$MODELS\` (WARMUP_RAMP_SECS=$ramp WARMUP_WINDOW_SECS=$window WARMUP_CONNECTIONS=$connections INFERA_JIT=${INFERA_JIT:-fast-warmup}${WARMUP_SECS:+ WARMUP_SECS=$WARMUP_SECS})."
+echo "Command: \`bench/warmup.sh \$MODELS\` (WARMUP_RAMP_SECS=$ramp WARMUP_WINDOW_SECS=$window WARMUP_CONNECTIONS=$connections INFERA_JIT=${INFERA_JIT:-jvm-defaults}${WARMUP_SECS:+ WARMUP_SECS=$WARMUP_SECS})."
