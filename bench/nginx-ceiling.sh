@@ -1,5 +1,23 @@
 # Sourced by the benchmark scripts: nginx answering tabular_mlp's sample response with a fixed reply,
 # the HTTP ceiling measured in the same run. One process (no master), so its /proc CPU is nginx's.
+#
+# require_ceiling_inputs MODELS_DIR TOOL... exits, naming what is missing, unless every TOOL is on
+# the PATH (or in /usr/sbin) and MODELS_DIR has tabular_mlp's model.
+require_ceiling_inputs() {
+  local models_dir="$1" tool
+  shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] || {
+      echo "bench/$(basename "$0"): $tool is missing (Debian: apt-get install -y wrk nginx-light curl python3)" >&2
+      exit 1
+    }
+  done
+  [[ -f "$models_dir/tabular_mlp/1/model.onnx" ]] || {
+    echo "bench/$(basename "$0"): missing $models_dir/tabular_mlp/1/model.onnx" >&2
+    exit 1
+  }
+}
+
 # start_nginx_ceiling DIR PORT MODELS_DIR starts it in the background under DIR, waits until it
 # answers, and sets nginx_pid. Needs nginx (Debian: nginx-light) and curl.
 start_nginx_ceiling() {

@@ -38,13 +38,7 @@ infera="${INFERA_BIN:-$root/bin/infera}"
 ticks="$(getconf CLK_TCK)"
 
 log() { echo "bench/request-cost.sh: $*" >&2; }
-for tool in wrk nginx curl python3; do
-  command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] || {
-    log "$tool is missing (Debian: apt-get install -y wrk nginx-light curl python3)"
-    exit 1
-  }
-done
-[[ -f "$models/tabular_mlp/1/model.onnx" ]] || { log "missing $models/tabular_mlp/1/model.onnx"; exit 1; }
+require_ceiling_inputs "$models" wrk nginx curl python3
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-cost.XXXXXX")"
 pids=()

@@ -41,13 +41,7 @@ http=$base grpc=$((base + 1)) metrics=$((base + 2)) ceiling=$((base + 3))
 windows=$(((ramp + window - 1) / window))
 
 log() { echo "bench/warmup.sh: $*" >&2; }
-for tool in wrk nginx curl; do
-  command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] || {
-    log "$tool is missing (Debian: apt-get install -y wrk nginx-light curl)"
-    exit 1
-  }
-done
-[[ -f "$models/tabular_mlp/1/model.onnx" ]] || { log "missing $models/tabular_mlp/1/model.onnx"; exit 1; }
+require_ceiling_inputs "$models" wrk nginx curl
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-warmup.XXXXXX")"
 server_pid="" nginx_pid=""
