@@ -82,8 +82,10 @@ write_report() {
 
 Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') at commit
 \`$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\`; rerun it to refresh. Each
-number comes from one ${duration} s window after ${warmup} s of warm-up, with the load generator on
-the same machine as the server, over loopback. \`bench/run.sh [MODELS_DIR]\` (about 8 minutes)
+number comes from one ${duration} s window after ${warmup} s of warm-up (the served resnet18 and
+text_encoder runs also after ${model_warmup} s of discarded load at 16 concurrent, over the same
+protocol), with the load generator on the same machine as the server, over loopback.
+\`bench/run.sh [MODELS_DIR]\` (about 10 minutes)
 rewrites this page; \`bin/infera bench --help\` lists the load driver's options (concurrency
 sweeps, fixed request rates, JSON/CSV output, \`--in-process\` limits for ONNX and XGBoost files).
 
