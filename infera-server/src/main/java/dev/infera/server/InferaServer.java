@@ -440,7 +440,7 @@ public final class InferaServer implements AutoCloseable {
     AsteriskOptions.apply();
     ServerBuilder sb = Server.builder();
     options.limits().apply(sb);
-    return sb
+    return WriteCoalescing.apply(sb)
         // Armeria's own meters would go to Micrometer's global registry (and warn about the
         // executors the three endpoints share); the metrics endpoint exports Infera's meters only.
         .meterRegistry(new CompositeMeterRegistry())

@@ -1,11 +1,13 @@
 package dev.infera.server.rest;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.ExchangeType;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.RoutingContext;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
@@ -68,6 +70,25 @@ final class InferHttpService implements HttpService {
 
   /** What the encoded answer of a call needs from its request: its compression, and its trace. */
   private record Reply(Call call, Optional<ResponseCompression> compression, RequestTrace trace) {}
+
+  /**
+   * Bodies up to this many bytes, declared by {@code Content-Length} on an HTTP/1 connection, are
+   * received whole before {@link #serve} runs and answered in one write (Armeria's unary exchange,
+   * about a tenth less CPU per small request). While such a body arrives it is bounded by the
+   * connection and request limits, not yet counted by the buffered-bytes cap ({@code
+   * RequestBodyBudget}); larger, undeclared or HTTP/2 bodies stream and are counted as they come.
+   */
+  static final long UNARY_MAX_BODY_BYTES = 16 << 10;
+
+  @Override
+  public ExchangeType exchangeType(RoutingContext routing) {
+    long declared = routing.headers().contentLength();
+    return declared >= 0
+            && declared <= UNARY_MAX_BODY_BYTES
+            && !routing.sessionProtocol().isMultiplex()
+        ? ExchangeType.UNARY
+        : ExchangeType.BIDI_STREAMING;
+  }
 
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
