@@ -26,6 +26,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -80,20 +81,22 @@ class AuthIT {
   }
 
   @Test
-  void refusedRequestsAreCountedAsRejectedByProtocolAndStatus() {
+  void refusedRequestsAreCountedAsRejectedByProtocolAndStatus() throws InterruptedException {
     SecuredServer.post("/v2/models/simple/infer", SIMPLE_REQUEST, Map.of());
     grpcFailure(() -> grpc.stub().modelInfer(simpleInfer("simple")));
 
-    String metrics = Metrics.scrape(server.metricsPort());
-    assertThat(
-            Metrics.value(
-                metrics, "infera_requests_rejected_total{code=\"401\",protocol=\"http\"}"))
-        .isGreaterThanOrEqualTo(1);
-    assertThat(
-            Metrics.value(
-                metrics,
-                "infera_requests_rejected_total{code=\"UNAUTHENTICATED\",protocol=\"grpc\"}"))
-        .isGreaterThanOrEqualTo(1);
+    // Counted when each request's log completes, which may be just after the client's answer.
+    Duration patience = Duration.ofSeconds(30);
+    Metrics.await(
+        server.metricsPort(),
+        "infera_requests_rejected_total{code=\"401\",protocol=\"http\"}",
+        value -> value >= 1,
+        patience);
+    Metrics.await(
+        server.metricsPort(),
+        "infera_requests_rejected_total{code=\"UNAUTHENTICATED\",protocol=\"grpc\"}",
+        value -> value >= 1,
+        patience);
   }
 
   @Test

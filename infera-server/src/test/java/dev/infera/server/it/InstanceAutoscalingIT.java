@@ -129,15 +129,7 @@ class InstanceAutoscalingIT {
 
   private static void awaitMetric(int metrics, String series, DoublePredicate wanted)
       throws InterruptedException {
-    Instant end = Instant.now().plus(PATIENCE);
-    double value = Metrics.value(metrics, series);
-    while (!wanted.test(value)) {
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError(series + " stayed " + value + " for " + PATIENCE);
-      }
-      Thread.sleep(100); // polling the server's metrics, not timing a behaviour
-      value = Metrics.value(metrics, series);
-    }
+    Metrics.await(metrics, series, wanted, PATIENCE);
   }
 
   private static void awaitAnswers(AtomicLong answers, long target) throws InterruptedException {

@@ -6,6 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,5 +53,24 @@ final class Metrics {
   /** Scrapes and reads one series. */
   static double value(int metricsPort, String series) {
     return value(scrape(metricsPort), series);
+  }
+
+  /**
+   * Scrapes until {@code series} satisfies {@code wanted}, for up to {@code patience}: for values
+   * the server updates after it has answered (counters written when a request's log completes,
+   * gauges moved by background work). Returns the value; fails naming the series otherwise.
+   */
+  static double await(int metricsPort, String series, DoublePredicate wanted, Duration patience)
+      throws InterruptedException {
+    Instant end = Instant.now().plus(patience);
+    double value = value(metricsPort, series);
+    while (!wanted.test(value)) {
+      if (Instant.now().isAfter(end)) {
+        throw new AssertionError(series + " stayed " + value + " for " + patience);
+      }
+      Thread.sleep(50); // polling the server's metrics, not timing a behaviour
+      value = value(metricsPort, series);
+    }
+    return value;
   }
 }
