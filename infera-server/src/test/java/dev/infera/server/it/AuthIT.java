@@ -88,13 +88,10 @@ class AuthIT {
     // Counted when each request's log completes, which may be just after the client's answer.
     Duration patience = Duration.ofSeconds(30);
     Metrics.await(
-        server.metricsPort(),
-        "infera_requests_rejected_total{code=\"401\",protocol=\"http\"}",
-        value -> value >= 1,
-        patience);
+        server.metricsPort(), Metrics.rejectedSeries("http", "401"), value -> value >= 1, patience);
     Metrics.await(
         server.metricsPort(),
-        "infera_requests_rejected_total{code=\"UNAUTHENTICATED\",protocol=\"grpc\"}",
+        Metrics.rejectedSeries("grpc", "UNAUTHENTICATED"),
         value -> value >= 1,
         patience);
   }

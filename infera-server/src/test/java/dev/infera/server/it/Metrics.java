@@ -50,6 +50,11 @@ final class Metrics {
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 
+  /** The series of {@code infera_requests_rejected_total} for one protocol and status. */
+  static String rejectedSeries(String protocol, String code) {
+    return "infera_requests_rejected_total{code=\"" + code + "\",protocol=\"" + protocol + "\"}";
+  }
+
   /** Scrapes and reads one series. */
   static double value(int metricsPort, String series) {
     return value(scrape(metricsPort), series);

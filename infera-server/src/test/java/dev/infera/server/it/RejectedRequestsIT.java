@@ -40,18 +40,17 @@ class RejectedRequestsIT {
     server.close();
   }
 
-  private static String rejectedSeries(String protocol, String code) {
-    return "infera_requests_rejected_total{code=\"" + code + "\",protocol=\"" + protocol + "\"}";
-  }
-
   private static double rejected(String protocol, String code) {
-    return Metrics.value(server.metricsPort(), rejectedSeries(protocol, code));
+    return Metrics.value(server.metricsPort(), Metrics.rejectedSeries(protocol, code));
   }
 
   /** Waits until at least one rejection with {@code code} is counted. */
   private static void awaitRejected(String protocol, String code) throws InterruptedException {
     Metrics.await(
-        server.metricsPort(), rejectedSeries(protocol, code), value -> value >= 1, PATIENCE);
+        server.metricsPort(),
+        Metrics.rejectedSeries(protocol, code),
+        value -> value >= 1,
+        PATIENCE);
   }
 
   private static double modelFailures() {
