@@ -27,7 +27,6 @@ import picocli.CommandLine.Spec;
 /** {@code infera batch}: scores a table of rows with a model of a repository, without a server. */
 @Command(
     name = "batch",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Scores CSV, JSON Lines or Parquet files with a model, in this process (or on Apache",
@@ -43,6 +42,13 @@ import picocli.CommandLine.Spec;
     })
 public final class BatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  // Not picocli's standard help options: their --version would clash with the model version's.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
 
   @Option(
       names = "--model-repository",
