@@ -6,9 +6,12 @@ import dev.infera.batch.BatchOptions;
 import dev.infera.batch.DistributedBatch;
 import dev.infera.batch.JobSummary;
 import dev.infera.batch.LocalEngine;
+import dev.infera.batch.io.DuckDb;
 import dev.infera.batch.io.FileFormat;
+import dev.infera.batch.io.InputFiles;
 import dev.infera.spi.InferenceException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,6 +184,9 @@ public final class BatchCommand implements Callable<Integer> {
   }
 
   private JobSummary runLocally(BatchOptions options, PrintStream err) {
+    if (usesParquet(options)) {
+      DuckDb.preload();
+    }
     try (LocalEngine engine = LocalEngine.load(modelRepository, model)) {
       BatchJob job = new BatchJob(options, engine.access());
       Thread interrupt = new Thread(job::cancel, "infera-batch-cancel");
@@ -195,6 +201,18 @@ public final class BatchCommand implements Callable<Integer> {
           // the hook is running: the job was cancelled
         }
       }
+    }
+  }
+
+  /** Whether the job reads or writes Parquet (false when the input cannot be resolved). */
+  private static boolean usesParquet(BatchOptions options) {
+    if (options.format().orElse(null) == FileFormat.PARQUET) {
+      return true;
+    }
+    try {
+      return InputFiles.resolve(options.inputs()).format() == FileFormat.PARQUET;
+    } catch (IllegalArgumentException | UncheckedIOException unresolved) {
+      return false; // the job reports it
     }
   }
 

@@ -17,6 +17,26 @@ public final class DuckDb implements AutoCloseable {
   private DuckDBConnection database;
   private boolean closed;
 
+  /**
+   * Starts loading DuckDB's native library on a thread of its own, to overlap other start-up work
+   * (loading the model): the driver unpacks its 72-MB library from its jar to a temporary file at
+   * every start, about 0.4 s. A failure is left for the first {@link #connect} to report.
+   */
+  public static void preload() {
+    Thread loader =
+        new Thread(
+            () -> {
+              try {
+                Class.forName("org.duckdb.DuckDBNative", true, DuckDb.class.getClassLoader());
+              } catch (ClassNotFoundException | LinkageError | RuntimeException reportedLater) {
+                // connect() loads it again and reports what fails
+              }
+            },
+            "infera-duckdb-load");
+    loader.setDaemon(true);
+    loader.start();
+  }
+
   /** A new connection whose queries stream their results, to the database opened if need be. */
   public synchronized Connection connect() throws SQLException {
     if (closed) {

@@ -2,9 +2,14 @@ package dev.infera.batch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infera.batch.Tables;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class BatchCommandTest {
@@ -44,5 +49,32 @@ class BatchCommandTest {
         .contains("--model-repository=DIR")
         .contains("--input=PATH")
         .contains("--output=DIR");
+  }
+
+  @Test
+  void aParquetJobRunsThroughTheCommand(@TempDir Path dir) throws Exception {
+    // The command loads DuckDB's library while the model loads (DuckDb.preload); the job then
+    // reads and writes Parquet through it.
+    Path input = Tables.parquet(dir.resolve("rows.parquet"), Tables.features(300, 64, 3));
+    Path output = dir.resolve("out");
+    Result result =
+        execute(
+            "--model-repository",
+            Tables.examples().toString(),
+            "--model",
+            "tabular_mlp",
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString(),
+            "--partition-rows",
+            "128",
+            "--progress",
+            "none");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    List<Map<String, String>> rows = Tables.readOutputs(output);
+    assertThat(rows).hasSize(300);
+    assertThat(Tables.parts(output)).hasSize(3);
+    assertThat(rows.get(0)).containsKeys("probabilities_0", "probabilities_1");
   }
 }
