@@ -76,146 +76,142 @@ public record BatchOptions(
 
   /** Options for a model, input and output, with every other setting at its default. */
   public static BatchOptions of(String model, List<Path> inputs, Path output) {
-    return new BatchOptions(
-        model,
-        Optional.empty(),
-        inputs,
-        output,
-        Optional.empty(),
-        List.of(),
-        List.of(),
-        Optional.empty(),
-        OptionalInt.empty(),
-        OptionalLong.empty(),
-        DEFAULT_PARALLELISM,
-        false,
-        1.0,
-        OptionalInt.empty());
+    return new Builder(model, inputs, output).build();
   }
 
   public BatchOptions withResume(boolean value) {
-    return new BatchOptions(
-        model,
-        version,
-        inputs,
-        output,
-        format,
-        inputColumns,
-        outputColumns,
-        idColumn,
-        partitions,
-        partitionRows,
-        parallelism,
-        value,
-        maxErrorRate,
-        priority);
+    return toBuilder().resume(value).build();
   }
 
   public BatchOptions withPartitionRows(long rows) {
-    return new BatchOptions(
-        model,
-        version,
-        inputs,
-        output,
-        format,
-        inputColumns,
-        outputColumns,
-        idColumn,
-        OptionalInt.empty(),
-        OptionalLong.of(rows),
-        parallelism,
-        resume,
-        maxErrorRate,
-        priority);
+    return toBuilder().partitions(OptionalInt.empty()).partitionRows(OptionalLong.of(rows)).build();
   }
 
   public BatchOptions withFormat(FileFormat value) {
-    return new BatchOptions(
-        model,
-        version,
-        inputs,
-        output,
-        Optional.of(value),
-        inputColumns,
-        outputColumns,
-        idColumn,
-        partitions,
-        partitionRows,
-        parallelism,
-        resume,
-        maxErrorRate,
-        priority);
+    return toBuilder().format(Optional.of(value)).build();
   }
 
   public BatchOptions withMaxErrorRate(double value) {
-    return new BatchOptions(
-        model,
-        version,
-        inputs,
-        output,
-        format,
-        inputColumns,
-        outputColumns,
-        idColumn,
-        partitions,
-        partitionRows,
-        parallelism,
-        resume,
-        value,
-        priority);
+    return toBuilder().maxErrorRate(value).build();
   }
 
   public BatchOptions withParallelism(int value) {
-    return new BatchOptions(
-        model,
-        version,
-        inputs,
-        output,
-        format,
-        inputColumns,
-        outputColumns,
-        idColumn,
-        partitions,
-        partitionRows,
-        value,
-        resume,
-        maxErrorRate,
-        priority);
+    return toBuilder().parallelism(value).build();
   }
 
   public BatchOptions withPriority(int level) {
-    return new BatchOptions(
-        model,
-        version,
-        inputs,
-        output,
-        format,
-        inputColumns,
-        outputColumns,
-        idColumn,
-        partitions,
-        partitionRows,
-        parallelism,
-        resume,
-        maxErrorRate,
-        OptionalInt.of(level));
+    return toBuilder().priority(OptionalInt.of(level)).build();
   }
 
   public BatchOptions withColumns(List<String> in, List<String> out, Optional<String> id) {
-    return new BatchOptions(
-        model,
-        version,
-        inputs,
-        output,
-        format,
-        in,
-        out,
-        id,
-        partitions,
-        partitionRows,
-        parallelism,
-        resume,
-        maxErrorRate,
-        priority);
+    return toBuilder().inputColumns(in).outputColumns(out).idColumn(id).build();
+  }
+
+  private Builder toBuilder() {
+    Builder builder = new Builder(model, inputs, output);
+    builder.version = version;
+    builder.format = format;
+    builder.inputColumns = inputColumns;
+    builder.outputColumns = outputColumns;
+    builder.idColumn = idColumn;
+    builder.partitions = partitions;
+    builder.partitionRows = partitionRows;
+    builder.parallelism = parallelism;
+    builder.resume = resume;
+    builder.maxErrorRate = maxErrorRate;
+    builder.priority = priority;
+    return builder;
+  }
+
+  /** Options one setting at a time, the others at their defaults; checked by {@link #build}. */
+  private static final class Builder {
+    private final String model;
+    private final List<Path> inputs;
+    private final Path output;
+    private Optional<String> version = Optional.empty();
+    private Optional<FileFormat> format = Optional.empty();
+    private List<String> inputColumns = List.of();
+    private List<String> outputColumns = List.of();
+    private Optional<String> idColumn = Optional.empty();
+    private OptionalInt partitions = OptionalInt.empty();
+    private OptionalLong partitionRows = OptionalLong.empty();
+    private int parallelism = DEFAULT_PARALLELISM;
+    private boolean resume;
+    private double maxErrorRate = 1.0;
+    private OptionalInt priority = OptionalInt.empty();
+
+    Builder(String model, List<Path> inputs, Path output) {
+      this.model = model;
+      this.inputs = inputs;
+      this.output = output;
+    }
+
+    Builder format(Optional<FileFormat> value) {
+      format = value;
+      return this;
+    }
+
+    Builder inputColumns(List<String> value) {
+      inputColumns = value;
+      return this;
+    }
+
+    Builder outputColumns(List<String> value) {
+      outputColumns = value;
+      return this;
+    }
+
+    Builder idColumn(Optional<String> value) {
+      idColumn = value;
+      return this;
+    }
+
+    Builder partitions(OptionalInt value) {
+      partitions = value;
+      return this;
+    }
+
+    Builder partitionRows(OptionalLong value) {
+      partitionRows = value;
+      return this;
+    }
+
+    Builder parallelism(int value) {
+      parallelism = value;
+      return this;
+    }
+
+    Builder resume(boolean value) {
+      resume = value;
+      return this;
+    }
+
+    Builder maxErrorRate(double value) {
+      maxErrorRate = value;
+      return this;
+    }
+
+    Builder priority(OptionalInt value) {
+      priority = value;
+      return this;
+    }
+
+    BatchOptions build() {
+      return new BatchOptions(
+          model,
+          version,
+          inputs,
+          output,
+          format,
+          inputColumns,
+          outputColumns,
+          idColumn,
+          partitions,
+          partitionRows,
+          parallelism,
+          resume,
+          maxErrorRate,
+          priority);
+    }
   }
 }
