@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,26 +31,25 @@ class ResumeAfterKillIT {
   void aKilledJobResumedHoldsEveryRowExactlyOnce() throws Exception {
     Path input = Tables.csv(dir.resolve("in.csv"), Tables.features(ROWS, 64, 11));
     Path output = dir.resolve("out");
-    Process child =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                "dev.infera.batch.cli.BatchCommand",
-                "--model-repository",
-                Tables.examples().toString(),
-                "--model",
-                "tabular_mlp",
-                "--input",
-                input.toString(),
-                "--output",
-                output.toString(),
-                "--partition-rows",
-                Integer.toString(PARTITION_ROWS),
-                "--parallelism",
-                "1",
-                "--progress",
-                "none")
+                "dev.infera.batch.cli.BatchCommand"));
+    command.addAll(
+        Tables.batchArguments(
+            input,
+            output,
+            "--partition-rows",
+            Integer.toString(PARTITION_ROWS),
+            "--parallelism",
+            "1",
+            "--progress",
+            "none"));
+    Process child =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("child.log").toFile())
             .start();

@@ -38,6 +38,26 @@ public final class Tables {
     return path;
   }
 
+  /**
+   * {@code infera batch}'s arguments for a job of the examples' tabular_mlp from {@code input} to
+   * {@code output}, then {@code more}.
+   */
+  public static List<String> batchArguments(Path input, Path output, String... more) {
+    List<String> arguments = new ArrayList<>();
+    arguments.addAll(
+        List.of(
+            "--model-repository",
+            examples().toString(),
+            "--model",
+            "tabular_mlp",
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString()));
+    arguments.addAll(List.of(more));
+    return arguments;
+  }
+
   /** {@code rows} rows of {@code width} float features in [-2, 2), seeded. */
   public static float[][] features(int rows, int width, long seed) {
     Random random = new Random(seed);

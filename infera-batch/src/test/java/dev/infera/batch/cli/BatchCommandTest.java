@@ -59,18 +59,8 @@ class BatchCommandTest {
     Path output = dir.resolve("out");
     Result result =
         execute(
-            "--model-repository",
-            Tables.examples().toString(),
-            "--model",
-            "tabular_mlp",
-            "--input",
-            input.toString(),
-            "--output",
-            output.toString(),
-            "--partition-rows",
-            "128",
-            "--progress",
-            "none");
+            Tables.batchArguments(input, output, "--partition-rows", "128", "--progress", "none")
+                .toArray(String[]::new));
     assertThat(result.exitCode()).as(result.err()).isZero();
     List<Map<String, String>> rows = Tables.readOutputs(output);
     assertThat(rows).hasSize(300);
