@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * request to arrive or until the next batch or timeout is due by the {@link Ticker}, which must
  * therefore advance in real time. Futures complete on those threads, outside the lock. Instances
  * can be added and retired while it serves ({@link ElasticInstances}): a retired instance's thread
- * ends after its current batch.
+ * ends after its current batch. A caller with {@link CallerRuns}' permit may run a batch itself on
+ * an idle instance, which it claims for that time: the instance's thread then waits until the claim
+ * ends, and retiring or stopping waits for it too.
  */
 public final class DynamicBatchScheduler implements Scheduler, ElasticInstances {
   /** The most requests queued at once over all priority levels, whatever their policies allow. */
@@ -61,6 +63,7 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
   private int nextManualInstance;
   private int nextThreadIndex;
   private final Map<ModelInstance, CompletableFuture<Void>> retiring = new HashMap<>();
+  private final InstanceClaims claims = new InstanceClaims();
 
   private DynamicBatchScheduler(
       String label,
@@ -256,6 +259,8 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
             policy.mergesRequests(),
             this::withdraw);
     int limit;
+    ModelInstance claim = null;
+    BatchQueue.Poll own = null;
     lock.lock();
     try {
       if (stopping) {
@@ -265,14 +270,27 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
         if (limit == 0) {
           queued.sequence = nextSequence++;
           inflight.incrementAndGet();
+          // A caller may run its request's batch itself when it is all that is queued.
+          claim = sequencer == null && queue.size() == 1 ? claims.claim() : null;
+          if (claim != null) {
+            own = queue.poll(ticker.read(), false);
+            if (!own.hasBatch()) { // not due yet: the instance's thread waits for it
+              claims.release(claim, true);
+              claim = null;
+            }
+          }
           reportDepth();
-          work.signal();
+          if (claim == null) {
+            signalWork();
+          }
         }
       }
     } finally {
       lock.unlock();
     }
-    if (limit < 0) {
+    if (claim != null) {
+      runClaimed(own, claim);
+    } else if (limit < 0) {
       queued.future.completeExceptionally(
           new InferenceException(
               ErrorCode.UNAVAILABLE, label + ": not accepting requests: stopping"));
@@ -283,6 +301,45 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
               ErrorCode.UNAVAILABLE, label + ": queue is full (" + limit + " requests)"));
     }
     return queued.future;
+  }
+
+  /** Wakes an instance's thread for new work; all of them while a caller holds a claim. */
+  private void signalWork() {
+    if (!claims.anyClaimed()) {
+      work.signal();
+    } else {
+      work.signalAll(); // the one signal() wakes might be a claimed instance's thread
+    }
+  }
+
+  /** Runs a batch on the calling thread on an instance it claimed, then gives the instance back. */
+  private void runClaimed(BatchQueue.Poll poll, ModelInstance instance) {
+    try {
+      CallerRuns.spend();
+      fail(poll.expired());
+      execute(poll, instance);
+    } finally {
+      lock.lock();
+      try {
+        boolean stillIdle = queue.isEmpty() && !stopping && !retiring.containsKey(instance);
+        claims.release(instance, stillIdle);
+        if (!stillIdle) {
+          work.signalAll();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** The instances whose threads wait for work, unclaimed; for tests. */
+  int idleInstanceCount() {
+    lock.lock();
+    try {
+      return claims.idleCount();
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -351,14 +408,9 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
         break;
       }
       fail(poll.expired());
+      execute(poll, instance);
       if (poll.hasBatch()) {
-        long begin = ticker.read();
-        for (QueuedRequest request : poll.batch()) {
-          waitedNanos.add(Math.max(0, begin - request.enqueueNanos));
-        }
-        started.add(poll.batch().size());
-        runner.run(poll.batch(), poll.rows(), instance);
-        busyNanos.add(ticker.read() - begin);
+        claims.ranOnThread(poll.batch().size());
       }
     }
     boolean last;
@@ -381,6 +433,22 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
     }
   }
 
+  /** Executes a polled batch, if it has one, on {@code instance} and counts its times. */
+  private void execute(BatchQueue.Poll poll, ModelInstance instance) {
+    if (!poll.hasBatch()) {
+      return;
+    }
+    long begin = ticker.read();
+    for (QueuedRequest request : poll.batch()) {
+      waitedNanos.add(Math.max(0, begin - request.enqueueNanos));
+    }
+    started.add(poll.batch().size());
+    runner.run(poll.batch(), poll.rows(), instance);
+    long took = ticker.read() - begin;
+    busyNanos.add(took);
+    claims.executed(took);
+  }
+
   /**
    * Waits until a batch is due or requests timed out; null once stopping with nothing queued, or
    * once {@code instance} is retiring.
@@ -389,6 +457,10 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
     lock.lock();
     try {
       while (true) {
+        if (claims.isClaimed(instance)) {
+          await(instance, false, -1); // until the caller running on it gives it back
+          continue;
+        }
         if (retiring.containsKey(instance) && !stopping) {
           if (!queue.isEmpty()) {
             work.signal(); // what this thread leaves goes to another one
@@ -410,22 +482,32 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
           work.signalAll();
           return null;
         }
-        if (poll.waitsForSignal()) {
-          work.awaitUninterruptibly();
-        } else {
-          awaitNanos(poll.waitNanos());
-        }
+        await(instance, true, poll.waitsForSignal() ? -1 : poll.waitNanos());
       }
     } finally {
       lock.unlock();
     }
   }
 
-  private void awaitNanos(long nanos) {
+  /**
+   * Waits on the work condition, with the lock held, for a signal or at most {@code nanos} (none
+   * when negative). While it waits for work, {@code instance} is idle: a caller may claim it.
+   * Whatever woke it, it is no longer idle after.
+   */
+  private void await(ModelInstance instance, boolean forWork, long nanos) {
+    if (forWork) {
+      claims.waiting(instance);
+    }
     try {
-      work.await(nanos, TimeUnit.NANOSECONDS);
+      if (nanos < 0) {
+        work.awaitUninterruptibly();
+      } else {
+        work.await(nanos, TimeUnit.NANOSECONDS);
+      }
     } catch (InterruptedException e) {
       // Nobody interrupts these threads; the caller looks at the queue again either way.
+    } finally {
+      claims.woke(instance);
     }
   }
 

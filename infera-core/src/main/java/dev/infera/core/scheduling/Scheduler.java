@@ -5,9 +5,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Queues the requests of one model version and runs them on its instances.
  *
- * <p>Threading: {@link #enqueue} is safe from any thread and never blocks. Futures complete on the
- * scheduler's own threads. Cancelling a returned future withdraws the request if it has not started
- * executing.
+ * <p>Threading: {@link #enqueue} is safe from any thread and never blocks, except that a caller
+ * holding {@link CallerRuns}' permit may run its request's batch itself when the version is idle
+ * and fast; its future is then complete when {@code enqueue} returns. Otherwise futures complete on
+ * the scheduler's own threads. Cancelling a returned future withdraws the request if it has not
+ * started executing.
  */
 public interface Scheduler {
 

@@ -1,0 +1,104 @@
+package dev.infera.core.scheduling;
+
+import dev.infera.spi.ModelInstance;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * For {@link DynamicBatchScheduler}: which instances' threads wait for work, which instances a
+ * caller claimed to run a batch itself ({@link CallerRuns}), and the version's recent pace, which
+ * decides whether a caller may. Idle and claimed instances are guarded by the scheduler's lock; the
+ * pace is read and written without it (a racy update loses a sample at worst).
+ */
+final class InstanceClaims {
+  /**
+   * Callers run batches themselves only while the version's recent batches took less than this each
+   * (a moving average of their execution time).
+   */
+  static final long MAX_BATCH_NANOS = 100_000;
+
+  /**
+   * Callers run batches themselves only while the batches the instances' threads ran held fewer
+   * requests than this on average: a lightly loaded version. Under load, requests wait for the
+   * instance's thread and join into larger batches, which costs less per request than running
+   * alone.
+   */
+  static final int MAX_BATCH_REQUESTS = 2;
+
+  private final ArrayDeque<ModelInstance> idle = new ArrayDeque<>();
+  private final Set<ModelInstance> claimed = new HashSet<>();
+
+  /** Moving average of a batch's execution time; MAX_VALUE until the first batch ran. */
+  private volatile long recentBatchNanos = Long.MAX_VALUE;
+
+  /**
+   * Moving average of the requests of a batch an instance's thread ran, in sixteenths of a request.
+   * Callers' batches (always one request) are left out: counted, they would pull it down and let
+   * callers run ever more batches alone under load.
+   */
+  private volatile long recentThreadBatchSixteenths;
+
+  /** The instance's thread starts waiting for work: a caller may claim it. */
+  void waiting(ModelInstance instance) {
+    if (!idle.contains(instance)) {
+      idle.addLast(instance);
+    }
+  }
+
+  /** The instance's thread woke, whatever woke it: no longer idle. */
+  void woke(ModelInstance instance) {
+    idle.remove(instance);
+  }
+
+  boolean isClaimed(ModelInstance instance) {
+    return claimed.contains(instance);
+  }
+
+  boolean anyClaimed() {
+    return !claimed.isEmpty();
+  }
+
+  int idleCount() {
+    return idle.size();
+  }
+
+  /**
+   * Claims the most recently idle instance when the current thread has the permit and the version
+   * is fast and lightly loaded; null otherwise.
+   */
+  ModelInstance claim() {
+    if (!CallerRuns.permitted()
+        || idle.isEmpty()
+        || recentBatchNanos >= MAX_BATCH_NANOS
+        || recentThreadBatchSixteenths >= MAX_BATCH_REQUESTS * 16L) {
+      return null;
+    }
+    ModelInstance instance = idle.pollLast();
+    claimed.add(instance);
+    return instance;
+  }
+
+  /**
+   * Ends a claim. {@code stillIdle}: the instance's thread still waits for work and nothing else
+   * needs waking it, so the instance is idle again at once.
+   */
+  void release(ModelInstance instance, boolean stillIdle) {
+    claimed.remove(instance);
+    if (stillIdle) {
+      waiting(instance);
+    }
+  }
+
+  /** Counts a batch that took {@code nanos} to execute, on any thread. */
+  void executed(long nanos) {
+    long recent = recentBatchNanos;
+    recentBatchNanos = recent == Long.MAX_VALUE ? nanos : recent + (nanos - recent) / 8;
+  }
+
+  /** Counts a batch of {@code requests} that an instance's thread ran. */
+  void ranOnThread(int requests) {
+    long recent = recentThreadBatchSixteenths;
+    recentThreadBatchSixteenths = recent + (requests * 16L - recent) / 8;
+  }
+}
