@@ -13,6 +13,7 @@ import dev.infera.core.InferenceRequest;
 import dev.infera.core.InferenceResponse;
 import dev.infera.core.InferenceService;
 import dev.infera.core.ModelMetadata;
+import dev.infera.core.scheduling.CallerRuns;
 import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.server.extension.SharedMemoryRegistry;
 import dev.infera.server.extension.SharedMemoryTensors;
@@ -220,7 +221,9 @@ final class InferHttpService implements HttpService {
     Call call = reply.call();
     RequestTrace trace = reply.trace();
     trace.noteIds(ctx, call.request());
-    CompletableFuture<InferenceResponse> pending = service.infer(trace.traced(call.request()));
+    InferenceRequest traced = trace.traced(call.request());
+    CompletableFuture<InferenceResponse> pending =
+        CallerRuns.permitting(() -> service.infer(traced));
     ctx.whenRequestCancelling().thenRun(() -> pending.cancel(false));
     return pending.thenCompose(
         answer -> {
@@ -249,11 +252,19 @@ final class InferHttpService implements HttpService {
   }
 
   /**
-   * Runs {@code work} where {@link PayloadExecutors} says; always off the calling thread, which for
-   * encoding is an engine thread that must not spend its time writing JSON.
+   * Runs {@code work} where {@link PayloadExecutors} says: at once when that is the event loop and
+   * the caller is on it (the request's batch ran there, {@link CallerRuns}), else handed over, so
+   * that an engine thread never spends its time writing JSON.
    */
   private static <T> CompletableFuture<T> onPayloadExecutor(
       ServiceRequestContext ctx, long payloadBytes, Supplier<T> work) {
+    if (PayloadExecutors.onEventLoop(payloadBytes) && ctx.eventLoop().inEventLoop()) {
+      try {
+        return CompletableFuture.completedFuture(work.get());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     return CompletableFuture.supplyAsync(work, PayloadExecutors.forPayload(ctx, payloadBytes));
   }
 }

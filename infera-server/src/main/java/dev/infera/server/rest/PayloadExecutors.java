@@ -15,6 +15,11 @@ final class PayloadExecutors {
   private PayloadExecutors() {}
 
   static Executor forPayload(ServiceRequestContext ctx, long bytes) {
-    return bytes < INLINE_LIMIT_BYTES ? ctx.eventLoop() : ctx.blockingTaskExecutor();
+    return onEventLoop(bytes) ? ctx.eventLoop() : ctx.blockingTaskExecutor();
+  }
+
+  /** Whether a payload of {@code bytes} is handled on the event loop. */
+  static boolean onEventLoop(long bytes) {
+    return bytes < INLINE_LIMIT_BYTES;
   }
 }
