@@ -90,10 +90,16 @@ final class InstanceClaims {
     }
   }
 
-  /** Counts a batch that took {@code nanos} to execute, on any thread. */
+  /**
+   * Counts a batch that took {@code nanos} to execute, on any thread. A sample counts as at most
+   * twice the limit, so that one batch the operating system held up (a preempted thread on a busy
+   * machine) cannot close the way for callers for long; a model whose batches all take longer still
+   * closes it within a few batches.
+   */
   void executed(long nanos) {
+    long sample = Math.min(nanos, 2 * MAX_BATCH_NANOS);
     long recent = recentBatchNanos;
-    recentBatchNanos = recent == Long.MAX_VALUE ? nanos : recent + (nanos - recent) / 8;
+    recentBatchNanos = recent == Long.MAX_VALUE ? sample : recent + (sample - recent) / 8;
   }
 
   /** Counts a batch of {@code requests} that an instance's thread ran. */
