@@ -10,11 +10,11 @@ import java.util.function.Supplier;
  * <p>A front end permits it around its call into the engine ({@link #permitting}); {@link
  * DynamicBatchScheduler} takes the permit only when nothing is queued, an instance's thread is
  * waiting for work (that instance is claimed for the run) and the version's recent batches took
- * less than {@link InstanceClaims#MAX_BATCH_NANOS} each and the instances' threads ran batches of
- * fewer than {@link InstanceClaims#MAX_BATCH_REQUESTS} requests on average, so an I/O event loop
- * spends on it no more than on decoding a small request. The permit covers one batch: what the
- * thread queues after it in the same call (an ensemble's next step, a shadow copy, a completion's
- * follow-up) goes to the instances' threads. Threads that did not ask never run a batch.
+ * less than {@link InstanceClaims#MAX_BATCH_NANOS} each and it served mostly one request at a time
+ * ({@link InstanceClaims#MAX_CONTENTION}), so an I/O event loop spends on it no more than on
+ * decoding a small request. The permit covers one batch: what the thread queues after it in the
+ * same call (an ensemble's next step, a shadow copy, a completion's follow-up) goes to the
+ * instances' threads. Threads that did not ask never run a batch.
  */
 public final class CallerRuns {
   private static final ThreadLocal<Boolean> PERMITTED = ThreadLocal.withInitial(() -> false);

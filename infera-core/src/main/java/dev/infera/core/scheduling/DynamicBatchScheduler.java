@@ -321,6 +321,7 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
     } finally {
       lock.lock();
       try {
+        claims.contended(1 + queue.size());
         boolean stillIdle = queue.isEmpty() && !stopping && !retiring.containsKey(instance);
         claims.release(instance, stillIdle);
         if (!stillIdle) {
@@ -410,7 +411,7 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
       fail(poll.expired());
       execute(poll, instance);
       if (poll.hasBatch()) {
-        claims.ranOnThread(poll.batch().size());
+        claims.contended(poll.batch().size());
       }
     }
     boolean last;

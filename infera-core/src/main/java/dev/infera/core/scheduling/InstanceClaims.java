@@ -19,12 +19,14 @@ final class InstanceClaims {
   static final long MAX_BATCH_NANOS = 100_000;
 
   /**
-   * Callers run batches themselves only while the batches the instances' threads ran held fewer
-   * requests than this on average: a lightly loaded version. Under load, requests wait for the
-   * instance's thread and join into larger batches, which costs less per request than running
-   * alone.
+   * Callers run batches themselves only while fewer requests than this (in 1/1024ths: 1.25) wanted
+   * an instance at once, on average: a version that mostly serves one request at a time. Under
+   * load, requests wait for the instance's thread and join into larger batches, which costs less
+   * per request than running alone.
    */
-  static final int MAX_BATCH_REQUESTS = 2;
+  static final long MAX_CONTENTION = 1280;
+
+  private static final long ONE_REQUEST = 1024;
 
   private final ArrayDeque<ModelInstance> idle = new ArrayDeque<>();
   private final Set<ModelInstance> claimed = new HashSet<>();
@@ -33,11 +35,11 @@ final class InstanceClaims {
   private volatile long recentBatchNanos = Long.MAX_VALUE;
 
   /**
-   * Moving average of the requests of a batch an instance's thread ran, in sixteenths of a request.
-   * Callers' batches (always one request) are left out: counted, they would pull it down and let
-   * callers run ever more batches alone under load.
+   * Moving average of how many requests wanted an instance at once, in 1/1024ths of a request: a
+   * batch's requests on an instance's thread, or a caller's one plus those queued while it ran (a
+   * caller's batch always holds one request; counted as one, it would hide the load).
    */
-  private volatile long recentThreadBatchSixteenths;
+  private volatile long recentContention;
 
   /** The instance's thread starts waiting for work: a caller may claim it. */
   void waiting(ModelInstance instance) {
@@ -71,7 +73,7 @@ final class InstanceClaims {
     if (!CallerRuns.permitted()
         || idle.isEmpty()
         || recentBatchNanos >= MAX_BATCH_NANOS
-        || recentThreadBatchSixteenths >= MAX_BATCH_REQUESTS * 16L) {
+        || recentContention >= MAX_CONTENTION) {
       return null;
     }
     ModelInstance instance = idle.pollLast();
@@ -102,9 +104,12 @@ final class InstanceClaims {
     recentBatchNanos = recent == Long.MAX_VALUE ? sample : recent + (sample - recent) / 8;
   }
 
-  /** Counts a batch of {@code requests} that an instance's thread ran. */
-  void ranOnThread(int requests) {
-    long recent = recentThreadBatchSixteenths;
-    recentThreadBatchSixteenths = recent + (requests * 16L - recent) / 8;
+  /**
+   * Counts {@code requests} that wanted an instance at once: the batch an instance's thread ran, or
+   * a caller's request and those queued while it ran.
+   */
+  void contended(int requests) {
+    long recent = recentContention;
+    recentContention = recent + (Math.min(requests, 64) * ONE_REQUEST - recent) / 8;
   }
 }

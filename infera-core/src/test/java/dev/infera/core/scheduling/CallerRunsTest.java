@@ -98,6 +98,36 @@ class CallerRunsTest {
   }
 
   @Test
+  void requestsQueuedWhileCallersRunCloseTheWay() throws Exception {
+    startWarm(new FakeTicker());
+    String callerThread = callerThreadName();
+    int callersRuns = 0;
+    for (int i = 0; i < 20; i++) { // each caller's batch finds another request queued behind it
+      String id = "caller" + i;
+      CountDownLatch running = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      holdBatchOf(id, running, release);
+      CompletableFuture<CompletableFuture<ExecutionResult>> call =
+          CompletableFuture.supplyAsync(
+              () -> CallerRuns.permitting(() -> scheduler.enqueue(request(id))), caller);
+      assertThat(running.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      boolean ranOnCaller =
+          instance.threadNames().get(instance.threadNames().size() - 1).equals(callerThread);
+      CompletableFuture<ExecutionResult> behind = scheduler.enqueue(request("behind" + i));
+      release.countDown();
+      call.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      behind.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      awaitIdle();
+      if (!ranOnCaller) {
+        break;
+      }
+      callersRuns++;
+    }
+
+    assertThat(callersRuns).as("callers' runs before the way closed").isBetween(1, 19);
+  }
+
+  @Test
   void aBusyInstanceQueuesThePermittedCallersRequest() throws Exception {
     startWarm(new FakeTicker());
     CountDownLatch running = new CountDownLatch(1);

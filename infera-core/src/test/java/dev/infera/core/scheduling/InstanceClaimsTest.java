@@ -55,13 +55,24 @@ class InstanceClaimsTest {
     paceOf(FAST, 1);
 
     for (int i = 0; i < 20; i++) {
-      claims.ranOnThread(4);
+      claims.contended(4);
     }
     assertThat(claimWithPermit()).isNull();
     for (int i = 0; i < 40; i++) {
-      claims.ranOnThread(1);
+      claims.contended(1);
     }
     assertThat(claimWithPermit()).isSameAs(instance);
+  }
+
+  @Test
+  void twoRequestsAtATimeCloseTheWay() {
+    claims.waiting(instance);
+    paceOf(FAST, 1);
+
+    for (int i = 0; i < 20; i++) {
+      claims.contended(2); // a caller's request and one that queued while it ran
+    }
+    assertThat(claimWithPermit()).isNull();
   }
 
   @Test
@@ -86,7 +97,7 @@ class InstanceClaimsTest {
   private void paceOf(long nanos, int requests) {
     for (int i = 0; i < 40; i++) {
       claims.executed(nanos);
-      claims.ranOnThread(requests);
+      claims.contended(requests);
     }
   }
 }

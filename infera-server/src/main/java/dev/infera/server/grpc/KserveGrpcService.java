@@ -8,7 +8,6 @@ import dev.infera.core.InferenceService;
 import dev.infera.core.ModelMetadata;
 import dev.infera.core.ServerMetadata;
 import dev.infera.core.lifecycle.RepositoryControl;
-import dev.infera.core.scheduling.CallerRuns;
 import dev.infera.server.extension.SharedMemoryMessages;
 import dev.infera.server.extension.SharedMemoryOutputs;
 import dev.infera.server.extension.SharedMemoryRegistry;
@@ -233,8 +232,7 @@ public final class KserveGrpcService extends GRPCInferenceServiceGrpc.GRPCInfere
               () -> ModelInferCodec.decode(request, sharedMemory, headers, CallDeadline::apply));
       outputRegions = SharedMemoryOutputs.resolve(sharedMemory, decoded.outputs());
       trace.noteIds(ctx, decoded);
-      InferenceRequest traced = trace.traced(decoded);
-      future = CallerRuns.permitting(() -> inference.infer(traced));
+      future = inference.infer(trace.traced(decoded));
     } catch (RuntimeException e) {
       failTraced(ctx, trace, observer, e);
       return;

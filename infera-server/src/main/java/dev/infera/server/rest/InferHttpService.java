@@ -222,8 +222,13 @@ final class InferHttpService implements HttpService {
     RequestTrace trace = reply.trace();
     trace.noteIds(ctx, call.request());
     InferenceRequest traced = trace.traced(call.request());
+    // Over HTTP/1 a connection carries one request at a time, so the thread that received this one
+    // may run its batch when the model is idle (CallerRuns). Not over HTTP/2: there one connection
+    // multiplexes many requests that its event loop would then execute one by one, unbatched.
     CompletableFuture<InferenceResponse> pending =
-        CallerRuns.permitting(() -> service.infer(traced));
+        ctx.sessionProtocol().isMultiplex()
+            ? service.infer(traced)
+            : CallerRuns.permitting(() -> service.infer(traced));
     ctx.whenRequestCancelling().thenRun(() -> pending.cancel(false));
     return pending.thenCompose(
         answer -> {
