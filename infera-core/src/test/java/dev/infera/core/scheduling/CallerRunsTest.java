@@ -42,8 +42,7 @@ class CallerRunsTest {
   void aPermittedCallerRunsTheBatchOfAnIdleFastVersionItself() throws Exception {
     startWarm(new FakeTicker());
 
-    CompletableFuture<ExecutionResult> b =
-        CallerRuns.permitting(() -> scheduler.enqueue(request("b")));
+    CompletableFuture<ExecutionResult> b = permitted("b");
 
     assertThat(b).isCompleted();
     assertThat(instance.threadNames()).last().isEqualTo(Thread.currentThread().getName());
@@ -67,8 +66,7 @@ class CallerRunsTest {
     MovingTicker ticker = new MovingTicker(InstanceClaims.MAX_BATCH_NANOS);
     startWarm(ticker);
 
-    CompletableFuture<ExecutionResult> b =
-        CallerRuns.permitting(() -> scheduler.enqueue(request("b")));
+    CompletableFuture<ExecutionResult> b = permitted("b");
     b.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(instance.threadNames()).containsOnly(EXEC_THREAD);
@@ -77,22 +75,19 @@ class CallerRunsTest {
   @Test
   void aVersionWhoseBatchesHoldSeveralRequestsIsLeftToItsThreads() throws Exception {
     startWarm(new FakeTicker());
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    holdBatchOf("first", running, release);
+    Hold hold = holdBatchOf("first");
     List<CompletableFuture<ExecutionResult>> load = new ArrayList<>();
     load.add(scheduler.enqueue(request("first")));
-    assertThat(running.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    hold.awaitRunning();
     for (int i = 0; i < 40; i++) { // queued behind "first": ten batches of four
       load.add(scheduler.enqueue(request("r" + i)));
     }
-    release.countDown();
+    hold.release().countDown();
     CompletableFuture.allOf(load.toArray(new CompletableFuture<?>[0]))
         .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     awaitIdle();
 
-    CallerRuns.permitting(() -> scheduler.enqueue(request("b")))
-        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    permitted("b").get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(instance.threadNames()).containsOnly(EXEC_THREAD);
   }
@@ -104,17 +99,14 @@ class CallerRunsTest {
     int callersRuns = 0;
     for (int i = 0; i < 20; i++) { // each caller's batch finds another request queued behind it
       String id = "caller" + i;
-      CountDownLatch running = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      holdBatchOf(id, running, release);
+      Hold hold = holdBatchOf(id);
       CompletableFuture<CompletableFuture<ExecutionResult>> call =
-          CompletableFuture.supplyAsync(
-              () -> CallerRuns.permitting(() -> scheduler.enqueue(request(id))), caller);
-      assertThat(running.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+          CompletableFuture.supplyAsync(() -> permitted(id), caller);
+      hold.awaitRunning();
       boolean ranOnCaller =
           instance.threadNames().get(instance.threadNames().size() - 1).equals(callerThread);
       CompletableFuture<ExecutionResult> behind = scheduler.enqueue(request("behind" + i));
-      release.countDown();
+      hold.release().countDown();
       call.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       behind.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       awaitIdle();
@@ -130,16 +122,13 @@ class CallerRunsTest {
   @Test
   void aBusyInstanceQueuesThePermittedCallersRequest() throws Exception {
     startWarm(new FakeTicker());
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    holdBatchOf("slow", running, release);
+    Hold hold = holdBatchOf("slow");
     CompletableFuture<ExecutionResult> slow = scheduler.enqueue(request("slow"));
-    assertThat(running.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    hold.awaitRunning();
 
-    CompletableFuture<ExecutionResult> b =
-        CallerRuns.permitting(() -> scheduler.enqueue(request("b")));
+    CompletableFuture<ExecutionResult> b = permitted("b");
     assertThat(b).isNotDone();
-    release.countDown();
+    hold.release().countDown();
 
     b.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(slow).isCompleted();
@@ -149,19 +138,16 @@ class CallerRunsTest {
   @Test
   void aClaimedInstanceRunsNothingElseAndStopWaitsForTheClaim() throws Exception {
     startWarm(new FakeTicker());
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    holdBatchOf("claimed", running, release);
+    Hold hold = holdBatchOf("claimed");
     CompletableFuture<CompletableFuture<ExecutionResult>> claimed =
-        CompletableFuture.supplyAsync(
-            () -> CallerRuns.permitting(() -> scheduler.enqueue(request("claimed"))), caller);
-    assertThat(running.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        CompletableFuture.supplyAsync(() -> permitted("claimed"), caller);
+    hold.awaitRunning();
 
     CompletableFuture<ExecutionResult> queued = scheduler.enqueue(request("queued"));
     CompletableFuture<Void> stopped = scheduler.stop();
     assertThat(queued).isNotDone();
     assertThat(stopped).isNotDone();
-    release.countDown();
+    hold.release().countDown();
 
     stopped.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(claimed.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isCompleted();
@@ -198,14 +184,28 @@ class CallerRunsTest {
     awaitIdle();
   }
 
-  private void holdBatchOf(String id, CountDownLatch running, CountDownLatch release) {
+  /** Holds the batch holding {@code id} in the instance until the test releases it. */
+  private Hold holdBatchOf(String id) {
+    Hold hold = new Hold(new CountDownLatch(1), new CountDownLatch(1));
     instance.duringExecute(
         batch -> {
           if (batch.contains(id)) {
-            running.countDown();
-            awaitQuietly(release);
+            hold.running().countDown();
+            awaitQuietly(hold.release());
           }
         });
+    return hold;
+  }
+
+  /** Queues {@code id} with {@link CallerRuns}' permit. */
+  private CompletableFuture<ExecutionResult> permitted(String id) {
+    return CallerRuns.permitting(() -> scheduler.enqueue(request(id)));
+  }
+
+  private record Hold(CountDownLatch running, CountDownLatch release) {
+    void awaitRunning() throws InterruptedException {
+      assertThat(running.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   private String callerThreadName() throws Exception {
