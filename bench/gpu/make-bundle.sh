@@ -19,13 +19,23 @@ bench_jar="$(ls "$root"/infera-bench/target/infera-bench-*.jar | grep -v -e -sou
 [[ -f "$server_jar" && -f "$bench_jar" ]] || { echo "build first: ./mvnw -B -ntp -DskipTests package" >&2; exit 1; }
 
 stage="$work/infera"
+jars=()
 mkdir -p "$stage/lib" "$stage/native"
 cp "$server_jar" "$bench_jar" "$stage/"
-for jar in "$root"/infera-server/target/lib/*.jar "$root"/infera-bench/target/lib/*.jar; do
+# Only the jars the two manifests name (target/lib may hold older versions from earlier builds).
+class_path() { python3 -c 'import sys, zipfile
+text = zipfile.ZipFile(sys.argv[1]).read("META-INF/MANIFEST.MF").decode().replace("\r\n", "\n")
+attrs = text.replace("\n ", "").split("\n")
+print("\n".join(next(a for a in attrs if a.startswith("Class-Path: "))[12:].split()))' "$1"; }
+for entry in $(class_path "$server_jar") ; do jars+=("$root/infera-server/target/$entry"); done
+for entry in $(class_path "$bench_jar") ; do jars+=("$root/infera-bench/target/$entry"); done
+for jar in "${jars[@]}"; do
   name="$(basename "$jar")"
   case "$name" in
     *-osx-*|*-windows-*|*-linux-aarch_64*) continue ;;
     infera-backend-xgboost-*|xgboost4j_*|scala-*|kryo-*|minlog-*|reflectasm-*|objenesis-*) continue ;;
+    # DuckDB (72 MB of natives) reads and writes Parquet for batch jobs; serving never loads it.
+    duckdb_jdbc-*) continue ;;
   esac
   cp -n "$jar" "$stage/lib/"
 done

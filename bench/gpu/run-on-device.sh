@@ -111,6 +111,7 @@ CFG
 phase "server start"
 INFERA_PYTHON="$py" "$java" "$native" -jar "$server_jar" serve --model-repository "$repo" \
   --http-port 18400 --grpc-port 18401 --metrics-port 18402 --exit-timeout-secs 5 \
+  --http2-max-concurrent-streams 512 \
   >"$out/server.log" 2>&1 &
 server=$!
 pids+=($server)
