@@ -94,6 +94,25 @@ public final class BenchCommand implements Callable<Integer> {
   int maxInFlight;
 
   @Option(
+      names = "--connections",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "gRPC: the HTTP/2 connections requests are spread over (one connection is read by one"
+              + " event loop at each end, which bounds large tensors). REST always opens one"
+              + " connection per outstanding request. Default: ${DEFAULT-VALUE}.")
+  int connections;
+
+  @Option(
+      names = "--io-threads",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "REST: the client's event-loop threads that run its connections (as wrk -t)."
+              + " Default: ${DEFAULT-VALUE}.")
+  int ioThreads;
+
+  @Option(
       names = "--duration",
       defaultValue = "10",
       paramLabel = "SECONDS",
@@ -244,6 +263,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (requestRate != null && !(requestRate > 0)) {
       problems.add("--request-rate " + requestRate + " (expected > 0 requests per second)");
+    }
+    if (connections < 1) {
+      problems.add("--connections " + connections + " (expected >= 1)");
+    }
+    if (ioThreads < 1) {
+      problems.add("--io-threads " + ioThreads + " (expected >= 1)");
     }
     if (maxInFlight < 1) {
       problems.add("--max-in-flight " + maxInFlight + " (expected >= 1)");

@@ -106,9 +106,11 @@ final class ServerBench {
   private InferClient client() {
     Duration timeout = options.timeout();
     return switch (options.protocol()) {
-      case GRPC -> new GrpcInferClient(options.url(), options.model, timeout);
-      case REST_JSON -> new RestInferClient(options.url(), options.model, false, timeout);
-      case REST_BINARY -> new RestInferClient(options.url(), options.model, true, timeout);
+      case GRPC -> new GrpcInferClient(options.url(), options.model, timeout, options.connections);
+      case REST_JSON ->
+          new RestInferClient(options.url(), options.model, false, timeout, options.ioThreads);
+      case REST_BINARY ->
+          new RestInferClient(options.url(), options.model, true, timeout, options.ioThreads);
     };
   }
 

@@ -84,6 +84,16 @@ class BenchCommandTest {
   }
 
   @Test
+  void oneConnectionAndOneIoThreadByDefaultAndNoneIsReported() {
+    BenchCommand command = parse("-m", "m", "--protocol", "grpc");
+    assertThat(command.connections).isEqualTo(1);
+    assertThat(command.ioThreads).isEqualTo(1);
+
+    assertThat(parse("-m", "m", "--connections", "0", "--io-threads", "0").validate())
+        .containsExactly("--connections 0 (expected >= 1)", "--io-threads 0 (expected >= 1)");
+  }
+
+  @Test
   void aNonPositiveRequestRateIsReported() {
     assertThat(parse("-m", "m", "--request-rate", "0").validate())
         .containsExactly("--request-rate 0.0 (expected > 0 requests per second)");

@@ -20,31 +20,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * KServe v2 gRPC with grpc-java's future stub over one plaintext HTTP/2 channel. Tensors travel in
- * {@code raw_input_contents}; completions run on the channel's event loop.
+ * KServe v2 gRPC with grpc-java's future stub over plaintext HTTP/2 channels: one by default, as a
+ * single client's channel; with more, each its own connection and the requests spread round-robin
+ * over them (one HTTP/2 connection is read and written by one event loop at each end, which bounds
+ * large tensors). Tensors travel in {@code raw_input_contents}; completions run on the channels'
+ * event loops.
  */
 public final class GrpcInferClient implements InferClient {
   private static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-  private final ManagedChannel channel;
-  private final GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub> stubs =
+      new ArrayList<>();
+  private final AtomicInteger next = new AtomicInteger();
   private final String model;
   private final Duration timeout;
   private volatile ModelInferRequest request;
 
   /**
    * @param hostPort the server's gRPC address, {@code host:port}
+   * @param connections the channels (HTTP/2 connections) to spread requests over, at least 1
    */
-  public GrpcInferClient(String hostPort, String model, Duration timeout) {
-    this.channel =
-        NettyChannelBuilder.forTarget(hostPort)
-            .usePlaintext()
-            .directExecutor()
-            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-            .build();
-    this.stub = GRPCInferenceServiceGrpc.newFutureStub(channel);
+  public GrpcInferClient(String hostPort, String model, Duration timeout, int connections) {
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections " + connections + " (expected >= 1)");
+    }
+    for (int i = 0; i < connections; i++) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forTarget(hostPort)
+              .usePlaintext()
+              .directExecutor()
+              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+              .build();
+      channels.add(channel);
+      stubs.add(GRPCInferenceServiceGrpc.newFutureStub(channel));
+    }
     this.model = model;
     this.timeout = timeout;
   }
@@ -54,7 +67,7 @@ public final class GrpcInferClient implements InferClient {
     ModelMetadataResponse response;
     try {
       response =
-          GRPCInferenceServiceGrpc.newBlockingStub(channel)
+          GRPCInferenceServiceGrpc.newBlockingStub(channels.get(0))
               .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
               .modelMetadata(ModelMetadataRequest.newBuilder().setName(model).build());
     } catch (StatusRuntimeException e) {
@@ -89,7 +102,10 @@ public final class GrpcInferClient implements InferClient {
   public CompletableFuture<String> send() {
     CompletableFuture<String> outcome = new CompletableFuture<>();
     Futures.addCallback(
-        stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).modelInfer(request),
+        stubs
+            .get(Math.floorMod(next.getAndIncrement(), stubs.size()))
+            .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .modelInfer(request),
         new FutureCallback<ModelInferResponse>() {
           @Override
           public void onSuccess(ModelInferResponse response) {
@@ -111,9 +127,11 @@ public final class GrpcInferClient implements InferClient {
 
   @Override
   public void close() {
-    channel.shutdownNow();
+    channels.forEach(ManagedChannel::shutdownNow);
     try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
+      for (ManagedChannel channel : channels) {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

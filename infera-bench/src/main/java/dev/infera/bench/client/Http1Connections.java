@@ -35,17 +35,20 @@ import java.util.concurrent.TimeUnit;
  * must not be the bottleneck. Per request it does what {@code wrk} does: write the bytes, parse a
  * status line and a body length.
  *
- * <p>Threads: one named event loop runs every connection.
+ * <p>Threads: the named event loops (one by default) run the connections, each connection on one.
  */
 final class Http1Connections implements AutoCloseable {
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
   private final ConcurrentLinkedDeque<Channel> idle = new ConcurrentLinkedDeque<>();
 
-  Http1Connections(String host, int port, Duration timeout) {
+  Http1Connections(String host, int port, Duration timeout, int ioThreads) {
+    if (ioThreads < 1) {
+      throw new IllegalArgumentException("ioThreads " + ioThreads + " (expected >= 1)");
+    }
     this.group =
         new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("bench-http", true), NioIoHandler.newFactory());
+            ioThreads, new DefaultThreadFactory("bench-http", true), NioIoHandler.newFactory());
     this.bootstrap =
         new Bootstrap()
             .group(group)

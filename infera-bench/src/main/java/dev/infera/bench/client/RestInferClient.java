@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * KServe v2 REST over HTTP/1.1 keep-alive connections, JSON or with the binary tensor data
  * extension. The request (head and body) is encoded once into one direct buffer that every send
- * writes; concurrency N means N connections, as with {@code wrk -c N}.
+ * writes; concurrency N means N connections, as with {@code wrk -c N}, run by one event-loop thread
+ * by default (as {@code wrk -t1}) or by several.
  */
 public final class RestInferClient implements InferClient {
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
@@ -33,8 +34,10 @@ public final class RestInferClient implements InferClient {
   /**
    * @param hostPort the server's HTTP address, {@code host:port}
    * @param binary whether to use the binary tensor data extension
+   * @param ioThreads the event-loop threads that run the connections, at least 1
    */
-  public RestInferClient(String hostPort, String model, boolean binary, Duration timeout) {
+  public RestInferClient(
+      String hostPort, String model, boolean binary, Duration timeout, int ioThreads) {
     int colon = hostPort.lastIndexOf(':');
     this.hostPort = hostPort;
     this.model = model;
@@ -42,7 +45,10 @@ public final class RestInferClient implements InferClient {
     this.timeout = timeout;
     this.connections =
         new Http1Connections(
-            hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)), timeout);
+            hostPort.substring(0, colon),
+            Integer.parseInt(hostPort.substring(colon + 1)),
+            timeout,
+            ioThreads);
   }
 
   @Override

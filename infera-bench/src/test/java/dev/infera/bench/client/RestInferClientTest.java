@@ -15,7 +15,7 @@ class RestInferClientTest {
 
   private static String request(boolean binary) {
     try (RestInferClient client =
-        new RestInferClient("127.0.0.1:9", "m", binary, Duration.ofSeconds(1))) {
+        new RestInferClient("127.0.0.1:9", "m", binary, Duration.ofSeconds(1), 1)) {
       return new String(client.encode(INPUTS), StandardCharsets.ISO_8859_1);
     }
   }
