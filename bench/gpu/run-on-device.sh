@@ -14,7 +14,10 @@
 # Environment: OUT (default .gpu/out), WORK (default /tmp/infera-gpu), LIMIT (seconds for the
 #   whole run, default 480), DURATION (seconds per bench step, default 10), DEVICE (gpu|cpu,
 #   default gpu when nvidia-smi and torch.cuda are there), SMALL=1 (32x32 images, width 8),
-#   INSTANCES (GPU instances, default 2), CONCURRENCY (default "1 16 64 128 256").
+#   INSTANCES (GPU instances, default 4), CONCURRENCY (default "1 16 64 128 256"), CONNECTIONS
+#   (gRPC connections of `infera bench`, default 8; c=64 also runs over one), IO_THREADS (its REST
+#   event-loop threads, default 8). One HTTP/2 connection is one event loop at each end: 600-KB
+#   images over a single one measure that loop, not the server.
 set -uo pipefail
 if [[ -z "${RUN_ON_DEVICE_INNER:-}" ]]; then
   export RUN_ON_DEVICE_INNER=1
@@ -52,7 +55,9 @@ if [[ -z "$device" ]]; then
   command -v nvidia-smi >/dev/null && "$py" -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null && device=gpu
 fi
 if [[ -n "${SMALL:-}" ]]; then size=32 width=8 max_batch=16; else size=224 width=64 max_batch=256; fi
-instances="${INSTANCES:-2}"
+instances="${INSTANCES:-4}"
+connections="${CONNECTIONS:-8}"
+io_threads="${IO_THREADS:-8}"
 concurrency="${CONCURRENCY:-1 16 64 128 256}"
 [[ -n "${SMALL:-}" ]] && concurrency="${CONCURRENCY:-1 4}"
 
@@ -60,7 +65,7 @@ concurrency="${CONCURRENCY:-1 16 64 128 256}"
 phase "facts"
 {
   date -u; uname -r; echo "nproc $(nproc)"; free -g | head -n 2
-  echo "python $py; device $device; image ${size}x${size}; width $width; instances $instances"
+  echo "python $py; device $device; image ${size}x${size}; width $width; instances $instances; bench connections $connections, io threads $io_threads"
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,utilization.gpu --format=csv
   timeout 60 "$py" -c 'import torch, numpy; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available(), "numpy", numpy.__version__)'
 } >"$out/facts.txt" 2>&1
@@ -130,15 +135,28 @@ if [[ -n "$ready" ]]; then
   bench() { timeout $((duration + 60)) "$java" "$native" -jar "$bench_jar" "$@"; }
   bench -m resnet18_torch -u 127.0.0.1:18401 --protocol grpc --concurrency-range 16:16:1 \
     --duration 5 --warmup 0 --format csv >/dev/null
+  top_during() {  # the busiest threads of the machine over 1 s, 6 s into a step
+    command -v top >/dev/null || return 0
+    (sleep 6; { echo "== $1"; top -H -b -n 2 -d 1 -w 180 | awk '/^top -/ { n++ } n == 2' | head -n 30; } >>"$out/top.txt") &
+  }
   for c in $concurrency; do
     phase "served grpc c=$c"
+    top_during "grpc c=$c"
     bench -m resnet18_torch -u 127.0.0.1:18401 --protocol grpc --metrics-url 127.0.0.1:18402 \
-      --concurrency-range "$c:$c:1" --duration "$duration" --warmup 2 --format csv | sed "s/^/grpc,/" >>"$csv"
+      --connections "$connections" --concurrency-range "$c:$c:1" --duration "$duration" --warmup 2 \
+      --format csv | sed "s/^/grpc,/" >>"$csv"
   done
+  phase "served grpc-1conn c=64"
+  top_during "grpc-1conn c=64"
+  bench -m resnet18_torch -u 127.0.0.1:18401 --protocol grpc --metrics-url 127.0.0.1:18402 \
+    --connections 1 --concurrency-range 64:64:1 --duration "$duration" --warmup 2 --format csv \
+    | sed "s/^/grpc-1conn,/" >>"$csv"
   c="${concurrency##* }"
   phase "served rest-binary c=$c"
+  top_during "rest-binary c=$c"
   bench -m resnet18_torch -u 127.0.0.1:18400 --protocol rest-binary --metrics-url 127.0.0.1:18402 \
-    --concurrency-range "$c:$c:1" --duration "$duration" --warmup 2 --format csv | sed "s/^/rest-binary,/" >>"$csv"
+    --io-threads "$io_threads" --concurrency-range "$c:$c:1" --duration "$duration" --warmup 2 \
+    --format csv | sed "s/^/rest-binary,/" >>"$csv"
   phase "served end"
   "$py" -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:18402/metrics').read().decode())" >"$out/metrics.txt" 2>&1
 else
