@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Joins the inputs of a batch's requests along the batch dimension and splits the outputs back.
  *
- * <p>Joined inputs are fresh heap buffers, one per input per batch, never reused: the SPI lets an
+ * <p>Joined inputs are fresh direct buffers, one per input per batch, never reused: the SPI lets an
  * instance keep or return its input tensors (an identity model may hand its input back as output),
  * so a reused buffer could change a response still being sent. A batch of one request passes its
  * tensors through untouched. Split outputs are views of the instance's output buffers, no copy.
