@@ -30,6 +30,7 @@ final class OnnxModelInstance implements ModelInstance {
   private final boolean ownsSession;
   private final ModelSignature signature;
   private final InputTensorFactory inputFactory;
+  private final InputTensorFactory.Staging staging = new InputTensorFactory.Staging();
   private volatile boolean closed;
 
   OnnxModelInstance(
@@ -57,7 +58,7 @@ final class OnnxModelInstance implements ModelInstance {
     Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
     try {
       for (Tensor input : inputs) {
-        feeds.put(input.name(), inputFactory.create(input));
+        feeds.put(input.name(), inputFactory.create(input, staging));
       }
       try (Result result = session.session().run(feeds, new LinkedHashSet<>(outputNames))) {
         List<Tensor> outputs = new ArrayList<>(outputNames.size());

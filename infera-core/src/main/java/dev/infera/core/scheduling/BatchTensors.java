@@ -12,10 +12,14 @@ import java.util.List;
 /**
  * Joins the inputs of a batch's requests along the batch dimension and splits the outputs back.
  *
- * <p>Joined inputs are fresh direct buffers, one per input per batch, never reused: the SPI lets an
+ * <p>Joined inputs are fresh heap buffers, one per input per batch, never reused: the SPI lets an
  * instance keep or return its input tensors (an identity model may hand its input back as output),
- * so a reused buffer could change a response still being sent. A batch of one request passes its
- * tensors through untouched. Split outputs are views of the instance's output buffers, no copy.
+ * so a reused buffer could change a response still being sent. Heap, not direct: a fresh direct
+ * buffer is zero-filled by the JVM and its pages mapped by the kernel on first touch, about 2 ms
+ * per 600 KB on the 2-core benchmark machine, while a heap array comes from memory the collector
+ * already holds; a native runtime copies the batch into a direct buffer it keeps (ONNX Runtime's
+ * {@code InputTensorFactory.Staging}). A batch of one request passes its tensors through untouched.
+ * Split outputs are views of the instance's output buffers, no copy.
  */
 final class BatchTensors {
   private BatchTensors() {}
@@ -47,9 +51,7 @@ final class BatchTensors {
       return Tensor.ofBytes(first.name(), shape, elements);
     }
     long bytes = Tensor.elementCount(shape) * first.dataType().byteSize();
-    // Direct memory: native runtimes take a direct buffer without copying it again.
-    ByteBuffer data =
-        ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
     for (QueuedRequest request : batch) {
       data.put(request.sortedInputs[index].data());
     }
