@@ -51,7 +51,10 @@ final class InputTensorFactory {
     if (type == DataType.BYTES) {
       return OnnxTensor.createTensor(env, strings(tensor), shape);
     }
-    ByteBuffer data = tensor.data().isDirect() ? tensor.data() : staging.copy(tensor);
+    ByteBuffer data = tensor.data();
+    if (!data.isDirect()) {
+      data = staging.copy(tensor);
+    }
     OnnxJavaType javaType = OnnxTypes.bufferType(type).orElse(null);
     if (javaType != null) {
       return OnnxTensor.createTensor(env, data, shape, javaType);
