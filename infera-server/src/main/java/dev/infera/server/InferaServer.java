@@ -146,6 +146,7 @@ public final class InferaServer implements AutoCloseable {
         options.manager().backendConfig().unknownBackends(backends.knownNames())) {
       LOG.warn("--backend-config names backend '{}', which is not installed", unknown);
     }
+    LOG.info("network transport: {}", NetworkTransport.describe());
     LOG.info(
         "backends: {}",
         backends.backends().stream().map(b -> b.name() + " " + b.aliases()).toList());

@@ -1,6 +1,7 @@
 package dev.infera.server.cli;
 
 import dev.infera.batch.cli.BatchCommand;
+import dev.infera.server.NetworkTransport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,12 @@ public final class InferaCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    try {
+      NetworkTransport.configure(System.getenv()); // before any Armeria class is used
+    } catch (IllegalArgumentException e) {
+      System.err.println("infera: " + e.getMessage());
+      System.exit(2);
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -67,7 +68,15 @@ final class ServeProcess implements AutoCloseable {
 
   /** Runs a command to its end (within 2 minutes). */
   static Result run(String... args) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
+    return run(Map.of(), args);
+  }
+
+  /** Runs a command with these environment variables added, to its end (within 2 minutes). */
+  static Result run(Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
@@ -85,7 +94,14 @@ final class ServeProcess implements AutoCloseable {
 
   /** Starts a command without reading its output. */
   static ServeProcess launch(String... args) throws IOException {
-    return new ServeProcess(new ProcessBuilder(command(args)).redirectErrorStream(true).start());
+    return launch(Map.of(), args);
+  }
+
+  /** Starts a command with these environment variables added, without reading its output. */
+  static ServeProcess launch(Map<String, String> environment, String... args) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    return new ServeProcess(builder.start());
   }
 
   /**
