@@ -2,9 +2,10 @@
 # Server CPU per request on the small-model request path (issue 15), warm, in one run:
 #   (1) nginx answering a fixed reply (tabular_mlp's sample response): the HTTP ceiling;
 #   (2) `infera bench trivial-server` (Armeria answering a fixed body): the framework's own floor;
-#   (3) `bin/infera serve` with tabular_mlp, after a warm-up under load: REST JSON (wrk c=64 and
-#       c=1), REST binary (wrk c=64, KServe binary tensor data in and out) and gRPC (`infera bench`
-#       c=64 in its own JVM).
+#   (3) `bin/infera serve` with tabular_mlp, after a warm-up under load: REST JSON (wrk c=64, each
+#       measurement right after one of nginx's, COST_PAIRS pairs, since the host's speed drifts
+#       within minutes; and c=1), REST binary (wrk c=64, KServe binary tensor data in and out) and
+#       gRPC (`infera bench` c=64 in its own JVM).
 # For each: req/s, p50/p99 (client side) and the server process's CPU time per request (utime +
 # stime from /proc/PID/stat, delta over the measurement ÷ requests answered: wrk's count for
 # wrk rows, the server's infera_inference_request_success_total delta for the gRPC row), without
@@ -19,6 +20,7 @@
 # Environment: COST_DURATION (seconds per measurement, default 10), COST_SERVER_WARMUP (seconds of
 #              load before the first Infera measurement, default 60), COST_CONNECTIONS (64),
 #              COST_CEILINGS (0: skip nginx and the trivial endpoint, to compare builds quickly),
+#              COST_PAIRS (REST JSON c=64 measurements, each right after one of nginx's, default 3),
 #              BENCH_PORT_BASE (default 18600: HTTP, +1 gRPC, +2 metrics, +3 nginx, +4 trivial),
 #              BENCH_SKIP_BUILD (set: use the built jars), INFERA_BIN (the `infera` launcher to
 #              measure, default this checkout's bin/infera; the load drivers always come from this
@@ -32,6 +34,7 @@ models="$(cd "${1:-$root/../shared/models}" && pwd)"
 duration="${COST_DURATION:-10}"
 server_warmup="${COST_SERVER_WARMUP:-60}"
 connections="${COST_CONNECTIONS:-64}"
+pairs="${COST_PAIRS:-3}"
 base="${BENCH_PORT_BASE:-18600}"
 http=$base grpc=$((base + 1)) metrics=$((base + 2)) ceiling=$((base + 3)) trivial=$((base + 4))
 infera="${INFERA_BIN:-$root/bin/infera}"
@@ -144,11 +147,12 @@ if [[ ${COST_CEILINGS:-1} != 0 ]]; then
 start_nginx_ceiling "$work/nginx" "$ceiling" "$models"
 pids+=("$nginx_pid")
 url="http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer"
+ceiling_url=$url
 wrk_run "$url" "$connections" 3 "$json_body" >/dev/null
 measure_wrk "nginx fixed reply, c=$connections" "$nginx_pid" "$url" "$connections" "$json_body"
 nginx_rps="${rows[-1]#*|}" nginx_rps="${nginx_rps%%|*}"
 measure_wrk "nginx fixed reply, c=1" "$nginx_pid" "$url" 1 "$json_body"
-kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
+# nginx stays up, idle, for the alternating pairs with Infera below.
 
 # --- (2) Armeria's trivial endpoint -------------------------------------------------------------------
 "$root/bench/infera-bench" trivial-server --port "$trivial" >"$work/trivial.log" 2>&1 &
@@ -178,8 +182,21 @@ log "server: ${server_warmup}s of warm-up load (REST JSON, then binary, then gRP
 wrk_run "$url" "$connections" $((server_warmup / 2)) "$json_body" >/dev/null
 wrk_run "$url" "$connections" $((server_warmup / 4)) "$binary_body" "$header_length" >/dev/null
 grpc_bench $((server_warmup / 4)) >/dev/null
-measure_wrk "Infera REST JSON, c=$connections" "$server_pid" "$url" "$connections" "$json_body"
-json_rps="${rows[-1]#*|}" json_rps="${json_rps%%|*}"
+# REST JSON c=64 against nginx in alternating pairs, so that both see the host's same minutes
+# (its speed drifts by tens of percent within minutes here); then nginx is done.
+ratios=()
+for pair in $(seq 1 "$pairs"); do
+  if [[ $nginx_rps != 0 ]]; then
+    measure_wrk "nginx fixed reply, c=$connections (pair $pair)" "$nginx_pid" "$ceiling_url" "$connections" "$json_body"
+    pair_nginx="${rows[-1]#*|}" pair_nginx="${pair_nginx%%|*}"
+  fi
+  measure_wrk "Infera REST JSON, c=$connections (pair $pair)" "$server_pid" "$url" "$connections" "$json_body"
+  json_rps="${rows[-1]#*|}" json_rps="${json_rps%%|*}"
+  if [[ $nginx_rps != 0 ]]; then
+    ratios+=("$(awk -v a="$json_rps" -v b="$pair_nginx" 'BEGIN { printf "%.0f", 100 * a / b }')")
+  fi
+done
+if [[ $nginx_rps != 0 ]]; then kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true; fi
 measure_wrk "Infera REST JSON, c=1" "$server_pid" "$url" 1 "$json_body"
 measure_wrk "Infera REST binary, c=$connections" "$server_pid" "$url" "$connections" "$binary_body" "$header_length"
 # gRPC: infera bench in its own JVM (its 3-s warm-up included in the server's CPU and request count).
@@ -205,6 +222,6 @@ echo
 if [[ $nginx_rps == 0 ]]; then
   echo "nginx not measured in this run (COST_CEILINGS=0)."
 else
-  awk -v a="$json_rps" -v b="$nginx_rps" -v c="$connections" \
-    'BEGIN { printf "REST JSON c=%s: %.0f %% of nginx'"'"'s fixed reply in this run.\n", c, 100 * a / b }'
+  echo "REST JSON c=$connections against nginx's fixed reply, alternating pairs: $(printf '%s %%, ' "${ratios[@]}" | sed 's/, $//')" \
+    "(mean $(printf '%s\n' "${ratios[@]}" | awk '{ s += $1 } END { printf "%.0f", s / NR }') %)."
 fi
