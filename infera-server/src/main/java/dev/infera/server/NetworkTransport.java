@@ -67,10 +67,11 @@ public final class NetworkTransport {
   /**
    * The value for {@value #ARMERIA_PROPERTY}, or empty to leave Armeria's default.
    *
-   * @param requested {@value #ENVIRONMENT}'s value; null means {@code auto}
+   * @param requested {@value #ENVIRONMENT}'s value; null or blank means {@code auto}
    */
   static Optional<String> choose(String requested, Supplier<IoUringSupport> ioUring) {
-    String setting = requested == null ? AUTO : requested.trim().toLowerCase(Locale.ROOT);
+    String setting =
+        requested == null || requested.isBlank() ? AUTO : requested.trim().toLowerCase(Locale.ROOT);
     switch (setting) {
       case AUTO -> {
         return ioUring.get().available() ? Optional.of(IO_URING) : Optional.empty();

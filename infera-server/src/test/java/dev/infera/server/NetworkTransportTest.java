@@ -20,6 +20,7 @@ class NetworkTransportTest {
   void autoTakesIoUringWhereTheKernelAllowsIt() {
     assertThat(NetworkTransport.choose(null, AVAILABLE)).contains("io_uring");
     assertThat(NetworkTransport.choose("auto", AVAILABLE)).contains("io_uring");
+    assertThat(NetworkTransport.choose(" ", AVAILABLE)).contains("io_uring");
   }
 
   @Test

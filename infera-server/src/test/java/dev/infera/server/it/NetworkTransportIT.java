@@ -7,9 +7,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The socket transport of the packaged server ({@code INFERA_TRANSPORT}, docs/lifecycle.md
- * "Network transport"): io_uring where this machine allows it, epoll when asked or when io_uring is
- * refused, and requests answered over REST and gRPC either way.
+ * The socket transport of the packaged server ({@code INFERA_TRANSPORT}, docs/lifecycle.md "Network
+ * transport"): io_uring where this machine allows it, epoll when asked or when io_uring is refused,
+ * and requests answered over REST and gRPC either way.
  */
 class NetworkTransportIT {
 
