@@ -64,8 +64,8 @@ for _ in $(seq 1 "$warm_rounds"); do
   done
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| round | load | variant | req/s | p50 ms | server CPU µs/request | JIT µs/request |"
-echo "|---|---|---|---|---|---|---|"
+echo "| round | load | variant | req/s | p50 ms | p99 ms | server CPU µs/request | JIT µs/request |"
+echo "|---|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$rounds"); do
   for load in json64 json1 binary64; do
     for i in "${!labels[@]}"; do
@@ -75,17 +75,17 @@ for round in $(seq 1 "$rounds"); do
         binary64) args=(64 "$window" "$binary_body" "$header_length") ;;
       esac
       before=$(cpu_ticks "${javas[$i]}")
-      read -r requests rps p50 _ _ < <(wrk_run "$(url "$i")" "${args[@]}")
+      read -r requests rps p50 p99 _ < <(wrk_run "$(url "$i")" "${args[@]}")
       after=$(cpu_ticks "${javas[$i]}")
       awk -v n="$requests" -v hz="$ticks" -v b="$before" -v a="$after" -v r="$round" -v l="$load" \
-        -v v="${labels[$i]}" -v rps="$rps" -v p50="$p50" 'BEGIN { split(b, x, " "); split(a, y, " ")
+        -v v="${labels[$i]}" -v rps="$rps" -v p50="$p50" -v p99="$p99" 'BEGIN { split(b, x, " "); split(a, y, " ")
         jit = y[2] - x[2]; all = y[1] - x[1]; f = (n > 0) ? 1e6 / hz / n : 0
-        printf "| %s | %s | %s | %s | %s | %.1f | %.1f |\n", r, l, v, rps, p50, (all - jit) * f, jit * f }'
+        printf "| %s | %s | %s | %s | %s | %s | %.1f | %.1f |\n", r, l, v, rps, p50, p99, (all - jit) * f, jit * f }'
     done
   done
 done | tee "$work/rows.md"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "Means of server CPU µs/request:"
-awk -F'|' '{ gsub(/ /, "", $3); gsub(/^ +| +$/, "", $4); k = $3 " " $4; s[k] += $7; n[k]++ }
-  END { for (k in s) printf "- %s: %.1f\n", k, s[k] / n[k] }' "$work/rows.md" | sort
+awk -F'|' '{ gsub(/ /, "", $3); gsub(/^ +| +$/, "", $4); k = $3 " " $4; s[k] += $8; p[k] += $7; n[k]++ }
+  END { for (k in s) printf "- %s: %.1f (p99 %.2f ms)\n", k, s[k] / n[k], p[k] / n[k] }' "$work/rows.md" | sort
