@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * Which socket transport the process's servers and clients use: io_uring where the kernel allows
- * it, else Armeria's default (epoll on Linux). Measured side by side on the small-request path,
- * io_uring costs about a fifth less server CPU per request than epoll here (fewer system calls per
- * request; docs/benchmarks.md, "Sockets through io_uring").
+ * it, else Armeria's default (epoll on Linux). Measured side by side, io_uring costs about a fifth
+ * less server CPU per small REST request over HTTP/1 than epoll here (fewer system calls per
+ * request), and the same for gRPC over HTTP/2 (docs/benchmarks.md, "Sockets through io_uring").
  *
  * <p>Armeria reads its transport once per JVM and takes io_uring only when named in its system
  * property {@value #ARMERIA_PROPERTY}, so {@link #configure} must run before any Armeria class is
