@@ -14,29 +14,13 @@ import org.junit.jupiter.api.Test;
 class NetworkTransportIT {
 
   private static String serveAndInfer(Map<String, String> environment) throws Exception {
-    int http = ServeProcess.freePort();
-    int grpc = ServeProcess.freePort();
-    int metrics = ServeProcess.freePort();
-    try (ServeProcess server =
-        ServeProcess.launch(
-            environment,
-            "serve",
-            "--model-repository",
-            TestRepository.examples().toString(),
-            "--http-port",
-            Integer.toString(http),
-            "--grpc-port",
-            Integer.toString(grpc),
-            "--metrics-port",
-            Integer.toString(metrics),
-            "--http-address",
-            "127.0.0.1",
-            "--warmup=false")) {
-      server.awaitReady(http);
+    ServeProcess.Ports ports = ServeProcess.Ports.free();
+    try (ServeProcess server = ServeProcess.serveExamples(environment, ports, "--warmup=false")) {
+      server.awaitReady(ports.http());
       ProtocolClient.Call call =
           ProtocolClient.Call.of("simple", Samples.of("simple").cases().get(0).inputs());
-      try (RestClient rest = new RestClient(http, false);
-          GrpcClient grpcClient = new GrpcClient(grpc, false)) {
+      try (RestClient rest = new RestClient(ports.http(), false);
+          GrpcClient grpcClient = new GrpcClient(ports.grpc(), false)) {
         assertThat(rest.infer(call).outcome()).isEqualTo(Outcome.OK);
         assertThat(grpcClient.infer(call).outcome()).isEqualTo(Outcome.OK);
       }

@@ -92,6 +92,37 @@ final class ServeProcess implements AutoCloseable {
     return started;
   }
 
+  /** Free loopback ports for a served process's REST, gRPC and metrics endpoints. */
+  record Ports(int http, int grpc, int metrics) {
+    static Ports free() {
+      return new Ports(freePort(), freePort(), freePort());
+    }
+  }
+
+  /**
+   * {@code serve} of the examples repository on these ports (REST on loopback), with {@code
+   * extraFlags} and {@code environment} added, without reading its output.
+   */
+  static ServeProcess serveExamples(
+      Map<String, String> environment, Ports ports, String... extraFlags) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "serve",
+                "--model-repository",
+                TestRepository.examples().toString(),
+                "--http-port",
+                Integer.toString(ports.http()),
+                "--grpc-port",
+                Integer.toString(ports.grpc()),
+                "--metrics-port",
+                Integer.toString(ports.metrics()),
+                "--http-address",
+                "127.0.0.1"));
+    args.addAll(List.of(extraFlags));
+    return launch(environment, args.toArray(String[]::new));
+  }
+
   /** Starts a command without reading its output. */
   static ServeProcess launch(String... args) throws IOException {
     return launch(Map.of(), args);

@@ -2,6 +2,7 @@ package dev.infera.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,10 +15,6 @@ class ServeProcessIT {
     ServeProcess.Result result = ServeProcess.run(args);
     assertThat(result.exitCode()).as(result.output()).isZero();
     return result.output();
-  }
-
-  private static int freePort() {
-    return ServeProcess.freePort();
   }
 
   @Test
@@ -40,26 +37,12 @@ class ServeProcessIT {
 
   @Test
   void servesOnTheGivenPortsAndStopsCleanlyOnSigterm() throws Exception {
-    int http = freePort();
-    int grpc = freePort();
-    int metrics = freePort();
-    try (ServeProcess server =
-        ServeProcess.launch(
-            "serve",
-            "--model-repository",
-            TestRepository.examples().toString(),
-            "--http-port",
-            Integer.toString(http),
-            "--grpc-port",
-            Integer.toString(grpc),
-            "--metrics-port",
-            Integer.toString(metrics),
-            "--http-address",
-            "127.0.0.1")) {
-      server.awaitReady(http);
+    ServeProcess.Ports ports = ServeProcess.Ports.free();
+    try (ServeProcess server = ServeProcess.serveExamples(Map.of(), ports)) {
+      server.awaitReady(ports.http());
 
-      try (RestClient rest = new RestClient(http, false);
-          GrpcClient grpcClient = new GrpcClient(grpc, false)) {
+      try (RestClient rest = new RestClient(ports.http(), false);
+          GrpcClient grpcClient = new GrpcClient(ports.grpc(), false)) {
         assertThat(grpcClient.serverReady()).isTrue();
         assertThat(
                 rest.infer(
