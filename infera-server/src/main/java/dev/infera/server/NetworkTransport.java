@@ -16,10 +16,11 @@ import java.util.function.Supplier;
  *
  * <p>Armeria reads its transport once per JVM and takes io_uring only when named in its system
  * property {@value #ARMERIA_PROPERTY}, so {@link #configure} must run before any Armeria class is
- * used: first thing in {@code main}. The choice, in order: that system property when the operator
- * set it; {@value #ENVIRONMENT} ({@code auto}, the default, {@code io_uring}, {@code epoll} or
- * {@code nio}); for {@code auto}, io_uring when the kernel lets this process open a ring (an old
- * kernel, {@code kernel.io_uring_disabled} or a container's seccomp profile may refuse it).
+ * used: before a command that opens sockets runs ({@code InferaCommand}). The choice, in order:
+ * that system property when the operator set it; {@value #ENVIRONMENT} ({@code auto}, the default,
+ * {@code io_uring}, {@code epoll} or {@code nio}); for {@code auto}, io_uring when the kernel lets
+ * this process open a ring (an old kernel, {@code kernel.io_uring_disabled} or a container's
+ * seccomp profile may refuse it).
  */
 public final class NetworkTransport {
   /** Armeria's system property naming the transport. */
