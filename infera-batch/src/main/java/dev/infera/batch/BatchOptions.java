@@ -23,7 +23,7 @@ import java.util.OptionalLong;
  * @param idColumn the column identifying rows; empty to use a column named {@code id} if any
  * @param partitions the number of partitions to cut the input into; empty to go by rows
  * @param partitionRows the rows of each partition; empty for {@value #DEFAULT_PARTITION_ROWS}
- * @param parallelism the most batches in flight at once
+ * @param parallelism the most batches in flight at once (and at most 64 MiB of their inputs)
  * @param resume whether to finish a job the output folder holds (only unfinished partitions)
  * @param maxErrorRate the share of rejected rows (0..1) above which the job stops
  * @param priority the scheduler priority level to ask for (1 highest); empty for the default
@@ -44,7 +44,7 @@ public record BatchOptions(
     double maxErrorRate,
     OptionalInt priority) {
   public static final long DEFAULT_PARTITION_ROWS = 100_000;
-  public static final int DEFAULT_PARALLELISM = 4;
+  public static final int DEFAULT_PARALLELISM = 32;
 
   /** Rows read before the error rate can stop a job, so that one bad first row does not. */
   static final long ERROR_RATE_MIN_ROWS = 100;
