@@ -7,8 +7,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JVM settings {@code bin/infera batch} runs a local job with (docs/batch.md, "JVM settings"):
- * the serial collector and a 64-MiB young generation unless the user chose otherwise; {@code serve}
- * keeps the JVM's collector. Read from the flags the JVM really ran with ({@link LauncherFlags}).
+ * the serial collector and a 64-MiB young generation unless the user chose otherwise, and C2
+ * thresholds four times the JVM's; {@code serve} keeps the JVM's collector and thresholds. Read
+ * from the flags the JVM really ran with ({@link LauncherFlags}).
  */
 class BatchJvmSettingsIT {
   private static final String MIB_64 = Long.toString(64L << 20);
@@ -43,9 +44,29 @@ class BatchJvmSettingsIT {
   }
 
   @Test
-  void theServerKeepsTheJvmsCollector() throws Exception {
+  void aBatchJobLeavesLukewarmCodeToC1() throws Exception {
+    LauncherFlags.Run run = LauncherFlags.help("batch", Map.of());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.flag("Tier4InvocationThreshold")).isEqualTo("20000");
+    assertThat(run.flag("Tier4CompileThreshold")).isEqualTo("30000");
+    assertThat(run.flag("Tier4BackEdgeThreshold")).isEqualTo("160000");
+  }
+
+  @Test
+  void compileThresholdsOfTheUsersOwnWin() throws Exception {
+    LauncherFlags.Run run =
+        LauncherFlags.help("batch", Map.of("JAVA_OPTS", "-XX:CompileThresholdScaling=0.5"));
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.flag("CompileThresholdScaling")).isEqualTo("0.500000");
+    // the JVM's 5000, scaled by the user's factor (ours scaled would read 10000)
+    assertThat(run.flag("Tier4InvocationThreshold")).isEqualTo("2500");
+  }
+
+  @Test
+  void theServerKeepsTheJvmsCollectorAndThresholds() throws Exception {
     LauncherFlags.Run run = LauncherFlags.help("serve", Map.of());
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.flag("UseSerialGC")).isEqualTo("false");
+    assertThat(run.flag("Tier4InvocationThreshold")).isEqualTo("5000");
   }
 }
