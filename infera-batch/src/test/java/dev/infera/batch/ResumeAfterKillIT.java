@@ -35,6 +35,8 @@ class ResumeAfterKillIT {
         new ArrayList<>(
             List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                // ONNX Runtime unpacks its libraries there, and a killed child leaves them
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.infera.batch.cli.BatchCommand"));
