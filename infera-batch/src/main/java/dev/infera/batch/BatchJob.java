@@ -159,6 +159,9 @@ public final class BatchJob {
             model.contract(), columns, options.inputColumns(), options.idColumn());
     Optional<ColumnarBatchBuilder> builder =
         ColumnarBatchBuilder.of(mapping, source.kinds(), model.contract().maxBatchSize());
+    if (builder.isPresent()) {
+      source.readOnly(mapping.columnsRead());
+    }
     ColumnChunk first = builder.isPresent() ? source.next() : null;
     if (first == null) {
       return Optional.empty();

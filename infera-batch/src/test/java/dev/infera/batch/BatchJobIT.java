@@ -224,6 +224,35 @@ class BatchJobIT {
   }
 
   @Test
+  void aWideParquetFilesUnusedColumnsLeaveTheOutputsAsTheyAre() throws Exception {
+    float[][] rows = Tables.features(300, 64, 12);
+    Path plain = Tables.parquet(dir.resolve("plain.parquet"), rows);
+    Path wide = dir.resolve("wide.parquet");
+    Tables.sql( // unused columns around the id and after the features, of types the path skips
+        "COPY (SELECT 'note ' || id AS note, id, DATE '2020-01-01' + CAST(id AS INTEGER) AS day,"
+            + " COLUMNS('f[0-9]$'), COLUMNS('f[1-6][0-9]'), [f0, f1] AS pair,"
+            + " CAST(f1 AS DOUBLE) * 2 AS extra FROM read_parquet('"
+            + plain
+            + "')) TO '"
+            + wide
+            + "' (FORMAT parquet)");
+
+    BatchJob narrowJob = new BatchJob(options("tabular_mlp", plain, "narrow"), mlp.access());
+    narrowJob.run();
+    BatchJob wideJob =
+        new BatchJob(
+            options("tabular_mlp", wide, "wide")
+                .withColumns(List.of("f0..f63"), List.of(), Optional.of("id")),
+            mlp.access());
+    JobSummary summary = wideJob.run();
+
+    assertThat(wideJob.columnar()).isTrue();
+    assertThat(summary.rowsOut()).isEqualTo(300);
+    assertThat(Tables.readOutputs(dir.resolve("wide")))
+        .isEqualTo(Tables.readOutputs(dir.resolve("narrow")));
+  }
+
+  @Test
   void stringsReachABytesInputAndComeBackUnchanged() throws Exception {
     List<String> texts =
         List.of("plain", "with, comma", "quote \" inside", "emoji 🚀 ü", "line\nbreak", "");

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 import org.duckdb.DuckDBChunkedResult;
 import org.duckdb.DuckDBPreparedStatement;
 
@@ -21,6 +22,7 @@ public final class ParquetColumns implements AutoCloseable {
   private final DuckDb duckDb;
   private final List<String> columns;
   private final ColumnKind[] kinds;
+  private String selectList = "*";
   private int index = -1;
   private String name;
   private long rowsOfFile;
@@ -81,6 +83,27 @@ public final class ParquetColumns implements AutoCloseable {
     return List.of(kinds);
   }
 
+  /**
+   * Decodes only these columns (by index): the others read as nulls DuckDB does not take from the
+   * file, so that a wide file's unused columns cost nothing, and the indices stay those of {@link
+   * #columns}. Before the first {@link #next}.
+   */
+  public void readOnly(int[] used) {
+    if (index >= 0) {
+      throw new IllegalStateException("the columns to read are chosen before the first chunk");
+    }
+    boolean[] read = new boolean[columns.size()];
+    for (int column : used) {
+      read[column] = true;
+    }
+    StringJoiner select = new StringJoiner(", ");
+    for (int c = 0; c < read.length; c++) {
+      String column = DuckDb.identifier(columns.get(c));
+      select.add(read[c] ? column : "CAST(NULL AS INTEGER) AS " + column);
+    }
+    selectList = select.toString();
+  }
+
   /** The next chunk, or null after the last file; the previous chunk is no longer valid. */
   public ColumnChunk next() {
     try {
@@ -114,7 +137,8 @@ public final class ParquetColumns implements AutoCloseable {
     connection = duckDb.connect();
     statement =
         connection
-            .prepareStatement("SELECT * FROM read_parquet(" + DuckDb.literal(file) + ")")
+            .prepareStatement(
+                "SELECT " + selectList + " FROM read_parquet(" + DuckDb.literal(file) + ")")
             .unwrap(DuckDBPreparedStatement.class);
     result = statement.query();
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * How a file's columns feed a model's inputs, and which column identifies a row.
@@ -45,6 +46,15 @@ public record ColumnMapping(List<InputBinding> inputs, int idColumn, String idNa
 
   public ColumnMapping {
     inputs = List.copyOf(inputs);
+  }
+
+  /** The file columns (by index) a row's inputs and id are read from. */
+  public int[] columnsRead() {
+    IntStream ids = idColumn >= 0 ? IntStream.of(idColumn) : IntStream.empty();
+    return IntStream.concat(
+            ids, inputs.stream().flatMapToInt(input -> IntStream.of(input.columns())))
+        .distinct()
+        .toArray();
   }
 
   /**
