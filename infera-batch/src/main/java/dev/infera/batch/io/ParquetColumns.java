@@ -85,8 +85,10 @@ public final class ParquetColumns implements AutoCloseable {
 
   /**
    * Decodes only these columns (by index): the others read as nulls DuckDB does not take from the
-   * file, so that a wide file's unused columns cost nothing, and the indices stay those of {@link
-   * #columns}. Before the first {@link #next}.
+   * file, so that a wide file's unused columns cost nothing (and a type the chunk reader cannot
+   * take, such as a LIST, does not fail the read), and the indices stay those of {@link #columns}.
+   * The others' {@link #kinds} still name the file's types: read only these. Before the first
+   * {@link #next}.
    */
   public void readOnly(int[] used) {
     if (index >= 0) {
@@ -99,6 +101,7 @@ public final class ParquetColumns implements AutoCloseable {
     StringJoiner select = new StringJoiner(", ");
     for (int c = 0; c < read.length; c++) {
       String column = DuckDb.identifier(columns.get(c));
+      // typed: DuckDB's chunk reader refuses a vector of the NULL type
       select.add(read[c] ? column : "CAST(NULL AS INTEGER) AS " + column);
     }
     selectList = select.toString();
