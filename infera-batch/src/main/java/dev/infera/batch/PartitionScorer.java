@@ -51,16 +51,9 @@ final class PartitionScorer {
 
   private record Pending(Batch batch, long bytes, CompletableFuture<InferenceResponse> response) {}
 
-  PartitionScorer(
-      InferenceService service,
-      BatchOptions options,
-      ModelView model,
-      OutputLayout layout,
-      JobProgress progress,
-      Runnable cancellationCheck) {
-    this(service, options, model, layout, progress, cancellationCheck, MAX_BYTES_IN_FLIGHT);
-  }
-
+  /**
+   * @param maxBytesInFlight {@link #MAX_BYTES_IN_FLIGHT} but in tests
+   */
   PartitionScorer(
       InferenceService service,
       BatchOptions options,

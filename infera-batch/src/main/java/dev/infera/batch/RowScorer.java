@@ -49,7 +49,14 @@ public final class RowScorer {
     this.layout = layout;
     this.progress = progress;
     this.scorer =
-        new PartitionScorer(access.service(), options, model, layout, progress, cancellationCheck);
+        new PartitionScorer(
+            access.service(),
+            options,
+            model,
+            layout,
+            progress,
+            cancellationCheck,
+            PartitionScorer.MAX_BYTES_IN_FLIGHT);
     this.builder = new BatchBuilder(mapping, columnCount, model.contract().maxBatchSize());
   }
 
