@@ -51,7 +51,7 @@ final class InferRequestDecoder {
       return request;
     } catch (StreamReadException e) {
       throw InferenceException.invalidArgument(
-          "malformed JSON at " + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+          "malformed JSON at " + where(e.getLocation()) + ": " + Json.problem(e));
     } catch (StreamConstraintsException e) {
       throw InferenceException.invalidArgument(
           Json.limitExceeded(e)
@@ -60,7 +60,7 @@ final class InferRequestDecoder {
       // The body is in memory: any other failure is its content, such as bytes that Jackson's
       // encoding detection takes for UTF-16 or UTF-32 and that are not valid in it.
       throw InferenceException.invalidArgument(
-          "unreadable JSON (expected UTF-8): " + firstLine(e.getMessage()));
+          "unreadable JSON (expected UTF-8): " + Json.firstLine(e.getMessage()));
     }
   }
 
@@ -151,13 +151,5 @@ final class InferRequestDecoder {
       return "an unknown position";
     }
     return "line " + location.getLineNr() + ", column " + location.getColumnNr();
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable JSON";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -86,7 +86,7 @@ public final class JobsApi {
                     .thenApply(
                         body ->
                             handler.handle(
-                                ctx, method.equals("POST") ? parse(body.contentUtf8()) : null))
+                                ctx, method.equals("POST") ? RepositoryApi.parse(body) : null))
                     .exceptionally(ErrorResponses::of));
     var builder = sb.route();
     switch (method) {
@@ -250,22 +250,6 @@ public final class JobsApi {
     status.error().ifPresent(e -> job.put("error", e));
     status.summary().ifPresent(s -> job.set("summary", MAPPER.valueToTree(s)));
     return job;
-  }
-
-  private static JsonNode parse(String body) {
-    if (body.isBlank()) {
-      return MAPPER.createObjectNode();
-    }
-    try {
-      JsonNode json = MAPPER.readTree(body);
-      if (json == null || !json.isObject()) {
-        throw InferenceException.invalidArgument("request body (expected a JSON object)");
-      }
-      return json;
-    } catch (JsonProcessingException e) {
-      throw InferenceException.invalidArgument(
-          "request body is not valid JSON: " + e.getOriginalMessage());
-    }
   }
 
   private static HttpResponse json(HttpStatus status, JsonNode body) {

@@ -2,12 +2,18 @@ package dev.infera.server.rest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infera.spi.InferenceException;
+import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
  * The one Jackson factory of the REST frontend, thread-safe and shared.
@@ -39,7 +45,54 @@ final class Json {
                   .build())
           .build();
 
+  /** Jackson's way of naming where a construct began: "[Source: …; line: 1, column: 12]". */
+  private static final Pattern SOURCE_MARKER =
+      Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
+
+  private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
   private Json() {}
+
+  /**
+   * A request body that must be a JSON object (the repository, jobs, traffic, trace, logging and
+   * shared-memory APIs); an empty or blank body is an empty object.
+   */
+  static JsonNode parseObject(byte[] body) {
+    JsonNode json;
+    try {
+      json = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw InferenceException.invalidArgument("request body is not valid JSON: " + problem(e));
+    } catch (IOException e) {
+      throw InferenceException.invalidArgument(
+          "request body cannot be read (expected UTF-8 JSON): " + firstLine(e.getMessage()));
+    }
+    if (json == null || json.isMissingNode()) {
+      return MAPPER.createObjectNode();
+    }
+    if (!json.isObject()) {
+      throw InferenceException.invalidArgument("request body (expected a JSON object)");
+    }
+    return json;
+  }
+
+  /**
+   * What a client reads of a parse error: the parser's first line, with where an unclosed array or
+   * object began as "line 1, column 12" rather than Jackson's source marker.
+   */
+  static String problem(JsonProcessingException e) {
+    return SOURCE_MARKER
+        .matcher(firstLine(e.getOriginalMessage()))
+        .replaceAll("line $1, column $2");
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable JSON";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
 
   /**
    * What a client reads when its JSON breaks one of {@link #FACTORY}'s read limits: the limit in

@@ -151,23 +151,9 @@ public final class RepositoryApi {
     return found;
   }
 
-  /** The body as JSON; an empty body is an empty object (also for the traffic API). */
+  /** The body as a JSON object; an empty body is an empty object (also for the other APIs). */
   static JsonNode parse(AggregatedHttpRequest request) {
-    if (request.content().isEmpty()) {
-      return MAPPER.createObjectNode();
-    }
-    try {
-      JsonNode json = MAPPER.readTree(request.content().array());
-      if (json == null || !json.isObject()) {
-        throw InferenceException.invalidArgument("request body (expected a JSON object)");
-      }
-      return json;
-    } catch (JsonProcessingException e) {
-      throw InferenceException.invalidArgument(
-          "request body is not valid JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw InferenceException.invalidArgument("request body cannot be read: " + e.getMessage());
-    }
+    return Json.parseObject(request.content().array());
   }
 
   static HttpResponse json(JsonNode body) {

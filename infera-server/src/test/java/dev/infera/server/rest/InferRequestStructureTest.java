@@ -77,6 +77,8 @@ class InferRequestStructureTest {
         Arguments.of("", "request body is empty"),
         Arguments.of("[1]", "request body must be a JSON object"),
         Arguments.of("{\"inputs\":[", "malformed JSON at line 1, column 12"),
+        Arguments.of(
+            "{\"inputs\":[", "expected close marker for Array (start marker at line 1, column 11)"),
         Arguments.of("{\"inputs\":[]}\n{}", "malformed JSON at line 2, column"),
         Arguments.of("{\"inputs\":[}", "malformed JSON at line 1, column"),
         Arguments.of("{}", "'inputs' is missing"),
