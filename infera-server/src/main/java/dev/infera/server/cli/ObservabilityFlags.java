@@ -86,7 +86,7 @@ final class ObservabilityFlags {
       defaultValue = "1.0",
       paramLabel = "FRACTION",
       description =
-          "The fraction of the captured models' requests recorded, in (0, 1]; 0.01 records 1 %. Default: ${DEFAULT-VALUE}.")
+          "The fraction of the captured models' requests recorded, in (0, 1]; 0.01 records 1 %%. Default: ${DEFAULT-VALUE}.")
   double captureRate;
 
   @Option(
