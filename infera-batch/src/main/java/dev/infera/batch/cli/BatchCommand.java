@@ -204,16 +204,19 @@ public final class BatchCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether the job reads or writes Parquet (false when the input cannot be resolved). */
+  /**
+   * Whether the job reads or writes Parquet. An input that does not exist (or a folder without
+   * input files) is refused here, before the model loads; one that cannot be listed is left to the
+   * job to report.
+   */
   private static boolean usesParquet(BatchOptions options) {
-    if (options.format().orElse(null) == FileFormat.PARQUET) {
-      return true;
-    }
+    boolean parquetInput;
     try {
-      return InputFiles.resolve(options.inputs()).format() == FileFormat.PARQUET;
-    } catch (IllegalArgumentException | UncheckedIOException unresolved) {
-      return false; // the job reports it
+      parquetInput = InputFiles.resolve(options.inputs()).format() == FileFormat.PARQUET;
+    } catch (UncheckedIOException unlisted) {
+      parquetInput = false;
     }
+    return parquetInput || options.format().orElse(null) == FileFormat.PARQUET;
   }
 
   private JobSummary runOnSpark(BatchOptions options) {

@@ -42,14 +42,26 @@ final class LauncherFlags {
    */
   static Run help(String command, Map<String, String> env)
       throws IOException, InterruptedException {
+    Map<String, String> withFlags = new java.util.HashMap<>(env);
+    withFlags.putIfAbsent("INFERA_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+    return run(withFlags, command, "--help");
+  }
+
+  /**
+   * {@code bin/infera ARGS} as above, without printing the flags unless {@code env} asks; stdout
+   * and stderr together.
+   */
+  static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
     Path script = Paths.get("..", "bin", "infera").toAbsolutePath().normalize();
-    ProcessBuilder builder =
-        new ProcessBuilder(script.toString(), command, "--help").redirectErrorStream(true);
+    java.util.List<String> command =
+        new java.util.ArrayList<>(java.util.List.of(script.toString()));
+    command.addAll(java.util.List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
     builder.environment().put("INFERA_CDS", "off");
     builder.environment().remove("INFERA_JIT");
     builder.environment().remove("JAVA_OPTS");
-    builder.environment().put("INFERA_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+    builder.environment().remove("INFERA_JAVA_OPTS");
     builder.environment().putAll(env);
     Process process = builder.start();
     byte[] output = process.getInputStream().readAllBytes();
