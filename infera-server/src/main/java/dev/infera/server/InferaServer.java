@@ -371,7 +371,7 @@ public final class InferaServer implements AutoCloseable {
     sb.decorator(bodyBudget);
     new TrafficApi(traffic).mount(sb);
     new DriftApi(Router.highestReady(manager::routingTable), drift).mount(sb);
-    jobs.ifPresent(manager -> new JobsApi(manager).mount(sb));
+    jobs.ifPresentOrElse(manager -> new JobsApi(manager).mount(sb), () -> JobsApi.mountOff(sb));
     security.protectHttp(sb);
     return sb.accessLogWriter(withAccessLog(rejected.restWriter()), false);
   }

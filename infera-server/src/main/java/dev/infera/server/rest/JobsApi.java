@@ -15,6 +15,7 @@ import dev.infera.batch.BatchOptions;
 import dev.infera.batch.io.FileFormat;
 import dev.infera.batch.jobs.JobManager;
 import dev.infera.batch.jobs.JobStatus;
+import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +72,25 @@ public final class JobsApi {
     route(sb, "GET", "/v2/jobs/{id}", "infera.jobs.status", (ctx, body) -> status(ctx));
     route(sb, "DELETE", "/v2/jobs/{id}", "infera.jobs.cancel", (ctx, body) -> cancel(ctx));
     route(sb, "POST", "/v2/jobs/{id}/cancel", "infera.jobs.cancel", (ctx, body) -> cancel(ctx));
+  }
+
+  /**
+   * Adds the routes for a server started without {@code --jobs-dir}: each answers
+   * FAILED_PRECONDITION saying how to turn jobs on, rather than "no such endpoint".
+   */
+  public static void mountOff(ServerBuilder sb) {
+    Handler off =
+        (ctx, body) -> {
+          throw new InferenceException(
+              ErrorCode.FAILED_PRECONDITION,
+              "batch jobs are off on this server (start it with --jobs-dir DIR, the folder job"
+                  + " paths are relative to)");
+        };
+    route(sb, "POST", "/v2/jobs", "infera.jobs.submit", off);
+    route(sb, "GET", "/v2/jobs", "infera.jobs.list", off);
+    route(sb, "GET", "/v2/jobs/{id}", "infera.jobs.status", off);
+    route(sb, "DELETE", "/v2/jobs/{id}", "infera.jobs.cancel", off);
+    route(sb, "POST", "/v2/jobs/{id}/cancel", "infera.jobs.cancel", off);
   }
 
   private interface Handler {

@@ -318,4 +318,34 @@ class BatchJobsIT {
     assertThat(unknownJob.statusCode()).isEqualTo(404);
     assertThat(unknownJob.body()).contains("job 'nope' is not found");
   }
+
+  @Test
+  void aServerWithoutAJobsFolderSaysHowToTurnJobsOn() throws Exception {
+    Path examples = Paths.get("..", "examples", "models").toAbsolutePath().normalize();
+    try (InferaServer plain = InferaServer.start(ServerOptions.onFreePorts(examples))) {
+      for (String[] call :
+          List.of(
+              new String[] {"POST", "/v2/jobs", "{\"model\": \"tabular_mlp\"}"},
+              new String[] {"GET", "/v2/jobs", null},
+              new String[] {"GET", "/v2/jobs/j1", null},
+              new String[] {"DELETE", "/v2/jobs/j1", null})) {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plain.httpPort() + call[1]))
+                .method(
+                    call[0],
+                    call[2] == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(call[2]));
+        HttpResponse<String> response =
+            HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(call[0] + " " + call[1]).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").asText())
+            .as(call[0] + " " + call[1])
+            .isEqualTo(
+                "batch jobs are off on this server (start it with --jobs-dir DIR, the folder job"
+                    + " paths are relative to)");
+      }
+    }
+  }
 }
