@@ -111,8 +111,28 @@ final class RepositoryClient {
     return response.body();
   }
 
-  private static String describe(IOException e) {
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  /**
+   * Why the server could not be reached, in words (the HTTP client's exceptions often have none).
+   */
+  static String describe(IOException e) {
+    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+      return "the connection timed out";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no answer before the timeout";
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof java.nio.channels.UnresolvedAddressException
+        || root instanceof java.net.UnknownHostException) {
+      return "unknown host";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused (is the server running, and is this its REST port?)";
+    }
+    return e.getMessage() != null ? e.getMessage() : "the connection failed";
   }
 
   private static String errorOf(HttpResponse<String> response) {

@@ -131,6 +131,18 @@ class ModelsCommandIT {
     Run run = run("models", "index", "--url", "http://127.0.0.1:1");
 
     assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.err()).contains("cannot reach http://127.0.0.1:1");
+    assertThat(run.err())
+        .contains("cannot reach http://127.0.0.1:1: connection refused")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void anUnknownHostIsNamedAsSuch() {
+    Run run = run("models", "index", "--url", "http://no-such-host.invalid:8000");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("cannot reach http://no-such-host.invalid:8000: unknown host")
+        .doesNotContain("Exception");
   }
 }
