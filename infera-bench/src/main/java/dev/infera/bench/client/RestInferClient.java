@@ -64,7 +64,13 @@ public final class RestInferClient implements InferClient {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new IllegalStateException("model '" + model + "': GET " + path + " failed: " + e);
+      String why =
+          e instanceof java.net.ConnectException
+              ? "nothing answers at "
+                  + hostPort
+                  + " (is the server running, and is this its REST port?)"
+              : e.getMessage() != null ? e.getMessage() : "the connection failed";
+      throw new IllegalStateException("model '" + model + "': GET " + path + " failed: " + why);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("model '" + model + "': interrupted reading metadata");

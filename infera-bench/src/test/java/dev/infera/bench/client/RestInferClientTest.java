@@ -48,4 +48,22 @@ class RestInferClientTest {
     assertThat(body.length()).isEqualTo(headerLength + 8);
     assertThat(body.substring(0, headerLength)).endsWith("}").contains("\"binary_data_size\":8");
   }
+
+  @Test
+  void aServerThatDoesNotAnswerIsNamedInWords() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    try (RestInferClient client =
+        new RestInferClient("127.0.0.1:" + closed, "m", false, Duration.ofSeconds(5), 1)) {
+      assertThat(
+              org.assertj.core.api.Assertions.catchThrowableOfType(
+                  IllegalStateException.class, client::metadata))
+          .hasMessage(
+              "model 'm': GET /v2/models/m failed: nothing answers at 127.0.0.1:"
+                  + closed
+                  + " (is the server running, and is this its REST port?)");
+    }
+  }
 }
