@@ -76,7 +76,7 @@ public final class ModelConfigParser {
           problems.addAll(unknown); // reported together at the end of a parse: nothing follows
           break;
         }
-        problems.add(describe(e));
+        problems.add(describe(e, current));
         Optional<String> without = withoutLine(current, e.getLine());
         if (without.isEmpty()) {
           break;
@@ -122,7 +122,7 @@ public final class ModelConfigParser {
     return problems;
   }
 
-  private static Problem describe(TextFormat.ParseException e) {
+  private static Problem describe(TextFormat.ParseException e, String text) {
     String message = e.getMessage() == null ? "" : e.getMessage();
     String detail = LOCATION.matcher(message).replaceFirst("");
     Matcher enumValue = UNKNOWN_ENUM_VALUE.matcher(detail);
@@ -131,7 +131,24 @@ public final class ModelConfigParser {
     } else {
       detail = detail.replace("inference.", "");
     }
+    if (atEnd(text, e.getLine(), e.getColumn())) {
+      detail += " at the end of the text (is a '[' or '{' left open?)";
+    }
     return new Problem(e.getLine(), e.getColumn(), detail);
+  }
+
+  /** Whether nothing but white space and comments follows the 1-based line and column. */
+  private static boolean atEnd(String text, int line, int column) {
+    String[] lines = text.split("\n", -1);
+    if (line < 1 || line > lines.length) {
+      return true;
+    }
+    String rest =
+        lines[line - 1].substring(Math.min(Math.max(column - 1, 0), lines[line - 1].length()));
+    for (int i = line; i < lines.length; i++) {
+      rest += "\n" + lines[i];
+    }
+    return rest.lines().map(l -> l.replaceFirst("#.*", "").strip()).allMatch(String::isEmpty);
   }
 
   private static String unknownEnumValue(String typeName, String value) {
@@ -165,8 +182,11 @@ public final class ModelConfigParser {
    */
   static Optional<String> withoutLine(String text, int line) {
     String[] lines = text.split("\n", -1);
-    if (line < 1 || line > lines.length || !balanced(lines[line - 1])) {
-      return Optional.empty();
+    if (line < 1
+        || line > lines.length
+        || lines[line - 1].isBlank()
+        || !balanced(lines[line - 1])) {
+      return Optional.empty(); // nothing to set aside, or a line that would unbalance the text
     }
     lines[line - 1] = "";
     return Optional.of(String.join("\n", lines));

@@ -225,6 +225,27 @@ class ModelConfigParserTest {
   }
 
   @Test
+  void anUnclosedListAtTheEndOfTheTextIsOneProblemSayingSo() {
+    String text =
+        "name: \"m\"\nmax_batch_size: 8\n"
+            + "input [ { name: \"x\" data_type: TYPE_FP32 dims: [ 4 ] }\n\n# end\n";
+
+    assertThatThrownBy(() -> ModelConfigParser.parse(text, "open"))
+        .isInstanceOf(ConfigException.class)
+        .extracting(e -> ((ConfigException) e).problems(), list(String.class))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("at the end of the text (is a '[' or '{' left open?)");
+  }
+
+  @Test
+  void aMistakeFollowedByMoreTextIsNotCalledTheEnd() {
+    assertThatThrownBy(() -> ModelConfigParser.parse("max_batch_size: eight\nname: \"m\"\n", "mid"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("mid: line 1, column")
+        .hasMessageNotContaining("end of the text");
+  }
+
+  @Test
   void readsAFile(@TempDir Path folder) throws Exception {
     Path file = folder.resolve("config.pbtxt");
     Files.writeString(file, ConfigFixtures.text("fil_xgboost.pbtxt"));
