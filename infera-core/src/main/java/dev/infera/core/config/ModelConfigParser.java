@@ -132,7 +132,8 @@ public final class ModelConfigParser {
       detail = detail.replace("inference.", "");
     }
     if (atEnd(text, e.getLine(), e.getColumn())) {
-      detail += " at the end of the text (is a '[' or '{' left open?)";
+      detail =
+          detail.replaceFirst("\\.$", "") + " at the end of the text (is a '[' or '{' left open?)";
     }
     return new Problem(e.getLine(), e.getColumn(), detail);
   }

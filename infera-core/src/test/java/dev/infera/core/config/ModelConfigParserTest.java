@@ -234,7 +234,7 @@ class ModelConfigParserTest {
         .isInstanceOf(ConfigException.class)
         .extracting(e -> ((ConfigException) e).problems(), list(String.class))
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-        .contains("at the end of the text (is a '[' or '{' left open?)");
+        .endsWith("Expected \",\" at the end of the text (is a '[' or '{' left open?)");
   }
 
   @Test
