@@ -144,12 +144,20 @@ public final class ModelConfigParser {
     if (line < 1 || line > lines.length) {
       return true;
     }
-    String rest =
-        lines[line - 1].substring(Math.min(Math.max(column - 1, 0), lines[line - 1].length()));
-    for (int i = line; i < lines.length; i++) {
-      rest += "\n" + lines[i];
+    String first = lines[line - 1];
+    if (!isBlankOrComment(first.substring(Math.min(Math.max(column - 1, 0), first.length())))) {
+      return false;
     }
-    return rest.lines().map(l -> l.replaceFirst("#.*", "").strip()).allMatch(String::isEmpty);
+    for (int i = line; i < lines.length; i++) {
+      if (!isBlankOrComment(lines[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isBlankOrComment(String text) {
+    return text.replaceFirst("#.*", "").isBlank();
   }
 
   private static String unknownEnumValue(String typeName, String value) {

@@ -114,7 +114,7 @@ final class RepositoryClient {
   /**
    * Why the server could not be reached, in words (the HTTP client's exceptions often have none).
    */
-  static String describe(IOException e) {
+  private static String describe(IOException e) {
     if (e instanceof java.net.http.HttpConnectTimeoutException) {
       return "the connection timed out";
     }

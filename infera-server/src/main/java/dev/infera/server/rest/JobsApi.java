@@ -86,11 +86,11 @@ public final class JobsApi {
               "batch jobs are off on this server (start it with --jobs-dir DIR, the folder job"
                   + " paths are relative to)");
         };
-    route(sb, "POST", "/v2/jobs", "infera.jobs.submit", off);
-    route(sb, "GET", "/v2/jobs", "infera.jobs.list", off);
-    route(sb, "GET", "/v2/jobs/{id}", "infera.jobs.status", off);
-    route(sb, "DELETE", "/v2/jobs/{id}", "infera.jobs.cancel", off);
-    route(sb, "POST", "/v2/jobs/{id}/cancel", "infera.jobs.cancel", off);
+    route(sb, "POST", "/v2/jobs", "infera.jobs.submit", off, false);
+    route(sb, "GET", "/v2/jobs", "infera.jobs.list", off, false);
+    route(sb, "GET", "/v2/jobs/{id}", "infera.jobs.status", off, false);
+    route(sb, "DELETE", "/v2/jobs/{id}", "infera.jobs.cancel", off, false);
+    route(sb, "POST", "/v2/jobs/{id}/cancel", "infera.jobs.cancel", off, false);
   }
 
   private interface Handler {
@@ -99,14 +99,23 @@ public final class JobsApi {
 
   private static void route(
       ServerBuilder sb, String method, String path, String name, Handler handler) {
+    route(sb, method, path, name, handler, method.equals("POST"));
+  }
+
+  /** A route; {@code readsBody}: the handler gets the body as JSON (else null, body unread). */
+  private static void route(
+      ServerBuilder sb,
+      String method,
+      String path,
+      String name,
+      Handler handler,
+      boolean readsBody) {
     HttpService service =
         (ctx, req) ->
             HttpResponse.of(
                 req.aggregate()
                     .thenApply(
-                        body ->
-                            handler.handle(
-                                ctx, method.equals("POST") ? RepositoryApi.parse(body) : null))
+                        body -> handler.handle(ctx, readsBody ? RepositoryApi.parse(body) : null))
                     .exceptionally(ErrorResponses::of));
     var builder = sb.route();
     switch (method) {

@@ -326,6 +326,7 @@ class BatchJobsIT {
       for (String[] call :
           List.of(
               new String[] {"POST", "/v2/jobs", "{\"model\": \"tabular_mlp\"}"},
+              new String[] {"POST", "/v2/jobs", "not JSON"},
               new String[] {"GET", "/v2/jobs", null},
               new String[] {"GET", "/v2/jobs/j1", null},
               new String[] {"DELETE", "/v2/jobs/j1", null})) {
