@@ -23,6 +23,14 @@ final class S3Errors {
           };
       return new S3RepositoryException(what + hint + " (HTTP " + s3.statusCode() + code + ")", e);
     }
+    if (e instanceof SdkClientException
+        && String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+      return new S3RepositoryException(
+          what
+              + "no credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or"
+              + " AWS_PROFILE; an S3-compatible server takes its own access key the same way)",
+          e);
+    }
     if (e instanceof SdkClientException) {
       return new S3RepositoryException(
           what + "no answer from the storage (" + firstLine(e.getMessage()) + ")", e);

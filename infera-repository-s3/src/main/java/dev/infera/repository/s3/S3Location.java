@@ -80,6 +80,15 @@ public record S3Location(Optional<URI> endpoint, String bucket, String prefix) {
 
   @Override
   public String toString() {
-    return SCHEME + endpoint.map(uri -> uri + "/").orElse("") + bucket + "/" + prefix;
+    // as written: s3://host:port/... for HTTP, s3://https://host:port/... for HTTPS
+    return SCHEME
+        + endpoint
+            .map(
+                uri ->
+                    ("https".equals(uri.getScheme()) ? "https://" : "") + uri.getAuthority() + "/")
+            .orElse("")
+        + bucket
+        + "/"
+        + prefix;
   }
 }

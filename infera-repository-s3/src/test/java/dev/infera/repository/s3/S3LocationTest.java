@@ -45,4 +45,15 @@ class S3LocationTest {
     assertThatThrownBy(() -> S3Location.parse("s3://models//x"))
         .hasMessageContaining("empty path segment");
   }
+
+  @Test
+  void aLocationIsShownAsItIsWritten() {
+    assertThat(S3Location.parse("s3://models/team/prod")).hasToString("s3://models/team/prod/");
+    assertThat(S3Location.parse("s3://minio.storage:9000/models/repo"))
+        .hasToString("s3://minio.storage:9000/models/repo/");
+    assertThat(S3Location.parse("s3://http://minio.storage:9000/models"))
+        .hasToString("s3://minio.storage:9000/models/");
+    assertThat(S3Location.parse("s3://https://10.0.0.5:443/models/repo"))
+        .hasToString("s3://https://10.0.0.5:443/models/repo/");
+  }
 }
