@@ -67,6 +67,7 @@ final class TypedContents {
               + type
               + " (expected "
               + count
+              + misplaced(type, contents)
               + ")");
     }
     if (type == DataType.BYTES) {
@@ -81,6 +82,34 @@ final class TypedContents {
             .order(ByteOrder.LITTLE_ENDIAN);
     fill(name, type, contents, data);
     return Tensor.of(name, type, shape, data.flip());
+  }
+
+  /**
+   * When the values were sent in another type's field (say int_contents for FP32): "; N values were
+   * sent in FIELD, the field of TYPES", else empty.
+   */
+  private static String misplaced(DataType type, InferTensorContents contents) {
+    if (valueCount(type, contents) != 0) {
+      return "";
+    }
+    for (DataType other : DataType.values()) {
+      String field = fieldFor(other);
+      int sent = isRepresentable(other) ? valueCount(other, contents) : 0;
+      if (sent > 0 && !field.equals(fieldFor(type))) {
+        List<String> types =
+            Arrays.stream(DataType.values())
+                .filter(t -> isRepresentable(t) && fieldFor(t).equals(field))
+                .map(DataType::name)
+                .toList();
+        return "; "
+            + sent
+            + " values were sent in "
+            + field
+            + ", the field of "
+            + String.join(", ", types);
+      }
+    }
+    return "";
   }
 
   private static int valueCount(DataType type, InferTensorContents contents) {

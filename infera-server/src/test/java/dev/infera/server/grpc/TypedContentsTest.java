@@ -144,13 +144,23 @@ class TypedContentsTest {
   }
 
   @Test
-  void valuesInTheWrongFieldCountAsMissing() {
+  void valuesInTheWrongFieldCountAsMissingAndTheFieldTheyWereSentInIsNamed() {
     InferTensorContents ints = InferTensorContents.newBuilder().addIntContents(1).build();
 
     InvalidArgument.assertThrownBy(
         () -> TypedContents.decode("IN", DataType.FP32, new long[] {1}, ints),
         "input 'IN'",
-        "0 values in fp32_contents");
+        "0 values in fp32_contents",
+        "(expected 1; 1 values were sent in int_contents, the field of INT8, INT16, INT32)");
+  }
+
+  @Test
+  void aShortFieldIsNotBlamedOnAnother() {
+    InferTensorContents mixed =
+        InferTensorContents.newBuilder().addFp32Contents(1f).addIntContents(1).build();
+
+    InvalidArgument.assertThrownBy(
+        () -> TypedContents.decode("IN", DataType.FP32, new long[] {2}, mixed), "(expected 2)");
   }
 
   @Test
