@@ -191,6 +191,14 @@ final class ServeCommand implements Callable<Integer> {
               + warmupSeconds
               + " (expected at least 1; --warmup=false turns the warm-up off)");
     }
+    if (jobsDir != null && !java.nio.file.Files.isDirectory(jobsDir)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--jobs-dir "
+              + jobsDir
+              + " is not a folder (expected the existing folder that job inputs and outputs are"
+              + " relative to)");
+    }
     BackendConfig backends;
     try {
       backends = BackendConfig.parse(backendConfig);
