@@ -59,14 +59,19 @@ final class Endpoints {
   static Endpoints open(Map<Kind, Endpoint> wanted, Function<Kind, ServerBuilder> builders) {
     Map<Kind, Server> servers = new EnumMap<>(Kind.class);
     Map<Kind, CompletableFuture<Void>> starts = new EnumMap<>(Kind.class);
-    wanted.forEach(
-        (kind, endpoint) -> {
-          if (endpoint.enabled()) {
-            Server server = builders.apply(kind).build();
-            servers.put(kind, server);
-            starts.put(kind, server.start());
-          }
-        });
+    try {
+      wanted.forEach(
+          (kind, endpoint) -> {
+            if (endpoint.enabled()) {
+              Server server = builders.apply(kind).build();
+              servers.put(kind, server);
+              starts.put(kind, server.start());
+            }
+          });
+    } catch (RuntimeException e) {
+      new Endpoints(servers).stop().join(); // an endpoint that would not build: none left open
+      throw e;
+    }
     List<String> failures = new ArrayList<>();
     starts.forEach(
         (kind, start) -> {

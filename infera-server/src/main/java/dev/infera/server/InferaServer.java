@@ -228,6 +228,11 @@ public final class InferaServer implements AutoCloseable {
                   });
     } catch (RuntimeException e) {
       releaseAfterFailedStart();
+      if (e instanceof IllegalStateException
+          && String.valueOf(e.getMessage()).contains("SSL/TLS")
+          && options.security().tls().isPresent()) {
+        throw new StartupException(options.security().tls().get().mismatch(e), e);
+      }
       throw e;
     }
     try {

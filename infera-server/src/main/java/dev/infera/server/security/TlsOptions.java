@@ -5,6 +5,8 @@ import io.netty.handler.ssl.ClientAuth;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyException;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,12 +44,54 @@ public record TlsOptions(Path certificateChain, Path privateKey, Optional<Path> 
    * certificates when {@link #mutual()}.
    */
   public void listen(ServerBuilder sb, InetSocketAddress address) {
-    sb.https(address).tls(certificateChain.toFile(), privateKey.toFile());
+    try {
+      sb.https(address).tls(certificateChain.toFile(), privateKey.toFile());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(unusable(e.getCause() == null ? e : e.getCause()), e);
+    }
     clientCa.ifPresent(
         ca -> {
           ClientCaTrust trust = ClientCaTrust.of(ca);
           sb.tlsCustomizer(ssl -> ssl.clientAuth(ClientAuth.REQUIRE).trustManager(trust));
         });
+  }
+
+  /** What is wrong with the files, in the flags' terms, from the TLS library's exception. */
+  private String unusable(Throwable cause) {
+    if (cause instanceof CertificateException) {
+      return "--tls-cert "
+          + certificateChain
+          + " holds no PEM certificate (expected '-----BEGIN CERTIFICATE-----' blocks: the"
+          + " server's certificate, then any intermediates)";
+    }
+    if (cause instanceof KeyException) {
+      return "--tls-key "
+          + privateKey
+          + " holds no unencrypted PKCS#8 private key (expected '-----BEGIN PRIVATE KEY-----';"
+          + " convert another key with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8)";
+    }
+    String message = String.valueOf(cause.getMessage());
+    int newline = message.indexOf('\n');
+    return "--tls-cert "
+        + certificateChain
+        + " and --tls-key "
+        + privateKey
+        + " cannot be used: "
+        + (newline < 0 ? message : message.substring(0, newline));
+  }
+
+  /**
+   * Why a server with these files failed its own TLS check, in the flags' terms (the TLS library
+   * finds a key that does not belong to the certificate only when it tries a handshake).
+   */
+  public String mismatch(Throwable cause) {
+    return "--tls-cert "
+        + certificateChain
+        + " and --tls-key "
+        + privateKey
+        + " do not work together (is the key the certificate's own? the TLS check said: "
+        + cause.getMessage()
+        + ")";
   }
 
   private static void readable(String flag, Path file, List<String> problems) {

@@ -222,4 +222,46 @@ class TlsIT {
 
     assertThat(status).isEqualTo(200);
   }
+
+  private static String startupRefusal(Path cert, Path key) throws IOException {
+    Path repository = Files.createDirectories(dir.resolve("models-refused"));
+    ServerOptions options =
+        ServerOptions.onFreePorts(repository)
+            .withSecurity(
+                SecurityOptions.none().withTls(new TlsOptions(cert, key, Optional.empty())));
+    Throwable refused =
+        org.assertj.core.api.Assertions.catchThrowable(() -> InferaServer.start(options).close());
+    assertThat(refused).isNotNull();
+    return refused.getMessage();
+  }
+
+  @Test
+  void filesThatAreNotACertificateAndAKeyAreNamedWithWhatWasExpected() throws IOException {
+    TestCertificates.Issued server = TestCertificates.server(serverCa);
+    Path cert = server.writeCertificate(dir.resolve("refused-server.pem"));
+    Path key = server.writeKey(dir.resolve("refused-server.key"));
+
+    assertThat(startupRefusal(key, key))
+        .isEqualTo(
+            "--tls-cert "
+                + key
+                + " holds no PEM certificate (expected '-----BEGIN CERTIFICATE-----' blocks: the"
+                + " server's certificate, then any intermediates)");
+    assertThat(startupRefusal(cert, cert))
+        .startsWith("--tls-key " + cert + " holds no unencrypted PKCS#8 private key");
+  }
+
+  @Test
+  void aKeyThatIsNotTheCertificatesOwnIsNamedAsSuch() throws IOException {
+    Path cert = TestCertificates.server(serverCa).writeCertificate(dir.resolve("mine.pem"));
+    Path otherKey = TestCertificates.server(serverCa).writeKey(dir.resolve("other.key"));
+
+    assertThat(startupRefusal(cert, otherKey))
+        .startsWith(
+            "--tls-cert "
+                + cert
+                + " and --tls-key "
+                + otherKey
+                + " do not work together (is the key the certificate's own?");
+  }
 }
