@@ -2,7 +2,12 @@ package dev.infera.server.cli;
 
 import dev.infera.server.security.ConnectionLimits;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The flags of {@code infera serve} for timeouts and what one client can hold. */
 final class LimitFlags {
@@ -53,7 +58,27 @@ final class LimitFlags {
           "The largest HTTP/1 header section; beyond: HTTP 431 and the connection is closed. Default: ${DEFAULT-VALUE}.")
   int http1MaxHeaderBytes;
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  /**
+   * The limits; a value out of range is refused naming its flag.
+   *
+   * @throws ParameterException for a negative timeout or a count, size or cap below its minimum
+   */
   ConnectionLimits toLimits(long maxRequestBytes) {
+    List<String> problems = new ArrayList<>();
+    atLeast(problems, "--request-timeout-secs", requestTimeoutSeconds, 0);
+    atLeast(problems, "--idle-timeout-secs", idleTimeoutSeconds, 0);
+    if (maxBufferedRequestBytes != null) {
+      atLeast(problems, "--max-buffered-request-bytes", maxBufferedRequestBytes, 1);
+    }
+    atLeast(problems, "--http2-max-concurrent-streams", http2MaxStreams, 1);
+    atLeast(problems, "--max-connections", maxConnections, 1);
+    atLeast(problems, "--http1-max-header-bytes", http1MaxHeaderBytes, 1024);
+    if (!problems.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+    }
     return new ConnectionLimits(
         Duration.ofSeconds(requestTimeoutSeconds),
         Duration.ofSeconds(idleTimeoutSeconds),
@@ -63,5 +88,11 @@ final class LimitFlags {
         http2MaxStreams,
         maxConnections,
         http1MaxHeaderBytes);
+  }
+
+  private static void atLeast(List<String> problems, String flag, long value, long minimum) {
+    if (value < minimum) {
+      problems.add(flag + " " + value + " (expected " + minimum + " or more)");
+    }
   }
 }
