@@ -57,12 +57,30 @@ public final class AuthConfigFile {
                   + ", column "
                   + e.getLocation().getColumnNr()
                   + ": ";
-      throw new AuthConfigException(file.toString(), List.of(where + e.getOriginalMessage()));
+      throw new AuthConfigException(
+          file.toString(), List.of(where + oneLine(e.getOriginalMessage())));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new AuthConfigException(file.toString(), List.of("does not exist"));
     } catch (IOException e) {
       throw new AuthConfigException(
           file.toString(), List.of("cannot be read (" + e.getClass().getSimpleName() + ")"));
     }
     return parse(root, file.toString());
+  }
+
+  /**
+   * A parser's message on one line: YAML's quotes the offending lines, indented, between what it
+   * was parsing and what it expected; those two are kept ("while parsing a flow sequence: expected
+   * ',' or ']', but got <stream end>").
+   */
+  private static String oneLine(String message) {
+    if (message == null) {
+      return "not valid YAML or JSON";
+    }
+    return java.util.Arrays.stream(message.split("\n"))
+        .filter(line -> !line.isBlank() && !Character.isWhitespace(line.charAt(0)))
+        .map(line -> line.replaceAll("\\s*\\[Source: [^\\]]*\\]", ""))
+        .collect(java.util.stream.Collectors.joining(": "));
   }
 
   /** Checks an already parsed auth document; {@code source} names it in problems. */

@@ -130,6 +130,21 @@ class AuthConfigFileTest {
         catchThrowableOfType(
             AuthConfigException.class, () -> AuthConfigFile.read(dir.resolve("absent.yaml")));
 
-    assertThat(e.getMessage()).contains("absent.yaml").contains("cannot be read");
+    assertThat(e.getMessage()).contains("absent.yaml").contains("does not exist");
+  }
+
+  @Test
+  void aYamlSyntaxErrorIsOneLineSayingWhatWasExpected() throws IOException {
+    Path file = dir.resolve("open.yaml");
+    Files.writeString(file, "keys:\n  - name: a\n    key: [unclosed\n");
+
+    AuthConfigException e =
+        catchThrowableOfType(AuthConfigException.class, () -> AuthConfigFile.read(file));
+
+    assertThat(e.getMessage())
+        .contains("open.yaml")
+        .contains("while parsing a flow sequence: expected ',' or ']', but got <stream end>")
+        .doesNotContain("\n")
+        .doesNotContain("in 'reader'");
   }
 }
