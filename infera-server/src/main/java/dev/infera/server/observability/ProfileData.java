@@ -33,14 +33,20 @@ import java.util.Map;
  *   <li>JSON Lines: {@code {"INPUT": value}} with a number, a string or a (nested) array holding
  *       the input's elements in row-major order;
  *   <li>CSV: a column named as the input (one element), or columns {@code INPUT[0]}, {@code
- *       INPUT[1]}, … (as drift monitoring names them); for a model with one input, any columns, in
- *       order, as many as the input has elements.
+ *       INPUT[1]}, … (as drift monitoring names them); for a model with one input, any columns but
+ *       one named {@code id} (as {@code infera batch} reads them), in order, as many as the input
+ *       has elements.
  * </ul>
  *
  * Rows are fed to {@link ProfileBuilder} in chunks, so the file is streamed, not loaded.
  */
 public final class ProfileData {
   private static final int CHUNK_ROWS = 512;
+
+  /**
+   * A CSV column that identifies rows rather than holding a feature, as in {@code infera batch}.
+   */
+  private static final String ID_COLUMN = "id";
 
   private ProfileData() {}
 
@@ -193,7 +199,12 @@ public final class ProfileData {
       values.add(row.get(input.name() + "[" + i + "]"));
     }
     if (values.isEmpty() && inputCount == 1) {
-      values.addAll(row.values());
+      row.forEach(
+          (column, value) -> {
+            if (!column.equals(ID_COLUMN)) {
+              values.add(value);
+            }
+          });
     }
     if (values.isEmpty()) {
       throw new IllegalArgumentException(

@@ -98,6 +98,35 @@ class ProfileCommandTest {
   }
 
   @Test
+  void anIdColumnIsNotAFeature() throws Exception {
+    Path model = tabular();
+    Path csv = repository.resolve("scored.csv");
+    List<String> lines = new ArrayList<>();
+    StringJoiner header = new StringJoiner(",").add("id");
+    for (int f = 0; f < 64; f++) {
+      header.add("f" + f);
+    }
+    lines.add(header.toString());
+    for (int r = 0; r < 200; r++) {
+      StringJoiner row = new StringJoiner(",").add("row-" + r);
+      for (int f = 0; f < 64; f++) {
+        row.add(Integer.toString(f));
+      }
+      lines.add(row.toString());
+    }
+    Files.write(csv, lines);
+
+    int exit = build("tabular_mlp", csv);
+
+    assertThat(exit).as(err.toString()).isZero();
+    ReferenceProfile profile =
+        ReferenceProfile.fromJson(
+            Files.readString(model.resolve("3").resolve(ReferenceProfile.FILE_NAME)));
+    assertThat(profile.features()).hasSize(64);
+    assertThat(profile.features().get(7).quantiles()[100]).isEqualTo(7.0);
+  }
+
+  @Test
   void jsonLinesNameTheInputsAndStringsBecomeCategories() throws Exception {
     Path model = repository.resolve("labels");
     Files.createDirectories(model.resolve("1"));
