@@ -48,6 +48,12 @@ public final class PipelineCheck {
     }
     Map<Integer, ModelInterface> interfaces = new HashMap<>();
     for (PipelineStep step : pipeline.steps()) {
+      if (step.model().equals(pipeline.model())) {
+        problems.add(
+            step.label()
+                + ": an ensemble cannot run itself as a step (expected another model's name)");
+        continue;
+      }
       Optional<ModelInterface> model = models.apply(step.model(), step.version());
       if (model.isEmpty()) {
         problems.add(

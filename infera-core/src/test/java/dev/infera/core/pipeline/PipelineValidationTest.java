@@ -126,6 +126,16 @@ class PipelineValidationTest {
   }
 
   @Test
+  void aStepRunningTheEnsembleItselfIsNamedAsSuch() {
+    assertThatThrownBy(
+            () -> check(config(step("a", "IN", "t1") + step("ens", "t1", "OUT")), Map.of("a", XY)))
+        .hasMessageContaining(
+            "step 2 (model 'ens'): an ensemble cannot run itself as a step (expected another"
+                + " model's name)")
+        .hasMessageNotContaining("is not loaded");
+  }
+
+  @Test
   void mismatchedDatatypesBetweenStepsNameTheStepAndTensor() {
     assertThatThrownBy(
             () ->
