@@ -42,8 +42,14 @@ final class ServerBench {
       client.prepare(inputs);
       String first = client.send().join();
       if (first != null) {
+        String detail = client.failureDetail();
         throw new IllegalStateException(
-            "model '" + options.model + "': the first request failed (" + first + ")");
+            "model '"
+                + options.model
+                + "': the first request failed ("
+                + first
+                + (detail.isEmpty() ? "" : ": " + detail)
+                + ")");
       }
       LoadDriver driver =
           new LoadDriver(

@@ -126,6 +126,24 @@ public final class GrpcInferClient implements InferClient {
   }
 
   @Override
+  public String failureDetail() {
+    try {
+      stubs
+          .get(0)
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .modelInfer(request)
+          .get();
+      return "";
+    } catch (java.util.concurrent.ExecutionException e) {
+      String description = Status.fromThrowable(e.getCause()).getDescription();
+      return description == null ? "" : description;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  @Override
   public void close() {
     channels.forEach(ManagedChannel::shutdownNow);
     try {

@@ -32,6 +32,15 @@ public interface InferClient extends AutoCloseable {
    */
   CompletableFuture<String> send();
 
+  /**
+   * Sends the prepared request once more, outside any measurement, and returns what the server said
+   * about it when it failed (its error message), or an empty string. For saying why a run could not
+   * start.
+   */
+  default String failureDetail() {
+    return "";
+  }
+
   @Override
   void close();
 

@@ -1,5 +1,6 @@
 package dev.infera.bench.client;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infera.bench.input.InputTensor;
 import dev.infera.bench.input.TensorMeta;
 import io.netty.buffer.ByteBuf;
@@ -30,6 +31,7 @@ public final class RestInferClient implements InferClient {
   private final Duration timeout;
   private final Http1Connections connections;
   private volatile ByteBuf request;
+  private volatile List<InputTensor> prepared = List.of();
 
   /**
    * @param hostPort the server's HTTP address, {@code host:port}
@@ -91,39 +93,48 @@ public final class RestInferClient implements InferClient {
 
   @Override
   public void prepare(List<InputTensor> inputs) {
+    prepared = List.copyOf(inputs);
     byte[] bytes = encode(inputs);
     request = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
   }
 
   /** The whole HTTP/1.1 request: head and body. */
   byte[] encode(List<InputTensor> inputs) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    Body body = body(inputs);
     StringBuilder head =
         new StringBuilder("POST /v2/models/")
             .append(model)
             .append("/infer HTTP/1.1\r\nHost: ")
             .append(hostPort)
             .append("\r\n");
-    if (binary) {
-      byte[] header = JsonRequestBody.binaryHeader(inputs);
-      body.writeBytes(header);
-      for (InputTensor input : inputs) {
-        body.writeBytes(input.raw());
-      }
-      head.append("Content-Type: application/octet-stream\r\n")
-          .append(HEADER_LENGTH)
-          .append(": ")
-          .append(header.length)
-          .append("\r\n");
-    } else {
-      body.writeBytes(JsonRequestBody.json(inputs));
-      head.append("Content-Type: application/json\r\n");
-    }
-    head.append("Content-Length: ").append(body.size()).append("\r\n\r\n");
+    body.headers()
+        .forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    head.append("Content-Length: ").append(body.bytes().length).append("\r\n\r\n");
     ByteArrayOutputStream whole = new ByteArrayOutputStream();
     whole.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
-    whole.writeBytes(body.toByteArray());
+    whole.writeBytes(body.bytes());
     return whole.toByteArray();
+  }
+
+  /** A request body and the headers that describe it (besides its length). */
+  private record Body(byte[] bytes, java.util.Map<String, String> headers) {}
+
+  private Body body(List<InputTensor> inputs) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    if (binary) {
+      byte[] header = JsonRequestBody.binaryHeader(inputs);
+      bytes.writeBytes(header);
+      for (InputTensor input : inputs) {
+        bytes.writeBytes(input.raw());
+      }
+      headers.put("Content-Type", "application/octet-stream");
+      headers.put(HEADER_LENGTH, Integer.toString(header.length));
+    } else {
+      bytes.writeBytes(JsonRequestBody.json(inputs));
+      headers.put("Content-Type", "application/json");
+    }
+    return new Body(bytes.toByteArray(), headers);
   }
 
   @Override
@@ -135,6 +146,29 @@ public final class RestInferClient implements InferClient {
                 outcome instanceof Integer status
                     ? (status == 200 ? null : "http " + status)
                     : (String) outcome);
+  }
+
+  @Override
+  public String failureDetail() {
+    Body body = body(prepared);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://" + hostPort + "/v2/models/" + model + "/infer"))
+            .timeout(timeout)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
+    body.headers().forEach(request::header);
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        return "";
+      }
+      return new ObjectMapper().readTree(response.body()).path("error").asText(response.body());
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   @Override

@@ -31,6 +31,8 @@ public final class RequestFile {
   public static List<InputTensor> read(Path file) {
     try {
       return parse(Files.readString(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("--input-data '" + file + "' does not exist");
     } catch (IOException e) {
       throw new IllegalArgumentException("--input-data '" + file + "': " + e.getMessage());
     } catch (IllegalArgumentException e) {

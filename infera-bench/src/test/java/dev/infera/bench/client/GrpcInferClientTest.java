@@ -31,6 +31,8 @@ class GrpcInferClientTest {
 
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicReference<io.grpc.Status> refusal =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private Server server;
 
   @BeforeEach
@@ -43,6 +45,10 @@ class GrpcInferClientTest {
                   public void modelInfer(
                       ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
                     requests.incrementAndGet();
+                    if (refusal.get() != null) {
+                      answer.onError(refusal.get().asRuntimeException());
+                      return;
+                    }
                     answer.onNext(
                         ModelInferResponse.newBuilder()
                             .setModelName(request.getModelName())
@@ -101,5 +107,28 @@ class GrpcInferClientTest {
     assertThatThrownBy(() -> new GrpcInferClient("127.0.0.1:9", "m", Duration.ofSeconds(1), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected >= 1");
+  }
+
+  @Test
+  void aRefusedRequestIsCountedByCodeAndItsDetailIsTheServersMessage() {
+    refusal.set(
+        io.grpc.Status.INVALID_ARGUMENT.withDescription("batch size 1000 (expected 1 to 256)"));
+    try (GrpcInferClient client =
+        new GrpcInferClient("127.0.0.1:" + server.getPort(), "m", Duration.ofSeconds(10), 1)) {
+      client.prepare(INPUTS);
+
+      assertThat(client.send().join()).isEqualTo("grpc INVALID_ARGUMENT");
+      assertThat(client.failureDetail()).isEqualTo("batch size 1000 (expected 1 to 256)");
+    }
+  }
+
+  @Test
+  void anAcceptedRequestHasNoFailureDetail() {
+    try (GrpcInferClient client =
+        new GrpcInferClient("127.0.0.1:" + server.getPort(), "m", Duration.ofSeconds(10), 1)) {
+      client.prepare(INPUTS);
+
+      assertThat(client.failureDetail()).isEmpty();
+    }
   }
 }

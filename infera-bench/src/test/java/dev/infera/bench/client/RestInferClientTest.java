@@ -66,4 +66,44 @@ class RestInferClientTest {
                   + " (is the server running, and is this its REST port?)");
     }
   }
+
+  /**
+   * Against an Armeria server on a loopback port standing in for Infera, which this module does not
+   * depend on: it refuses every request the way Infera refuses one (HTTP 400 and an "error").
+   */
+  @Test
+  void theDetailOfARefusedRequestIsTheServersMessageForTheSameBody() throws Exception {
+    java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.linecorp.armeria.server.Server refusing =
+        com.linecorp.armeria.server.Server.builder()
+            .http(new java.net.InetSocketAddress("127.0.0.1", 0))
+            .service(
+                "/v2/models/m/infer",
+                (ctx, req) ->
+                    com.linecorp.armeria.common.HttpResponse.of(
+                        req.aggregate()
+                            .thenApply(
+                                body -> {
+                                  received.add(
+                                      req.headers().contentType() + " " + body.contentUtf8());
+                                  return com.linecorp.armeria.common.HttpResponse.of(
+                                      com.linecorp.armeria.common.HttpStatus.BAD_REQUEST,
+                                      com.linecorp.armeria.common.MediaType.JSON,
+                                      "{\"error\":\"batch size 1000 (expected 1 to 256)\"}");
+                                })))
+            .build();
+    refusing.start().join();
+    try (RestInferClient client =
+        new RestInferClient(
+            "127.0.0.1:" + refusing.activeLocalPort(), "m", false, Duration.ofSeconds(5), 1)) {
+      client.prepare(INPUTS);
+
+      assertThat(client.send().join()).isEqualTo("http 400");
+      assertThat(client.failureDetail()).isEqualTo("batch size 1000 (expected 1 to 256)");
+      assertThat(received).hasSize(2).allSatisfy(r -> assertThat(r).contains("\"data\":[0,0]"));
+      assertThat(received.get(1)).startsWith("application/json");
+    } finally {
+      refusing.stop().join();
+    }
+  }
 }

@@ -90,4 +90,13 @@ class RequestFileTest {
     assertThatThrownBy(() -> RequestFile.read(Path.of("does/not/exist.json")))
         .hasMessageContaining("--input-data 'does/not/exist.json'");
   }
+
+  @Test
+  void aFileThatDoesNotExistIsNamedAsSuch(@org.junit.jupiter.api.io.TempDir Path dir) {
+    Path missing = dir.resolve("request.json");
+
+    assertThatThrownBy(() -> RequestFile.read(missing))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--input-data '" + missing + "' does not exist");
+  }
 }
