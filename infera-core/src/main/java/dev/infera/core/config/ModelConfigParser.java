@@ -97,6 +97,8 @@ public final class ModelConfigParser {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ConfigException(file.toString(), List.of("does not exist"));
     } catch (IOException e) {
       throw new ConfigException(
           file.toString(), List.of("cannot be read (" + e.getClass().getSimpleName() + ")"));

@@ -61,6 +61,8 @@ final class Json {
     JsonNode json;
     try {
       json = MAPPER.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw InferenceException.invalidArgument("request body: " + limitExceeded(e));
     } catch (JsonProcessingException e) {
       throw InferenceException.invalidArgument("request body is not valid JSON: " + problem(e));
     } catch (IOException e) {

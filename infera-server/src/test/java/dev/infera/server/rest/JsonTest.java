@@ -60,4 +60,16 @@ class JsonTest {
         .doesNotContain("Source")
         .doesNotContain("\n");
   }
+
+  @Test
+  void nestingBeyondTheLimitIsNamedInTheProtocolsWords() {
+    InferenceException e = refused("{\"a\":" + "[".repeat(Json.MAX_NESTING_DEPTH + 5));
+
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "request body: JSON nesting depth exceeds the maximum allowed ("
+                + Json.MAX_NESTING_DEPTH
+                + ")");
+  }
 }
