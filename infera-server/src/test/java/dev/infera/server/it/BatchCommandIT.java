@@ -14,22 +14,26 @@ class BatchCommandIT {
   private static final Path EXAMPLES =
       Paths.get("..", "examples", "models").toAbsolutePath().normalize();
 
+  /** {@code bin/infera batch} of tabular_mlp from {@code input} into {@code output}. */
+  private static LauncherFlags.Run batch(Path input, Path output) throws Exception {
+    return LauncherFlags.run(
+        Map.of(),
+        "batch",
+        "--model-repository",
+        EXAMPLES.toString(),
+        "--model",
+        "tabular_mlp",
+        "--input",
+        input.toString(),
+        "--output",
+        output.toString());
+  }
+
   @Test
   void anInputThatDoesNotExistIsRefusedBeforeTheModelLoads(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("missing.csv");
 
-    LauncherFlags.Run run =
-        LauncherFlags.run(
-            Map.of(),
-            "batch",
-            "--model-repository",
-            EXAMPLES.toString(),
-            "--model",
-            "tabular_mlp",
-            "--input",
-            missing.toString(),
-            "--output",
-            dir.resolve("out").toString());
+    LauncherFlags.Run run = batch(missing, dir.resolve("out"));
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
     assertThat(run.output())
@@ -43,18 +47,7 @@ class BatchCommandIT {
   void aFolderWithoutInputFilesIsRefusedBeforeTheModelLoads(@TempDir Path dir) throws Exception {
     Path empty = Files.createDirectory(dir.resolve("empty"));
 
-    LauncherFlags.Run run =
-        LauncherFlags.run(
-            Map.of(),
-            "batch",
-            "--model-repository",
-            EXAMPLES.toString(),
-            "--model",
-            "tabular_mlp",
-            "--input",
-            empty.toString(),
-            "--output",
-            dir.resolve("out").toString());
+    LauncherFlags.Run run = batch(empty, dir.resolve("out"));
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
     assertThat(run.output())
