@@ -29,7 +29,9 @@ public record ColumnMapping(List<InputBinding> inputs, int idColumn, String idNa
   /** The output column that identifies rows when the input has no id column. */
   public static final String ROW_NUMBER_COLUMN = "row";
 
-  private static final String DEFAULT_ID = "id";
+  /** The input column taken to identify rows when {@code --id-column} names none. */
+  public static final String DEFAULT_ID = "id";
+
   private static final Set<DataType> SUPPORTED =
       EnumSet.of(
           DataType.FP32,

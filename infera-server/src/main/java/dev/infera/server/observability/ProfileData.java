@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.infera.batch.mapping.ColumnMapping;
 import dev.infera.core.config.proto.DataType;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.config.proto.ModelInput;
@@ -42,11 +43,6 @@ import java.util.Map;
  */
 public final class ProfileData {
   private static final int CHUNK_ROWS = 512;
-
-  /**
-   * A CSV column that identifies rows rather than holding a feature, as in {@code infera batch}.
-   */
-  private static final String ID_COLUMN = "id";
 
   private ProfileData() {}
 
@@ -201,7 +197,7 @@ public final class ProfileData {
     if (values.isEmpty() && inputCount == 1) {
       row.forEach(
           (column, value) -> {
-            if (!column.equals(ID_COLUMN)) {
+            if (!column.equals(ColumnMapping.DEFAULT_ID)) { // identifies rows, as in infera batch
               values.add(value);
             }
           });
