@@ -2,10 +2,10 @@ package dev.infera.batch.io;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 /**
  * One in-memory DuckDB database for a job's Parquet files (nothing is stored in a database file),
@@ -18,18 +18,22 @@ public final class DuckDb implements AutoCloseable {
   private boolean closed;
 
   /**
-   * Starts loading DuckDB's native library on a thread of its own, to overlap other start-up work
-   * (loading the model): the driver unpacks its 72-MB library from its jar to a temporary file at
-   * every start, about 0.4 s. A failure is left for the first {@link #connect} to report.
+   * Starts loading DuckDB on a thread of its own, to overlap other start-up work (loading the
+   * model): the driver unpacks its 72-MB native library from its jar to a temporary file at every
+   * start, about 0.4 s, and its driver class sets up a Flight Recorder event and {@code
+   * java.util.logging} when first used, about 0.25 s more. A failure is left for the first {@link
+   * #connect} to report.
    */
   public static void preload() {
     Thread loader =
         new Thread(
             () -> {
+              ClassLoader classes = DuckDb.class.getClassLoader();
               try {
-                Class.forName("org.duckdb.DuckDBNative", true, DuckDb.class.getClassLoader());
+                Class.forName("org.duckdb.DuckDBNative", true, classes);
+                Class.forName("org.duckdb.DuckDBDriver", true, classes);
               } catch (ClassNotFoundException | LinkageError | RuntimeException reportedLater) {
-                // connect() loads it again and reports what fails
+                // connect() loads them again and reports what fails
               }
             },
             "infera-duckdb-load");
@@ -49,8 +53,10 @@ public final class DuckDb implements AutoCloseable {
       properties.setProperty("memory_limit", "512MB");
       // Local files are read once, in order: DuckDB's cache of file blocks would only copy them.
       properties.setProperty("enable_external_file_cache", "false");
+      // The driver itself, not DriverManager: that would first load every JDBC driver on the
+      // class path (tens of milliseconds), only to pick this one.
       database =
-          DriverManager.getConnection("jdbc:duckdb:", properties).unwrap(DuckDBConnection.class);
+          new DuckDBDriver().connect("jdbc:duckdb:", properties).unwrap(DuckDBConnection.class);
     }
     return database.duplicate();
   }
