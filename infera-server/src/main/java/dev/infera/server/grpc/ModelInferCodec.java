@@ -210,7 +210,7 @@ public final class ModelInferCodec {
       int classes = request.outputOptions(computed.name()).classCount();
       Tensor output =
           classes > 0
-              ? Classification.topK(computed, classes, labels.of(computed.name()))
+              ? Classification.topK(computed, classes, labels.of(computed.name()), labels.batched())
               : computed;
       InferOutputTensor.Builder tensor =
           InferOutputTensor.newBuilder()

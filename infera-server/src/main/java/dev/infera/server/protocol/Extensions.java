@@ -14,6 +14,7 @@ public final class Extensions {
       List.of(
           "classification", // the output parameter "classification" (class_count), REST and gRPC
           "model_repository", // index, load (with a configuration override), unload
+          "model_repository(unload_dependents)", // unload's parameter, as Triton reports it
           "schedule_policy", // the request parameters "priority" and "timeout"
           "model_configuration",
           "system_shared_memory",

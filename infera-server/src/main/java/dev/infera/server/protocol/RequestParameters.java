@@ -20,12 +20,13 @@ import java.util.function.Function;
  * <p>Request parameters read here: {@value #PRIORITY}, {@value #TIMEOUT} (microseconds, Triton's
  * unit), {@value #BINARY_DATA_OUTPUT} and {@value #ROUTING_KEY}; the sequence extension's ({@code
  * sequence_id}, {@code sequence_start}, {@code sequence_end}) are UNIMPLEMENTED, as this server has
- * no sequence batcher; any other is passed through in {@link RequestOptions#parameters()}. Output
- * parameters: {@value #BINARY_DATA}, {@value #CLASSIFICATION} and the shared-memory placement
- * ({@value #SHARED_MEMORY_REGION}, {@value #SHARED_MEMORY_OFFSET}, {@value
- * #SHARED_MEMORY_BYTE_SIZE}). Headers (HTTP headers or gRPC metadata): W3C {@value #TRACEPARENT}
- * and {@value #TRACESTATE}, and {@value #ROUTING_KEY_HEADER} when no {@value #ROUTING_KEY}
- * parameter came.
+ * no sequence batcher, except for the values that mean "not in a sequence" (id 0 or "", a false
+ * flag), which are accepted and dropped; any other is passed through in {@link
+ * RequestOptions#parameters()}. Output parameters: {@value #BINARY_DATA}, {@value #CLASSIFICATION}
+ * and the shared-memory placement ({@value #SHARED_MEMORY_REGION}, {@value #SHARED_MEMORY_OFFSET},
+ * {@value #SHARED_MEMORY_BYTE_SIZE}). Headers (HTTP headers or gRPC metadata): W3C {@value
+ * #TRACEPARENT} and {@value #TRACESTATE}, and {@value #ROUTING_KEY_HEADER} when no {@value
+ * #ROUTING_KEY} parameter came.
  */
 public final class RequestParameters {
   public static final String PRIORITY = "priority";
@@ -82,13 +83,16 @@ public final class RequestParameters {
         }
         case BINARY_DATA_OUTPUT -> binaryOutputs = flag("request", name, value);
         case ROUTING_KEY -> routingKey = routingKey("parameter '" + ROUTING_KEY + "'", value);
-        case "sequence_id", "sequence_start", "sequence_end" ->
+        case "sequence_id", "sequence_start", "sequence_end" -> {
+          if (!outsideSequence(value)) {
             throw new InferenceException(
                 ErrorCode.UNIMPLEMENTED,
                 "parameter '"
                     + name
                     + "' belongs to the sequence extension, which this server does not implement"
                     + " (no sequence batching: each request is answered on its own)");
+          }
+        }
         default -> options.parameter(name, value);
       }
     }
@@ -104,6 +108,15 @@ public final class RequestParameters {
     options.trace(TraceContext.of(headers.apply(TRACEPARENT), headers.apply(TRACESTATE)));
     options.warmup(WARMUP_ADMITTED.equals(headers.apply(WARMUP_HEADER)));
     return options.outputDefaults(OutputOptions.DEFAULT.withBinary(binaryOutputs));
+  }
+
+  /**
+   * Whether a sequence parameter's value says the request is not part of a sequence: the sequence
+   * extension's id 0 or "", and a false start or end flag, which clients that always fill these
+   * fields send with every request.
+   */
+  private static boolean outsideSequence(Object value) {
+    return Long.valueOf(0).equals(value) || "".equals(value) || Boolean.FALSE.equals(value);
   }
 
   /**

@@ -48,7 +48,10 @@ final class InferResponseEncoder {
       placed.add(regions.contains(output.name()) ? regions.write(output) : null);
       OutputOptions options = request.outputOptions(output.name());
       int k = options.classCount();
-      Tensor encoded = k > 0 ? Classification.topK(output, k, labels.of(output.name())) : output;
+      Tensor encoded =
+          k > 0
+              ? Classification.topK(output, k, labels.of(output.name()), labels.batched())
+              : output;
       binary[outputs.size()] = placed.get(outputs.size()) == null && options.binary();
       if (binary[outputs.size()]) {
         binaryBytes += RawTensors.size(encoded);

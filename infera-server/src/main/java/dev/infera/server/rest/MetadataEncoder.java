@@ -7,11 +7,32 @@ import dev.infera.spi.TensorSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Writes the server and model metadata documents of the protocol. */
 final class MetadataEncoder {
   private MetadataEncoder() {}
+
+  /** {@code {"live": true}}: the protocol's answer of a live server. */
+  static final byte[] LIVE = "{\"live\":true}".getBytes(StandardCharsets.US_ASCII);
+
+  /** {@code {"ready": true}}: the protocol's answer of a ready server. */
+  static final byte[] READY = "{\"ready\":true}".getBytes(StandardCharsets.US_ASCII);
+
+  /** {@code {"name", "ready": true}}: the protocol's answer of a ready model. */
+  static byte[] modelReady(String name) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("name", name);
+      json.writeBooleanField("ready", true);
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
 
   /** {@code {"name", "version", "extensions": [...]}}. */
   static byte[] server(ServerMetadata metadata) {

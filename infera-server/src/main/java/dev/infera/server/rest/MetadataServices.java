@@ -13,6 +13,10 @@ import java.util.Optional;
  * The health, readiness and metadata endpoints. All answer on the event loop: the service's
  * metadata and readiness calls do not block.
  *
+ * <p>A live or ready server answers 200 with the protocol's {@code {"live": true}} or {@code
+ * {"ready": true}}, a ready model {@code {"name", "ready": true}} (Triton's clients read only the
+ * status; KServe's read the body).
+ *
  * <p>Model readiness: 200 when ready; for a model the service does not know, 404 with the service's
  * NOT_FOUND message; otherwise 503. (The protocol only says "not 200 means not ready"; 404 lets a
  * client tell a typo from a model still loading.)
@@ -29,14 +33,14 @@ final class MetadataServices {
 
   HttpResponse live() {
     return service.isLive()
-        ? HttpResponse.of(HttpStatus.OK)
+        ? HttpResponse.of(HttpStatus.OK, MediaType.JSON, MetadataEncoder.LIVE)
         : ErrorResponses.json(HttpStatus.SERVICE_UNAVAILABLE, "server is not live")
             .toHttpResponse();
   }
 
   HttpResponse ready() {
     return service.isReady()
-        ? HttpResponse.of(HttpStatus.OK)
+        ? HttpResponse.of(HttpStatus.OK, MediaType.JSON, MetadataEncoder.READY)
         : ErrorResponses.json(HttpStatus.SERVICE_UNAVAILABLE, "server is not ready")
             .toHttpResponse();
   }
@@ -60,7 +64,7 @@ final class MetadataServices {
     Optional<String> version = version(ctx);
     try {
       if (service.isModelReady(model, version)) {
-        return HttpResponse.of(HttpStatus.OK);
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON, MetadataEncoder.modelReady(model));
       }
       service.modelMetadata(model, version); // NOT_FOUND for an unknown model or version
       throw InferenceException.unavailable(describe(model, version) + " is not ready");

@@ -12,7 +12,7 @@ import java.util.Objects;
  * The KServe v2 REST API over an {@link InferenceService}.
  *
  * <pre>
- * GET  /v2/health/live, /v2/health/ready           200, or 503 {"error"}
+ * GET  /v2/health/live, /v2/health/ready           200 {"live"/"ready": true}, or 503 {"error"}
  * GET  /v2                                         server metadata
  * GET  /v2/models/{m}[/versions/{v}]               model metadata
  * GET  /v2/models/{m}[/versions/{v}]/ready         200; 404 unknown model; 503 not ready

@@ -116,6 +116,8 @@ abstract class ExtensionSuite {
             "model_configuration",
             "system_shared_memory",
             "model_repository",
+            "model_repository(unload_dependents)",
+            "trace",
             "logging")
         .doesNotHaveDuplicates()
         .doesNotContain("cuda_shared_memory", "sequence");

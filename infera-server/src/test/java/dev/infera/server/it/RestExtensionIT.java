@@ -129,6 +129,52 @@ class RestExtensionIT extends ExtensionSuite {
   }
 
   @Test
+  void classificationOfAModelWithoutBatchDimensionRanksAllElementsAsTritonDoes() throws Exception {
+    String input =
+        "{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[4,4],\"data\":"
+            + Arrays.toString(new int[] {3, 1, 4, 15, 5, 9, 2, 6, 16, 13, 10, 8, 12, 7, 11, 14})
+            + "}";
+    try (RestClient rest = new RestClient(server.httpPort(), false)) {
+      JsonNode plain =
+          JSON.readTree(
+                  rest.post(
+                          "/v2/models/fixed_shape/infer",
+                          ("{\"inputs\":[" + input + "]}").getBytes(UTF_8),
+                          Map.of())
+                      .body())
+              .get("outputs")
+              .get(0);
+      HttpResponse<byte[]> response =
+          rest.post(
+              "/v2/models/fixed_shape/infer",
+              ("{\"inputs\":["
+                      + input
+                      + "],\"outputs\":[{\"name\":\"y\",\"parameters\":{\"classification\":3}}]}")
+                  .getBytes(UTF_8),
+              Map.of());
+
+      assertThat(response.statusCode()).as(new String(response.body(), UTF_8)).isEqualTo(200);
+      JsonNode classified = JSON.readTree(response.body()).get("outputs").get(0);
+      assertThat(classified.get("shape").toString()).isEqualTo("[3]");
+      assertThat(classified.get("datatype").asText()).isEqualTo("BYTES");
+      // Triton's answer: the three highest of all 16 elements, indexed row-major, as "%f:index".
+      float[] values = new float[16];
+      for (int i = 0; i < 16; i++) {
+        values[i] = plain.get("data").get(i).floatValue();
+      }
+      Integer[] order = new Integer[16];
+      Arrays.setAll(order, i -> i);
+      Arrays.sort(order, (a, b) -> Float.compare(values[b], values[a]));
+      for (int k = 0; k < 3; k++) {
+        String[] entry = classified.get("data").get(k).asText().split(":");
+        assertThat(entry[1]).isEqualTo(String.valueOf(order[k]));
+        assertThat(entry[0]).matches("-?[0-9]+\\.[0-9]{6}");
+        assertThat(Double.parseDouble(entry[0])).isCloseTo(values[order[k]], within(1e-6));
+      }
+    }
+  }
+
+  @Test
   void rawBinaryRequestForABytesInputIsItsOneElement() throws Exception {
     byte[] text = "raw élément".getBytes(UTF_8);
     try (RestClient rest = new RestClient(server.httpPort(), false)) {

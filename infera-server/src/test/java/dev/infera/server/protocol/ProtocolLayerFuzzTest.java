@@ -103,12 +103,19 @@ class ProtocolLayerFuzzTest {
       ClientErrorVerdict.requireClientError(e, List.of("x"));
       return;
     }
+    // Each batch entry's elements are its classes (topK(tensor, k): a model with a batch
+    // dimension).
     long[] shape = tensor.shape();
-    long last = shape.length == 0 ? 1 : shape[shape.length - 1];
-    long kept = Math.min(classes, last);
+    long entries = shape.length == 0 ? 1 : shape[0];
+    long perEntry = 1;
+    for (int d = 1; d < shape.length; d++) {
+      perEntry *= shape[d];
+    }
+    long kept = shape.length == 0 ? Math.min(classes, 1) : Math.min(classes, perEntry);
     if (top.dataType() != DataType.BYTES
         || top.shape()[top.shape().length - 1] != kept
-        || top.elementCount() != (last == 0 ? 0 : tensor.elementCount() / last * kept)) {
+        || (shape.length > 0 && top.shape()[0] != entries)
+        || top.elementCount() != entries * kept) {
       throw new AssertionError("classified shape " + Arrays.toString(top.shape()));
     }
   }

@@ -57,6 +57,16 @@ class RequestParametersTest {
   }
 
   @Test
+  void sequenceValuesMeaningNoSequenceAreAcceptedAndDropped() {
+    RequestOptions options =
+        options(
+            Map.of("sequence_id", 0L, "sequence_start", false, "sequence_end", false, "tag", 1L));
+
+    assertThat(options.parameters()).containsExactlyEntriesOf(Map.of("tag", 1L));
+    assertThat(options(Map.of("sequence_id", "")).parameters()).isEmpty();
+  }
+
+  @Test
   void timeoutZeroMeansNone() {
     assertThat(options(Map.of("timeout", 0L)).timeout()).isEmpty();
   }

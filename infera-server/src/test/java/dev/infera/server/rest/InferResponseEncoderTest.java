@@ -141,7 +141,8 @@ class InferResponseEncoderTest {
 
     assertThat(out.get("datatype").asText()).isEqualTo("BYTES");
     assertThat(out.get("shape").toString()).isEqualTo("[2,2]");
-    assertThat(out.get("data").toString()).isEqualTo("[\"0.7:1\",\"0.2:2\",\"0.9:2\",\"0.5:0\"]");
+    assertThat(out.get("data").toString())
+        .isEqualTo("[\"0.700000:1\",\"0.200000:2\",\"0.900000:2\",\"0.500000:0\"]");
   }
 
   private static EncodedResponse encode(

@@ -54,8 +54,21 @@ class RestApiTest {
   }
 
   @Test
-  void liveIs200() {
-    assertThat(get("/v2/health/live").status().code()).isEqualTo(200);
+  void liveIs200WithTheProtocolsBody() {
+    AggregatedHttpResponse response = get("/v2/health/live");
+
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(response.contentType()).isEqualTo(MediaType.JSON);
+    assertThat(response.contentUtf8()).isEqualTo("{\"live\":true}");
+  }
+
+  @Test
+  void readyIs200WithTheProtocolsBody() {
+    AggregatedHttpResponse response = get("/v2/health/ready");
+
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(response.contentType()).isEqualTo(MediaType.JSON);
+    assertThat(response.contentUtf8()).isEqualTo("{\"ready\":true}");
   }
 
   @Test
@@ -97,8 +110,11 @@ class RestApiTest {
   }
 
   @Test
-  void readyModelIs200() {
-    assertThat(get("/v2/models/echo/ready").status().code()).isEqualTo(200);
+  void readyModelIs200WithTheProtocolsBody() {
+    AggregatedHttpResponse response = get("/v2/models/echo/versions/1/ready");
+
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(response.contentUtf8()).isEqualTo("{\"name\":\"echo\",\"ready\":true}");
   }
 
   @Test
