@@ -16,6 +16,8 @@ public enum ErrorCode {
   DEADLINE_EXCEEDED,
   /** The caller went away or cancelled the request. */
   CANCELLED,
+  /** What the request would create exists already (a shared memory region's name). */
+  ALREADY_EXISTS,
   /** The operation is not allowed in the server's current mode. */
   FAILED_PRECONDITION,
   /** A configured limit was exceeded (request size, element count). */

@@ -413,7 +413,7 @@ public final class ServingEngine implements InferenceService {
     RoutedVersion routed = router.route(modelName, version, Optional.empty()).version();
     List<String> versions =
         version.isPresent()
-            ? List.of(version.get())
+            ? List.of(Long.toString(routed.version())) // "01" is version 1
             : router.table().model(modelName).map(ModelRoutes::ready).orElse(List.of()).stream()
                 .map(v -> Long.toString(v.version()))
                 .toList();

@@ -1,5 +1,6 @@
 package dev.infera.server.extension;
 
+import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -42,16 +43,17 @@ public final class SharedMemoryRegistry {
    * Maps {@code byteSize} bytes from {@code offset} of the object {@code key} as region {@code
    * name}.
    *
-   * @throws InferenceException INVALID_ARGUMENT for a name already registered, a key outside the
-   *     shared memory folder or not found there, or bytes past the end of the object
+   * @throws InferenceException ALREADY_EXISTS for a name already registered (as Triton);
+   *     INVALID_ARGUMENT for a key outside the shared memory folder or not found there, or bytes
+   *     past the end of the object
    */
   public synchronized void register(String name, String key, long offset, long byteSize) {
     if (name.isEmpty()) {
       throw InferenceException.invalidArgument("shared memory region name is empty");
     }
     if (regions.containsKey(name)) {
-      throw InferenceException.invalidArgument(
-          "shared memory region '" + name + "' is already registered");
+      throw new InferenceException(
+          ErrorCode.ALREADY_EXISTS, "shared memory region '" + name + "' is already registered");
     }
     Path file = resolve(key);
     if (offset < 0 || byteSize <= 0) {
@@ -157,11 +159,16 @@ public final class SharedMemoryRegistry {
   /**
    * The status of one region, or of all (empty name).
    *
-   * @throws InferenceException INVALID_ARGUMENT for an unknown region
+   * @throws InferenceException NOT_FOUND for an unknown region (as Triton)
    */
   public synchronized List<Status> status(Optional<String> name) {
     if (name.isPresent()) {
-      return List.of(status(get(name.get())));
+      SharedMemoryRegion region = regions.get(name.get());
+      if (region == null) {
+        throw InferenceException.notFound(
+            "shared memory region '" + name.get() + "' is not registered");
+      }
+      return List.of(status(region));
     }
     return regions.values().stream().map(SharedMemoryRegistry::status).toList();
   }

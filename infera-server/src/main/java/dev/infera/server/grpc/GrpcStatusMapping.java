@@ -30,6 +30,7 @@ public final class GrpcStatusMapping {
     CODES.put(ErrorCode.UNAVAILABLE, Status.Code.UNAVAILABLE);
     CODES.put(ErrorCode.DEADLINE_EXCEEDED, Status.Code.DEADLINE_EXCEEDED);
     CODES.put(ErrorCode.CANCELLED, Status.Code.CANCELLED);
+    CODES.put(ErrorCode.ALREADY_EXISTS, Status.Code.ALREADY_EXISTS);
     CODES.put(ErrorCode.FAILED_PRECONDITION, Status.Code.FAILED_PRECONDITION);
     CODES.put(ErrorCode.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED);
     CODES.put(ErrorCode.UNAUTHENTICATED, Status.Code.UNAUTHENTICATED);

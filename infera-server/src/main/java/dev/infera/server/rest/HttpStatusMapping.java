@@ -16,7 +16,7 @@ public final class HttpStatusMapping {
 
   public static HttpStatus statusOf(ErrorCode code) {
     return switch (code) {
-      case INVALID_ARGUMENT, FAILED_PRECONDITION -> HttpStatus.BAD_REQUEST;
+      case INVALID_ARGUMENT, ALREADY_EXISTS, FAILED_PRECONDITION -> HttpStatus.BAD_REQUEST;
       case NOT_FOUND -> HttpStatus.NOT_FOUND;
       case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
       case DEADLINE_EXCEEDED -> HttpStatus.GATEWAY_TIMEOUT;

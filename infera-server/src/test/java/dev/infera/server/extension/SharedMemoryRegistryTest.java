@@ -87,7 +87,10 @@ class SharedMemoryRegistryTest {
     object("data", 64);
     SharedMemoryRegistry registry = registry();
     registry.register("r", "/data", 0, 64);
-    assertInvalid(() -> registry.register("r", "/data", 0, 8), "already registered");
+    assertThatThrownBy(() -> registry.register("r", "/data", 0, 8))
+        .isInstanceOfSatisfying(
+            InferenceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS))
+        .hasMessageContaining("already registered");
     registry.unregister("r");
     registry.unregister("never-registered");
     registry.register("r", "/data", 0, 8);
@@ -96,10 +99,13 @@ class SharedMemoryRegistryTest {
   }
 
   @Test
-  void unknownRegionIsInvalidArgument() {
+  void unknownRegionIsInvalidInARequestAndNotFoundForItsStatus() {
     SharedMemoryRegistry registry = registry();
     assertInvalid(() -> registry.get("nope"), "'nope' is not registered");
-    assertInvalid(() -> registry.status(Optional.of("nope")), "'nope' is not registered");
+    assertThatThrownBy(() -> registry.status(Optional.of("nope")))
+        .isInstanceOfSatisfying(
+            InferenceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+        .hasMessageContaining("'nope' is not registered");
   }
 
   @Test

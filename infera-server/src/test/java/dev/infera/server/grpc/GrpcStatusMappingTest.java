@@ -24,6 +24,7 @@ class GrpcStatusMappingTest {
             Map.entry(ErrorCode.UNAVAILABLE, Status.Code.UNAVAILABLE),
             Map.entry(ErrorCode.DEADLINE_EXCEEDED, Status.Code.DEADLINE_EXCEEDED),
             Map.entry(ErrorCode.CANCELLED, Status.Code.CANCELLED),
+            Map.entry(ErrorCode.ALREADY_EXISTS, Status.Code.ALREADY_EXISTS),
             Map.entry(ErrorCode.FAILED_PRECONDITION, Status.Code.FAILED_PRECONDITION),
             Map.entry(ErrorCode.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED),
             Map.entry(ErrorCode.UNAUTHENTICATED, Status.Code.UNAUTHENTICATED),

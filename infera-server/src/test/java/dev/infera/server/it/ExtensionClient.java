@@ -14,6 +14,7 @@ interface ExtensionClient extends AutoCloseable {
   enum Code {
     OK,
     INVALID_ARGUMENT,
+    ALREADY_EXISTS,
     NOT_FOUND,
     UNAVAILABLE,
     UNIMPLEMENTED,

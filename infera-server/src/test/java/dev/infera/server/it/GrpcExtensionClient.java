@@ -261,6 +261,7 @@ final class GrpcExtensionClient implements ExtensionClient {
       Code code =
           switch (e.getStatus().getCode()) {
             case INVALID_ARGUMENT -> Code.INVALID_ARGUMENT;
+            case ALREADY_EXISTS -> Code.ALREADY_EXISTS;
             case NOT_FOUND -> Code.NOT_FOUND;
             case UNIMPLEMENTED -> Code.UNIMPLEMENTED;
             case UNAVAILABLE -> Code.UNAVAILABLE;

@@ -30,6 +30,11 @@ class GrpcExtensionIT extends ExtensionSuite {
     return new GrpcClient(server.grpcPort(), true);
   }
 
+  @Override
+  protected ExtensionClient.Code alreadyExists() {
+    return ExtensionClient.Code.ALREADY_EXISTS;
+  }
+
   @Test
   void deflateAndGzipCompressedRequestsAreAnswered() {
     CompressorRegistry compressors = CompressorRegistry.newEmptyInstance();

@@ -37,6 +37,11 @@ class RestExtensionIT extends ExtensionSuite {
     return new RestClient(server.httpPort(), false);
   }
 
+  @Override
+  protected ExtensionClient.Code alreadyExists() {
+    return ExtensionClient.Code.INVALID_ARGUMENT; // 400, as Triton's HTTP front end answers it
+  }
+
   @Test
   void configIsTritonsJsonWithNumbersForDims() throws Exception {
     try (RestClient rest = new RestClient(server.httpPort(), false)) {

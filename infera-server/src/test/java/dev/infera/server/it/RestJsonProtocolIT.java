@@ -91,6 +91,15 @@ class RestJsonProtocolIT extends ProtocolSuite {
   }
 
   @Test
+  void metadataOfAVersionNamesItAsTheIndexDoes() {
+    HttpResponse<byte[]> response = rest().get("/v2/models/simple/versions/01");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(RestClient.readJson(response.body()).get("versions").toString())
+        .isEqualTo("[\"1\"]");
+  }
+
+  @Test
   void serverMetadataNamesServerAndExtensions() {
     HttpResponse<byte[]> response = rest().get("/v2");
 

@@ -19,6 +19,7 @@ class HttpStatusMappingTest {
     EXPECTED.put(ErrorCode.UNAVAILABLE, 503);
     EXPECTED.put(ErrorCode.DEADLINE_EXCEEDED, 504);
     EXPECTED.put(ErrorCode.CANCELLED, 499);
+    EXPECTED.put(ErrorCode.ALREADY_EXISTS, 400); // as Triton
     EXPECTED.put(ErrorCode.FAILED_PRECONDITION, 400);
     EXPECTED.put(ErrorCode.RESOURCE_EXHAUSTED, 413);
     EXPECTED.put(ErrorCode.UNAUTHENTICATED, 401);
