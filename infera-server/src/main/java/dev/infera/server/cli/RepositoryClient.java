@@ -48,7 +48,7 @@ final class RepositoryClient {
     if (readyOnly) {
       body.put("ready", true);
     }
-    JsonNode rows = readJson(post("/v2/repository/index", body));
+    JsonNode rows = readArray(post("/v2/repository/index", body));
     List<Row> result = new ArrayList<>();
     for (JsonNode row : rows) {
       result.add(
@@ -147,15 +147,26 @@ final class RepositoryClient {
     return "HTTP " + response.statusCode() + ": " + response.body();
   }
 
-  static JsonNode readJson(String text) {
+  /** The server's JSON answer, an array (the repository index, a rollout's history). */
+  static JsonNode readArray(String text) {
+    return read(text, true);
+  }
+
+  /** The server's JSON answer, an object (a rollout's status). */
+  static JsonNode readObject(String text) {
+    return read(text, false);
+  }
+
+  private static JsonNode read(String text, boolean array) {
+    String expected = array ? "a JSON array" : "a JSON object";
     try {
       JsonNode json = JSON.readTree(text);
-      if (json == null || !json.isArray()) {
-        throw new Failure("unexpected index answer (expected a JSON array): " + text);
+      if (json == null || (array ? !json.isArray() : !json.isObject())) {
+        throw new Failure("unexpected answer (expected " + expected + "): " + text);
       }
       return json;
     } catch (IOException e) {
-      throw new Failure("unexpected index answer (not JSON): " + text);
+      throw new Failure("unexpected answer (expected " + expected + "): " + text);
     }
   }
 }

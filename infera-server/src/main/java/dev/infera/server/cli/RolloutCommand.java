@@ -154,7 +154,7 @@ final class RolloutCommand implements Runnable {
       putIf(body, "max_output_psi", maxOutputPsi);
       putIf(body, "max_ks", maxKs);
       putIf(body, "alpha", alpha);
-      print(RepositoryClient.readJson(client.send("POST", path(""), Optional.of(body))), out);
+      print(RepositoryClient.readObject(client.send("POST", path(""), Optional.of(body))), out);
     }
 
     private static void putIf(ObjectNode body, String field, Double value) {
@@ -174,7 +174,7 @@ final class RolloutCommand implements Runnable {
 
     @Override
     void run(RepositoryClient client, PrintWriter out) {
-      JsonNode status = RepositoryClient.readJson(client.send("GET", path(""), Optional.empty()));
+      JsonNode status = RepositoryClient.readObject(client.send("GET", path(""), Optional.empty()));
       if (json) {
         out.println(status.toPrettyString());
       } else {
@@ -191,7 +191,8 @@ final class RolloutCommand implements Runnable {
     @Override
     void run(RepositoryClient client, PrintWriter out) {
       print(
-          RepositoryClient.readJson(client.send("POST", path("/promote"), Optional.empty())), out);
+          RepositoryClient.readObject(client.send("POST", path("/promote"), Optional.empty())),
+          out);
     }
   }
 
@@ -202,7 +203,8 @@ final class RolloutCommand implements Runnable {
   static final class Abort extends RolloutCall {
     @Override
     void run(RepositoryClient client, PrintWriter out) {
-      print(RepositoryClient.readJson(client.send("POST", path("/abort"), Optional.empty())), out);
+      print(
+          RepositoryClient.readObject(client.send("POST", path("/abort"), Optional.empty())), out);
     }
   }
 
@@ -214,7 +216,7 @@ final class RolloutCommand implements Runnable {
     @Override
     void run(RepositoryClient client, PrintWriter out) {
       JsonNode decisions =
-          RepositoryClient.readJson(client.send("GET", path("/history"), Optional.empty()));
+          RepositoryClient.readArray(client.send("GET", path("/history"), Optional.empty()));
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"AT", "DECISION", "BY", "STEP", "WEIGHT", "REASON"});
       for (JsonNode d : decisions) {
