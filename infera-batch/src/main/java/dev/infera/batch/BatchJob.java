@@ -132,6 +132,7 @@ public final class BatchJob {
             checkErrorRate(rowsRead);
           }
         }
+        checkFinalErrorRate(rowsRead);
         partitions.finish();
       } finally {
         partitions.abandon();
@@ -203,6 +204,7 @@ public final class BatchJob {
           at += take;
         }
       }
+      checkFinalErrorRate(rowsRead);
       partitions.finish();
     } finally {
       partitions.abandon();
@@ -338,8 +340,23 @@ public final class BatchJob {
     return committed;
   }
 
+  /** After a rejected row: from the 100th row read on, one bad first row does not stop a job. */
   private void checkErrorRate(long rowsRead) {
-    if (options.maxErrorRate() >= 1 || rowsRead < BatchOptions.ERROR_RATE_MIN_ROWS) {
+    if (rowsRead >= BatchOptions.ERROR_RATE_MIN_ROWS) {
+      enforceErrorRate(rowsRead);
+    }
+  }
+
+  /**
+   * Once every row is read, before the last partition is committed: the whole input's rate, so that
+   * rejects among the first rows count too.
+   */
+  private void checkFinalErrorRate(long rowsRead) {
+    enforceErrorRate(rowsRead);
+  }
+
+  private void enforceErrorRate(long rowsRead) {
+    if (options.maxErrorRate() >= 1 || rowsRead == 0) {
       return;
     }
     long rejected = progress.rejected();

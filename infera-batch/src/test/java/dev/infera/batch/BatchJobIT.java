@@ -343,6 +343,37 @@ class BatchJobIT {
   }
 
   @Test
+  void maxErrorRateCountsRejectsAmongTheFirstRowsOnceEveryRowIsRead() throws Exception {
+    // 3 bad rows among the first 100 of 1,000: no check runs while reading (a reject before the
+    // 100th row does not stop a job), but the whole input's rate, 0.3 %, is over 0.1 %.
+    StringBuilder csv = new StringBuilder("id");
+    for (int i = 0; i < 64; i++) {
+      csv.append(",f").append(i);
+    }
+    csv.append('\n');
+    for (int r = 0; r < 1000; r++) {
+      csv.append(r).append(r % 30 == 1 && r < 90 ? ",garbage" : ",1").append(",1".repeat(63));
+      csv.append('\n');
+    }
+    Path input = Files.writeString(dir.resolve("few-bad.csv"), csv);
+
+    assertThatThrownBy(
+            () ->
+                new BatchJob(
+                        options("tabular_mlp", input, "strict").withMaxErrorRate(0.001),
+                        mlp.access())
+                    .run())
+        .isInstanceOf(BatchFailure.class)
+        .hasMessageContaining("3 of 1000 rows rejected")
+        .hasMessageContaining("--max-error-rate");
+    JobSummary lenient =
+        new BatchJob(options("tabular_mlp", input, "lenient").withMaxErrorRate(0.005), mlp.access())
+            .run();
+    assertThat(lenient.rejected()).isEqualTo(3);
+    assertThat(lenient.rowsOut()).isEqualTo(997);
+  }
+
+  @Test
   void anOutputFolderHoldingAJobNeedsResume() throws Exception {
     Path input = Tables.csv(dir.resolve("in.csv"), Tables.features(20, 64, 6));
     new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run();
