@@ -52,6 +52,26 @@ public record JobSummary(
     partitions = List.copyOf(partitions);
   }
 
+  /** The same summary naming its input and output files otherwise. */
+  public JobSummary withPaths(List<String> newInputs, String newOutput) {
+    return new JobSummary(
+        model,
+        version,
+        newInputs,
+        newOutput,
+        format,
+        rowsIn,
+        rowsOut,
+        rejected,
+        seconds,
+        rowsPerSecond,
+        cpuSeconds,
+        peakRssBytes,
+        resumedPartitions,
+        partitions,
+        distribution);
+  }
+
   /**
    * One partition.
    *

@@ -8,6 +8,7 @@ import dev.infera.batch.JobSummary;
 import dev.infera.batch.ModelAccess;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,13 +77,18 @@ public final class JobManager implements AutoCloseable {
 
   /** A job as the server runs it: the client's options with paths inside the jobs folder. */
   private BatchOptions resolved(BatchOptions requested) {
+    int lowest = access.view(requested.model(), requested.version()).priorityLevels();
     List<Path> inputs = new ArrayList<>();
     for (Path input : requested.inputs()) {
-      inputs.add(settings.resolve(input, "input"));
+      Path resolved = settings.resolve(input, "input");
+      if (!Files.exists(resolved)) {
+        throw new IllegalArgumentException(
+            "input '" + input + "' does not exist in the jobs folder");
+      }
+      inputs.add(resolved);
     }
     Path output = settings.resolve(requested.output(), "output");
     int parallelism = Math.min(requested.parallelism(), settings.maxParallelism());
-    int lowest = access.view(requested.model(), requested.version()).priorityLevels();
     BatchOptions options =
         new BatchOptions(
             requested.model(),
@@ -141,7 +147,7 @@ public final class JobManager implements AutoCloseable {
     }
     try {
       JobSummary summary = entry.job.run();
-      entry.finish(JobState.SUCCEEDED, clock.instant(), null, summary);
+      entry.finish(JobState.SUCCEEDED, clock.instant(), null, relative(summary));
       LOG.info(
           "batch job {} succeeded: {} rows out, {} rejected",
           entry.id,
@@ -151,16 +157,27 @@ public final class JobManager implements AutoCloseable {
       entry.finish(
           e.cancelled() ? JobState.CANCELLED : JobState.FAILED,
           clock.instant(),
-          e.getMessage(),
+          settings.relative(e.getMessage()),
           null);
       LOG.info("batch job {} stopped: {}", entry.id, e.getMessage());
     } catch (IllegalArgumentException | InferenceException e) {
-      entry.finish(JobState.FAILED, clock.instant(), e.getMessage(), null);
+      entry.finish(JobState.FAILED, clock.instant(), settings.relative(e.getMessage()), null);
       LOG.info("batch job {} failed: {}", entry.id, e.getMessage());
     } catch (RuntimeException e) {
-      entry.finish(JobState.FAILED, clock.instant(), "the job failed: " + e.getMessage(), null);
+      entry.finish(
+          JobState.FAILED,
+          clock.instant(),
+          "the job failed: " + settings.relative(e.getMessage()),
+          null);
       LOG.error("batch job {} failed", entry.id, e);
     }
+  }
+
+  /** The summary a client reads: its files named relative to the jobs folder. */
+  private JobSummary relative(JobSummary summary) {
+    return summary.withPaths(
+        summary.inputs().stream().map(settings::relative).toList(),
+        settings.relative(summary.output()));
   }
 
   private void forgetOldJobs() {

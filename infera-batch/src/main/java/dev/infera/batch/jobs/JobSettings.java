@@ -44,8 +44,9 @@ public record JobSettings(Path folder, int concurrentJobs, int queuedJobs, int m
    */
   Path resolve(Path requested, String what) {
     if (requested.isAbsolute()) {
+      // Not echoed: replies show no absolute paths, and the client knows what it sent.
       throw new IllegalArgumentException(
-          what + " '" + requested + "' is absolute (expected a path inside the jobs folder)");
+          what + " is an absolute path (expected a path relative to the jobs folder)");
     }
     Path resolved = folder.resolve(requested).normalize();
     if (!resolved.startsWith(folder)) {
@@ -53,5 +54,17 @@ public record JobSettings(Path folder, int concurrentJobs, int queuedJobs, int m
           what + " '" + requested + "' leaves the jobs folder (expected a path inside it)");
     }
     return resolved;
+  }
+
+  /**
+   * {@code text} with the jobs folder's own path left out, so that what a client reads names its
+   * files as it named them: relative to the folder.
+   */
+  String relative(String text) {
+    if (text == null) {
+      return null;
+    }
+    String prefix = folder.toString();
+    return text.replace(prefix + folder.getFileSystem().getSeparator(), "").replace(prefix, ".");
   }
 }

@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.infera.core.InferenceService;
+import dev.infera.server.messages.ClientMessages;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import java.util.Optional;
@@ -72,7 +73,9 @@ final class MetadataServices {
       if (e.code() == ErrorCode.NOT_FOUND) {
         return ErrorResponses.of(e);
       }
-      return ErrorResponses.json(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()).toHttpResponse();
+      return ErrorResponses.json(
+              HttpStatus.SERVICE_UNAVAILABLE, ClientMessages.forClient(e.getMessage()))
+          .toHttpResponse();
     } catch (RuntimeException e) {
       return ErrorResponses.of(e);
     }

@@ -205,6 +205,10 @@ class BatchJobsIT {
 
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
     assertThat(done.get("rows_out").asLong()).isEqualTo(300);
+    // The summary names the files as the client did, relative to the jobs folder.
+    assertThat(done.at("/summary/inputs").toString()).isEqualTo("[\"mlp.csv\"]");
+    assertThat(done.at("/summary/output").asText()).isEqualTo("mlp-out");
+    assertThat(done.toString()).doesNotContain(jobs.toString());
     List<List<String>> out =
         readParts(
             jobs.resolve("mlp-out"),
@@ -305,6 +309,23 @@ class BatchJobsIT {
             "{\"model\":\"tabular_mlp\",\"input\":\"../x.csv\",\"output\":\"o\"}");
     assertThat(escape.statusCode()).isEqualTo(400);
     assertThat(escape.body()).contains("leaves the jobs folder");
+
+    HttpResponse<String> absolute =
+        call(
+            "POST",
+            "/v2/jobs",
+            "{\"model\":\"tabular_mlp\",\"input\":\"/etc/passwd\",\"output\":\"o\"}");
+    assertThat(absolute.statusCode()).isEqualTo(400);
+    assertThat(absolute.body())
+        .contains("input is an absolute path (expected a path relative to the jobs folder)");
+
+    HttpResponse<String> absent =
+        call(
+            "POST",
+            "/v2/jobs",
+            "{\"model\":\"tabular_mlp\",\"input\":\"in/none.csv\",\"output\":\"o\"}");
+    assertThat(absent.statusCode()).isEqualTo(400);
+    assertThat(absent.body()).contains("input 'in/none.csv' does not exist in the jobs folder");
 
     HttpResponse<String> missing = call("POST", "/v2/jobs", "{\"model\":\"tabular_mlp\"}");
     assertThat(missing.statusCode()).isEqualTo(400);

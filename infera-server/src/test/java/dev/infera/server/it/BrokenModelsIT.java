@@ -99,6 +99,18 @@ class BrokenModelsIT {
     assertUnavailable("wrong_tensor", "NOPE");
   }
 
+  @Test
+  void theReadyAnswerNamesTheReasonWithoutTheServersPaths() {
+    java.net.http.HttpResponse<byte[]> ready = rest.get("/v2/models/bad_config/ready");
+
+    assertThat(ready.statusCode()).isEqualTo(503);
+    String body = new String(ready.body(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(body).contains("config.pbtxt").contains("TYPE_INT33");
+    assertThat(body)
+        .doesNotContain(System.getProperty("java.io.tmpdir"))
+        .doesNotContain("/bad_config/");
+  }
+
   private void assertUnavailable(String model, String mention) {
     Metadata overRest = rest.metadata(model, null);
     Metadata overGrpc = grpc.metadata(model, null);
