@@ -4,6 +4,8 @@ import dev.infera.core.contract.ModelInterface;
 import dev.infera.core.contract.TensorContract;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +52,42 @@ public record TrafficPolicy(
                 + " twice");
       }
     }
+  }
+
+  /**
+   * The policy in words, for the rollout history: {@code "split 90 % to 'fraud' version 1, 10 % to
+   * 'fraud' version 2; sticky; shadow 20 % to 'fraud' version 3; fallback"}.
+   */
+  public String describe() {
+    StringBuilder text = new StringBuilder("split ");
+    for (int i = 0; i < split.size(); i++) {
+      Variant variant = split.get(i);
+      text.append(i == 0 ? "" : ", ")
+          .append(variant.weight())
+          .append(" % to '")
+          .append(variant.model())
+          .append("' version ")
+          .append(variant.version());
+    }
+    if (sticky) {
+      text.append("; sticky");
+    }
+    shadow.ifPresent(
+        s ->
+            text.append("; shadow ")
+                .append(
+                    new BigDecimal(s.fraction() * 100)
+                        .round(new MathContext(4))
+                        .stripTrailingZeros()
+                        .toPlainString())
+                .append(" % to '")
+                .append(s.model())
+                .append("' version ")
+                .append(s.version()));
+    if (fallback) {
+      text.append("; fallback");
+    }
+    return text.toString();
   }
 
   /** All traffic to one version of the model, with no shadow. */

@@ -136,7 +136,7 @@ public final class TrafficManager implements TrafficRecorder, AutoCloseable {
             0,
             0,
             0,
-            "traffic policy " + policy,
+            "traffic policy: " + policy.describe(),
             Optional.empty()));
     return policy;
   }
