@@ -430,11 +430,9 @@ public final class BatchJob {
       throw new IllegalArgumentException(
           "--resume: the job in '"
               + folder
-              + "' differs from this one (model, version, input files, format, partitioning or"
-              + " columns): it is "
-              + existing.get().job()
-              + ", this is "
-              + identity);
+              + "' differs from this one: "
+              + String.join("; ", existing.get().job().differences(identity))
+              + " (resume with the same options and inputs, or choose another folder)");
     }
     return existing.get();
   }

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -42,7 +44,41 @@ record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
       List<String> inputs,
       String format,
       long partitionRows,
-      List<String> columns) {}
+      List<String> columns) {
+
+    /** What differs between the job recorded ({@code this}) and {@code run}, in words. */
+    List<String> differences(JobIdentity run) {
+      List<String> found = new ArrayList<>();
+      differs(found, "model", model, run.model);
+      differs(found, "version", version, run.version);
+      if (!inputs.equals(run.inputs)) {
+        found.add(
+            "input files "
+                + files(inputs)
+                + " there, "
+                + files(run.inputs)
+                + " now (or their size or modification time changed)");
+      }
+      differs(found, "format", format, run.format);
+      differs(found, "rows per partition", partitionRows, run.partitionRows);
+      differs(found, "output columns", columns, run.columns);
+      return found;
+    }
+
+    private static void differs(List<String> found, String what, Object there, Object now) {
+      if (!Objects.equals(there, now)) {
+        found.add(what + " " + there + " there, " + now + " now");
+      }
+    }
+
+    /** The file names of input fingerprints ("path size modified"). */
+    private static List<String> files(List<String> prints) {
+      return prints.stream()
+          .map(print -> print.replaceFirst(" \\d+ -?\\d+$", ""))
+          .map(path -> path.substring(path.lastIndexOf('/') + 1))
+          .toList();
+    }
+  }
 
   /**
    * One committed partition.

@@ -388,6 +388,26 @@ class BatchJobIT {
   }
 
   @Test
+  void aResumeOfADifferentJobNamesWhatDiffers() throws Exception {
+    Path input = Tables.csv(dir.resolve("first.csv"), Tables.features(20, 64, 6));
+    Path other = Tables.csv(dir.resolve("second.csv"), Tables.features(20, 64, 7));
+    new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run();
+
+    assertThatThrownBy(
+            () ->
+                new BatchJob(
+                        options("tabular_mlp", other, "out").withPartitionRows(64).withResume(true),
+                        mlp.access())
+                    .run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("differs from this one: input files [first.csv] there, [second.csv]")
+        .hasMessageContaining("rows per partition 128 there, 64 now")
+        .message()
+        .doesNotContain("JobIdentity")
+        .doesNotContain("model ");
+  }
+
+  @Test
   void anUnmappableFileIsRefusedWithWhatWasExpected() throws Exception {
     Path input = Files.writeString(dir.resolve("narrow.csv"), "id,a,b\n1,2,3\n");
 
