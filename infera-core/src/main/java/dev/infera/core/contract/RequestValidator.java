@@ -243,16 +243,8 @@ public final class RequestValidator {
     if (priorityLevels == 0) {
       return 0; // a model without priority levels has one queue; the priority has no effect
     }
-    if (level > priorityLevels) {
-      throw invalidArgument(
-          label
-              + ": priority "
-              + level
-              + " (expected 0 for the default, or 1 to "
-              + priorityLevels
-              + ")");
-    }
-    return level;
+    // Beyond the model's levels: the default level, as Triton schedules it (0 means the default).
+    return level > priorityLevels ? 0 : level;
   }
 
   private static Tensor find(List<Tensor> tensors, String name) {

@@ -191,16 +191,15 @@ class RequestValidatorTest {
   }
 
   @Test
-  void priorityBeyondTheModelsLevelsIsRejected() {
+  void priorityBeyondTheModelsLevelsTakesTheDefaultLevelAsTritonDoes() {
     RequestValidator prioritized = new RequestValidator("model 'simple' version '1'", SIMPLE, 2);
-    InferenceRequest badPriority =
+    InferenceRequest beyond =
         request(simpleInputs(1)).withOptions(RequestOptions.builder().priority(3).build());
-    InferenceRequest goodPriority =
+    InferenceRequest second =
         request(simpleInputs(1)).withOptions(RequestOptions.builder().priority(2).build());
 
-    assertThatThrownBy(() -> prioritized.validate(badPriority, Optional.empty()))
-        .hasMessageContaining("priority 3 (expected 0 for the default, or 1 to 2)");
-    assertThat(prioritized.validate(goodPriority, Optional.empty()).priority()).isEqualTo(2);
+    assertThat(prioritized.validate(beyond, Optional.empty()).priority()).isZero();
+    assertThat(prioritized.validate(second, Optional.empty()).priority()).isEqualTo(2);
   }
 
   @Test
