@@ -114,10 +114,13 @@ public final class SharedMemoryRegistry {
         || object.indexOf('\0') >= 0
         || object.equals(".")
         || object.equals("..")) {
+      // A key with more '/' reads as a path, which replies never show: it is described instead.
+      String shown =
+          object.contains("/") ? "with a '/' after the leading one" : "'" + printable(key) + "'";
       throw InferenceException.invalidArgument(
-          "shared memory key '"
-              + printable(key)
-              + "' is not a POSIX shared memory name (expected '/name': one name of up to "
+          "shared memory key "
+              + shown
+              + " is not a POSIX shared memory name (expected '/name': one name of up to "
               + MAX_KEY_LENGTH
               + " characters, no other '/')");
     }

@@ -247,7 +247,9 @@ abstract class ExtensionSuite {
     assertInvalid(client.register("s", key, 32, 64), "past the end");
     assertInvalid(client.register("s", key, 65, 1), "past the end");
     assertInvalid(client.register("s", "/no-such-infera-object", 0, 8), "no shared memory object");
-    assertInvalid(client.register("s", "/../etc/passwd", 0, 8), "not a POSIX shared memory name");
+    assertInvalid(
+        client.register("s", "/../etc/passwd", 0, 8),
+        "shared memory key with a '/' after the leading one is not a POSIX shared memory name");
     assertInvalid(client.register("s", "/dev/shm" + key, 0, 8), "not a POSIX shared memory name");
     assertThat(client.status("s").code()).isEqualTo(Code.NOT_FOUND);
     assertThat(client.status("s").message()).contains("'s' is not registered");
