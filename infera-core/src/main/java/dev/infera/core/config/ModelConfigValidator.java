@@ -90,9 +90,9 @@ public final class ModelConfigValidator {
    * of each {@code input} and {@code output}, the {@code name}, {@code kind} and {@code count} of
    * each {@code instance_group}, {@code dynamic_batching}, {@code parameters}, {@code
    * default_model_filename}, {@code model_warmup}, {@code optimization.graph} and {@code
-   * response_cache}. Anything else is reported by its path, such as {@code instance_group.gpus} or
-   * {@code output.is_shape_tensor}; {@code sequence_batching} is not listed, since {@link
-   * #problems} refuses it.
+   * response_cache}. Anything else is reported by its path, such as {@code
+   * instance_group.host_policy} or {@code output.is_shape_tensor}; {@code sequence_batching} is not
+   * listed, since {@link #problems} refuses it.
    */
   public static List<String> unsupportedFields(ModelConfig config) {
     return UnsupportedFields.of(config);

@@ -19,7 +19,7 @@ import java.util.Set;
  * {@code instance_group}, {@code dynamic_batching}, {@code parameters}, {@code
  * default_model_filename}, {@code model_warmup}, {@code optimization.graph}, {@code response_cache}
  * and {@code ensemble_scheduling.step}. Any other field that is set is reported by its dotted path,
- * such as {@code instance_group.gpus}. Stateless and safe from any thread.
+ * such as {@code instance_group.host_policy}. Stateless and safe from any thread.
  */
 final class UnsupportedFields {
   /**
@@ -35,7 +35,7 @@ final class UnsupportedFields {
           Map.entry("version_policy", Set.of()),
           Map.entry("input", Set.of("name", "data_type", "dims", "reshape")),
           Map.entry("output", Set.of("name", "data_type", "dims", "reshape", "label_filename")),
-          Map.entry("instance_group", Set.of("name", "kind", "count")),
+          Map.entry("instance_group", Set.of("name", "kind", "count", "gpus")),
           Map.entry("dynamic_batching", Set.of()),
           Map.entry("parameters", Set.of()),
           Map.entry("default_model_filename", Set.of()),

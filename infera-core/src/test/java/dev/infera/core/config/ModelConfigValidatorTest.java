@@ -288,7 +288,6 @@ class ModelConfigValidatorTest {
                 ConfigFixtures.parse("unsupported_fields.pbtxt")))
         .containsExactly(
             "input.allow_ragged_batch",
-            "instance_group.gpus",
             "instance_group.host_policy",
             "metric_tags",
             "optimization.priority",
