@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Converts rows into the input tensors of one batch. A row is added whole or not at all: a value
  * that does not convert rejects the row and leaves the batch as it was. Values the model does not
- * take (NaN for most backends) are left to the engine's validation, which the job answers by
+ * take (infinities for XGBoost) are left to the engine's validation, which the job answers by
  * rejecting the row with the engine's reason. Single-threaded.
  */
 public final class BatchBuilder {

@@ -31,7 +31,8 @@ final class SecurityFlags {
   @Option(
       names = "--tls-key",
       paramLabel = "PEM",
-      description = "Server private key (PEM, unencrypted PKCS#8). Needs --tls-cert.")
+      description =
+          "Server private key (PEM, unencrypted: PKCS#8, or PKCS#1 for RSA). Needs --tls-cert.")
   Path tlsKey;
 
   @Option(

@@ -17,7 +17,8 @@ import java.util.Optional;
  * ({@code --tls-client-ca}), mutual TLS: every client must present a certificate that CA signed.
  *
  * @param certificateChain PEM: the server certificate, then any intermediates
- * @param privateKey PEM: the server's private key, PKCS#8 ({@code BEGIN PRIVATE KEY}), unencrypted
+ * @param privateKey PEM: the server's private key, unencrypted: PKCS#8 ({@code BEGIN PRIVATE KEY})
+ *     or PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY})
  * @param clientCa PEM: the CA certificates client certificates must chain to; empty: no client
  *     certificates asked for
  */
@@ -67,8 +68,9 @@ public record TlsOptions(Path certificateChain, Path privateKey, Optional<Path> 
     if (cause instanceof KeyException) {
       return "--tls-key "
           + privateKey
-          + " holds no unencrypted PKCS#8 private key (expected '-----BEGIN PRIVATE KEY-----';"
-          + " convert another key with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8)";
+          + " holds no private key the server can read (expected an unencrypted PKCS#8 key,"
+          + " '-----BEGIN PRIVATE KEY-----', or a PKCS#1 RSA key; convert another key with:"
+          + " openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8)";
     }
     String message = String.valueOf(cause.getMessage());
     int newline = message.indexOf('\n');

@@ -248,7 +248,7 @@ class TlsIT {
                 + " holds no PEM certificate (expected '-----BEGIN CERTIFICATE-----' blocks: the"
                 + " server's certificate, then any intermediates)");
     assertThat(startupRefusal(cert, cert))
-        .startsWith("--tls-key " + cert + " holds no unencrypted PKCS#8 private key");
+        .startsWith("--tls-key " + cert + " holds no private key the server can read");
   }
 
   @Test
