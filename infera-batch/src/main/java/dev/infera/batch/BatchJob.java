@@ -297,8 +297,12 @@ public final class BatchJob {
           manifest = commit(writer, setup.scorer(), manifest);
         }
         current = partition;
+        Manifest.PartitionResult earlier = manifest.partitions().get(partition);
+        if (earlier != null) {
+          progress.partitionResumed(earlier.rowsOut(), earlier.rejected());
+        }
         writer =
-            manifest.partitions().containsKey(partition)
+            earlier != null
                 ? null
                 : new PartitionWriter(
                     partition, options.output(), format, setup.layout().columns(), duckDb);
@@ -359,7 +363,7 @@ public final class BatchJob {
     if (options.maxErrorRate() >= 1 || rowsRead == 0) {
       return;
     }
-    long rejected = progress.rejected();
+    long rejected = progress.rejectedThisRun();
     if (rejected > options.maxErrorRate() * rowsRead) {
       throw new BatchFailure(
           String.format(
@@ -476,7 +480,7 @@ public final class BatchJob {
       }
     }
     double seconds = clock.seconds();
-    long scoredNow = progress.rowsOut() + progress.rejected();
+    long scoredNow = progress.scoredThisRun();
     JobSummary summary =
         new JobSummary(
             options.model(),

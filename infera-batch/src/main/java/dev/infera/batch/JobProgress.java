@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A job's live counters, written by the job's thread and read by any (progress display, job
- * status). Rows skipped because an earlier run finished their partition count as done.
+ * status). Rows skipped because an earlier run finished their partition count as done, and that
+ * run's partitions, rows written and rows rejected count with this run's.
  */
 public final class JobProgress {
   private final AtomicLong totalRows = new AtomicLong(-1);
@@ -13,6 +14,8 @@ public final class JobProgress {
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong partitionsDone = new AtomicLong();
   private final AtomicLong partitionsTotal = new AtomicLong(-1);
+  private final AtomicLong resumedRowsOut = new AtomicLong();
+  private final AtomicLong resumedRejected = new AtomicLong();
 
   /** The input's rows, as counted ahead; -1 until counted. */
   public long totalRows() {
@@ -24,12 +27,24 @@ public final class JobProgress {
     return rowsDone.get();
   }
 
+  /** Rows written, by this run and the partitions an earlier run committed. */
   public long rowsOut() {
-    return rowsOut.get();
+    return rowsOut.get() + resumedRowsOut.get();
   }
 
+  /** Rows rejected, by this run and the partitions an earlier run committed. */
   public long rejected() {
+    return rejected.get() + resumedRejected.get();
+  }
+
+  /** Rows this run rejected. */
+  long rejectedThisRun() {
     return rejected.get();
+  }
+
+  /** Rows this run wrote or rejected. */
+  long scoredThisRun() {
+    return rowsOut.get() + rejected.get();
   }
 
   public long partitionsDone() {
@@ -61,5 +76,12 @@ public final class JobProgress {
 
   void partitionDone() {
     partitionsDone.incrementAndGet();
+  }
+
+  /** A partition an earlier run committed, with what it wrote and rejected. */
+  void partitionResumed(long written, long rejectedRows) {
+    partitionsDone.incrementAndGet();
+    resumedRowsOut.addAndGet(written);
+    resumedRejected.addAndGet(rejectedRows);
   }
 }

@@ -381,10 +381,16 @@ class BatchJobIT {
     assertThatThrownBy(() -> new BatchJob(options("tabular_mlp", input, "out"), mlp.access()).run())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--resume");
-    JobSummary resumed =
-        new BatchJob(options("tabular_mlp", input, "out").withResume(true), mlp.access()).run();
+    BatchJob again =
+        new BatchJob(options("tabular_mlp", input, "out").withResume(true), mlp.access());
+    JobSummary resumed = again.run();
     assertThat(resumed.resumedPartitions()).isEqualTo(1);
     assertThat(resumed.rowsOut()).isEqualTo(20);
+    // The live counters (a server job's status) count the earlier run's partition too.
+    assertThat(again.progress().partitionsDone()).isEqualTo(1);
+    assertThat(again.progress().partitionsTotal()).isEqualTo(1);
+    assertThat(again.progress().rowsOut()).isEqualTo(20);
+    assertThat(again.progress().rowsDone()).isEqualTo(20);
   }
 
   @Test
