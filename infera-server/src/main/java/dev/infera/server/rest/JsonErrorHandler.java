@@ -63,6 +63,9 @@ final class JsonErrorHandler implements ServerErrorHandler {
     return ErrorResponses.json(status, message(headers, status, description, cause));
   }
 
+  /** How Armeria describes a request its HTTP/1 decoder could not frame. */
+  private static final String DECODER_FAILURE = "Decoder failure";
+
   static String message(
       @Nullable RequestHeaders headers,
       HttpStatus status,
@@ -79,6 +82,11 @@ final class JsonErrorHandler implements ServerErrorHandler {
     }
     if (status.equals(HttpStatus.REQUEST_ENTITY_TOO_LARGE)) {
       return "request body is larger than the limit";
+    }
+    if (status.equals(HttpStatus.BAD_REQUEST) && DECODER_FAILURE.equals(description)) {
+      // Armeria's words for a request its HTTP/1 decoder refused: say what was wrong with it.
+      return "the request's message framing is invalid (expected one Content-Length, or"
+          + " Transfer-Encoding: chunked alone; RFC 9112, section 6); the connection is closed";
     }
     if (description != null && !description.isBlank()) {
       return status.reasonPhrase() + ": " + ClientMessages.forClient(description);

@@ -57,6 +57,7 @@ class Http1StrictnessIT {
     String reply = RawHttp1.exchange(server.httpPort(), post(framing, "0\r\n\r\n"));
 
     assertThat(reply).as(framing).startsWith("HTTP/1.1 400");
+    assertThat(reply).as(framing).contains("the request's message framing is invalid");
     assertThat(reply.split("HTTP/1\\.1 ", -1)).as("one response only: " + reply).hasSize(2);
   }
 }
