@@ -115,12 +115,15 @@ class ModelConfigParserTest {
             ensemble_scheduling {
               step [ { model_name: "pre" model_version: -1
                        input_map { key: "IN" value: "RAW" } output_map { key: "OUT" value: "x" } } ]
+              max_inflight_requests: 16
             }
             """,
             "ensemble");
 
     assertThat(config.getEnsembleScheduling().getStep(0).getInputMapMap())
         .containsEntry("IN", "RAW");
+    // Triton's current name for field 2 (a limit this server does not apply: warned at load).
+    assertThat(config.getEnsembleScheduling().getMaxInflightRequests()).isEqualTo(16);
   }
 
   @Test
