@@ -132,7 +132,7 @@ public final class BatchJob {
             checkErrorRate(rowsRead);
           }
         }
-        checkFinalErrorRate(rowsRead);
+        enforceErrorRate(rowsRead); // the whole input's rate
         partitions.finish();
       } finally {
         partitions.abandon();
@@ -204,7 +204,7 @@ public final class BatchJob {
           at += take;
         }
       }
-      checkFinalErrorRate(rowsRead);
+      enforceErrorRate(rowsRead); // the whole input's rate
       partitions.finish();
     } finally {
       partitions.abandon();
@@ -352,13 +352,10 @@ public final class BatchJob {
   }
 
   /**
-   * Once every row is read, before the last partition is committed: the whole input's rate, so that
-   * rejects among the first rows count too.
+   * Stops the job when more than --max-error-rate of the rows read were rejected. Also called once
+   * every row is read, before the last partition is committed, so that rejects among the first rows
+   * count too.
    */
-  private void checkFinalErrorRate(long rowsRead) {
-    enforceErrorRate(rowsRead);
-  }
-
   private void enforceErrorRate(long rowsRead) {
     if (options.maxErrorRate() >= 1 || rowsRead == 0) {
       return;
