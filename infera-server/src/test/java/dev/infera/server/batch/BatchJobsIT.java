@@ -302,30 +302,10 @@ class BatchJobsIT {
 
   @Test
   void badJobRequestsAreRefusedWithTheReason() throws Exception {
-    HttpResponse<String> escape =
-        call(
-            "POST",
-            "/v2/jobs",
-            "{\"model\":\"tabular_mlp\",\"input\":\"../x.csv\",\"output\":\"o\"}");
-    assertThat(escape.statusCode()).isEqualTo(400);
-    assertThat(escape.body()).contains("leaves the jobs folder");
-
-    HttpResponse<String> absolute =
-        call(
-            "POST",
-            "/v2/jobs",
-            "{\"model\":\"tabular_mlp\",\"input\":\"/etc/passwd\",\"output\":\"o\"}");
-    assertThat(absolute.statusCode()).isEqualTo(400);
-    assertThat(absolute.body())
-        .contains("input is an absolute path (expected a path relative to the jobs folder)");
-
-    HttpResponse<String> absent =
-        call(
-            "POST",
-            "/v2/jobs",
-            "{\"model\":\"tabular_mlp\",\"input\":\"in/none.csv\",\"output\":\"o\"}");
-    assertThat(absent.statusCode()).isEqualTo(400);
-    assertThat(absent.body()).contains("input 'in/none.csv' does not exist in the jobs folder");
+    assertRefusedInput("../x.csv", "leaves the jobs folder");
+    assertRefusedInput(
+        "/etc/passwd", "input is an absolute path (expected a path relative to the jobs folder)");
+    assertRefusedInput("in/none.csv", "input 'in/none.csv' does not exist in the jobs folder");
 
     HttpResponse<String> missing = call("POST", "/v2/jobs", "{\"model\":\"tabular_mlp\"}");
     assertThat(missing.statusCode()).isEqualTo(400);
@@ -338,6 +318,15 @@ class BatchJobsIT {
     HttpResponse<String> unknownJob = call("GET", "/v2/jobs/nope", null);
     assertThat(unknownJob.statusCode()).isEqualTo(404);
     assertThat(unknownJob.body()).contains("job 'nope' is not found");
+  }
+
+  /** A tabular_mlp job reading {@code input} is refused with 400 naming the problem. */
+  private static void assertRefusedInput(String input, String mention) throws Exception {
+    ObjectNode job = JSON.createObjectNode();
+    job.put("model", "tabular_mlp").put("input", input).put("output", "o");
+    HttpResponse<String> refused = call("POST", "/v2/jobs", job.toString());
+    assertThat(refused.statusCode()).as(input).isEqualTo(400);
+    assertThat(refused.body()).contains(mention);
   }
 
   @Test

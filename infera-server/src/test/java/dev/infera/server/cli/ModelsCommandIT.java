@@ -7,8 +7,6 @@ import dev.infera.core.lifecycle.ManagerOptions;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -26,8 +24,6 @@ import org.junit.jupiter.api.TestInstance;
 class ModelsCommandIT {
   private InferaServer server;
   private String url;
-
-  private record Run(int exit, String out, String err) {}
 
   @BeforeAll
   void start() throws IOException {
@@ -56,20 +52,9 @@ class ModelsCommandIT {
     server.close();
   }
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        InferaCommand.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   @Test
   void indexPrintsATable() {
-    Run run = run("models", "index", "--url", url);
+    CommandRun run = CommandRun.of("models", "index", "--url", url);
 
     assertThat(run.exit()).isZero();
     List<String> lines = run.out().lines().toList();
@@ -80,8 +65,8 @@ class ModelsCommandIT {
 
   @Test
   void loadThenUnload() {
-    Run load = run("models", "load", "string_identity", "--url", url);
-    Run unload = run("models", "unload", "string_identity", "--url", url);
+    CommandRun load = CommandRun.of("models", "load", "string_identity", "--url", url);
+    CommandRun unload = CommandRun.of("models", "unload", "string_identity", "--url", url);
 
     assertThat(load.exit()).isZero();
     assertThat(load.out())
@@ -101,9 +86,10 @@ class ModelsCommandIT {
     String hostPort = url.substring("http://".length());
 
     // --config @FILE (two arguments), and --url as HOST:PORT like infera bench takes it.
-    Run load =
-        run("models", "load", "string_identity", "--config", "@" + config, "--url", hostPort);
-    Run unload = run("models", "unload", "string_identity", "--url", hostPort);
+    CommandRun load =
+        CommandRun.of(
+            "models", "load", "string_identity", "--config", "@" + config, "--url", hostPort);
+    CommandRun unload = CommandRun.of("models", "unload", "string_identity", "--url", hostPort);
 
     assertThat(load.exit()).as(load.err()).isZero();
     assertThat(load.out()).contains("string_identity  1        READY");
@@ -112,7 +98,9 @@ class ModelsCommandIT {
 
   @Test
   void aMissingAtFileIsNamed() {
-    Run run = run("models", "load", "simple", "--config", "@/no/such/config.json", "--url", url);
+    CommandRun run =
+        CommandRun.of(
+            "models", "load", "simple", "--config", "@/no/such/config.json", "--url", url);
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("cannot read /no/such/config.json");
@@ -120,7 +108,7 @@ class ModelsCommandIT {
 
   @Test
   void failureExitsWithOneAndTheServersMessage() {
-    Run run = run("models", "load", "ghost", "--url", url);
+    CommandRun run = CommandRun.of("models", "load", "ghost", "--url", url);
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("model 'ghost' is not in the repository").contains("HTTP 404");
@@ -128,7 +116,7 @@ class ModelsCommandIT {
 
   @Test
   void unreachableServerExitsWithOne() {
-    Run run = run("models", "index", "--url", "http://127.0.0.1:1");
+    CommandRun run = CommandRun.of("models", "index", "--url", "http://127.0.0.1:1");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())
@@ -138,7 +126,7 @@ class ModelsCommandIT {
 
   @Test
   void anUnknownHostIsNamedAsSuch() {
-    Run run = run("models", "index", "--url", "http://no-such-host.invalid:8000");
+    CommandRun run = CommandRun.of("models", "index", "--url", "http://no-such-host.invalid:8000");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())

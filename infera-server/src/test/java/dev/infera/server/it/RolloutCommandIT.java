@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infera.server.InferaServer;
 import dev.infera.server.ServerOptions;
-import dev.infera.server.cli.InferaCommand;
+import dev.infera.server.cli.CommandRun;
 import dev.infera.server.it.ScoreModels.Candidate;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +26,6 @@ class RolloutCommandIT {
   private InferaServer server;
   private String url;
 
-  private record Run(int exit, String out, String err) {}
-
   @BeforeAll
   void start() throws IOException {
     Path repo = Files.createTempDirectory("infera-rollout-cli");
@@ -43,25 +39,18 @@ class RolloutCommandIT {
     server.close();
   }
 
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+  private CommandRun run(String... args) {
     String[] withUrl = new String[args.length + 2];
     System.arraycopy(args, 0, withUrl, 0, args.length);
     withUrl[args.length] = "--url";
     withUrl[args.length + 1] = url;
-    int exit =
-        InferaCommand.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(withUrl);
-    return new Run(exit, out.toString(), err.toString());
+    return CommandRun.of(withUrl);
   }
 
   @Test
   void aRolloutIsStartedWatchedPromotedAndListed() throws IOException {
     // Steps of an hour: nothing but these commands moves the rollout during the test.
-    Run start =
+    CommandRun start =
         run(
             "rollout",
             "start",
@@ -77,28 +66,28 @@ class RolloutCommandIT {
     assertThat(start.out().lines().findFirst())
         .contains("model score: RUNNING, step 1 of 2 at 20 % (stable 1, candidate 2)");
 
-    Run status = run("rollout", "status", "score");
+    CommandRun status = run("rollout", "status", "score");
     assertThat(status.exit()).as(status.err()).isZero();
     assertThat(status.out()).startsWith("model score: RUNNING, step 1 of 2 at 20 %");
 
-    Run json = run("rollout", "status", "score", "--json");
+    CommandRun json = run("rollout", "status", "score", "--json");
     assertThat(json.exit()).as(json.err()).isZero();
     JsonNode state = new ObjectMapper().readTree(json.out());
     assertThat(state.path("state").asText()).isEqualTo("RUNNING");
     assertThat(state.path("candidate").asText()).isEqualTo("2");
 
-    Run promote = run("rollout", "promote", "score");
+    CommandRun promote = run("rollout", "promote", "score");
     assertThat(promote.exit()).as(promote.err()).isZero();
     assertThat(promote.out()).startsWith("model score: PROMOTED");
 
-    Run history = run("rollout", "history", "score");
+    CommandRun history = run("rollout", "history", "score");
     assertThat(history.exit()).as(history.err()).isZero();
     List<String> lines = history.out().lines().toList();
     assertThat(lines.get(0)).startsWith("AT").contains("DECISION").contains("REASON");
     assertThat(lines).anyMatch(line -> line.contains(" start "));
     assertThat(lines).anyMatch(line -> line.contains(" promote "));
 
-    Run abort = run("rollout", "abort", "score");
+    CommandRun abort = run("rollout", "abort", "score");
     assertThat(abort.exit()).isEqualTo(1);
     assertThat(abort.err()).contains("score").doesNotContain("Exception");
   }
