@@ -25,6 +25,13 @@ import java.util.concurrent.CompletableFuture;
 public final class RestInferClient implements InferClient {
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
 
+  /**
+   * For the metadata and a failed request's detail. HTTP/1.1, as the load itself: the JDK client's
+   * h2c upgrade can lose part of a large first answer (docs/clients.md).
+   */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
   private final String hostPort;
   private final String model;
   private final boolean binary;
@@ -59,12 +66,11 @@ public final class RestInferClient implements InferClient {
     HttpResponse<String> response;
     try {
       response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://" + hostPort + path))
-                      .timeout(timeout)
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://" + hostPort + path))
+                  .timeout(timeout)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       String why =
           e instanceof java.net.ConnectException
@@ -158,7 +164,7 @@ public final class RestInferClient implements InferClient {
     body.headers().forEach(request::header);
     try {
       HttpResponse<String> response =
-          HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200) {
         return "";
       }

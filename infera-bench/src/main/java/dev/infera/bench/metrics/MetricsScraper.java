@@ -24,7 +24,13 @@ public final class MetricsScraper implements Supplier<ServerCounters> {
   public MetricsScraper(String url, String model) {
     this.uri = URI.create(url.startsWith("http") ? url : "http://" + url + "/metrics");
     this.model = model;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, as Prometheus scrapes: the JDK client's h2c upgrade can lose part of a large
+    // first response (docs/clients.md).
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   @Override

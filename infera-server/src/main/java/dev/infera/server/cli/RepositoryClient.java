@@ -40,7 +40,13 @@ final class RepositoryClient {
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.apiKey = apiKey;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: the JDK client's h2c upgrade can lose part of a large first answer
+    // (docs/clients.md).
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
   }
 
   List<Row> index(boolean readyOnly) {

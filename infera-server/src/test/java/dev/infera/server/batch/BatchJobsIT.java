@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BatchJobsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir static Path jobs;
   private static InferaServer server;

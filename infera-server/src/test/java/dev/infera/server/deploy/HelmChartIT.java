@@ -116,7 +116,13 @@ class HelmChartIT {
             "readiness", container.getReadinessProbe().getHttpGet());
     Path examples = Paths.get("..", "examples", "models").toAbsolutePath().normalize();
     try (InferaServer server = InferaServer.start(ServerOptions.onFreePorts(examples))) {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+      // HTTP/1.1, as kubelet probes and Prometheus: the JDK client's h2c upgrade can lose part of
+      // a large first answer such as /metrics (docs/clients.md).
+      HttpClient client =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(30))
+              .build();
       Map<String, Integer> ports =
           Map.of(
               "http",

@@ -97,7 +97,7 @@ class CdsArchiveIT {
             Integer.toString(freePort())));
     Process process = infera(args, log).start();
     try {
-      HttpClient client = HttpClient.newHttpClient();
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpRequest ready =
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/v2/health/ready"))
               .timeout(Duration.ofSeconds(5))

@@ -20,7 +20,8 @@ final class TrafficAdmin {
     }
   }
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final int port;
 
   TrafficAdmin(int port) {

@@ -75,7 +75,8 @@ class TrafficGrpcIT {
   private static ManagedChannel channel;
   private static TrafficServiceBlockingStub traffic;
   private static GRPCInferenceServiceBlockingStub inference;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final Random random = new Random(5);
 
   @BeforeAll
