@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
 class TrafficPolicyIT {
   private static InferaServer server;
   private static TrafficAdmin admin;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final Random random = new Random(11);
 
   @BeforeAll
