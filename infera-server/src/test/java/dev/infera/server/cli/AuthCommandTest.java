@@ -41,7 +41,7 @@ class AuthCommandTest {
 
   @Test
   void isReachableAsInferaAuthHashKey() {
-    CommandLine infera = new CommandLine(new InferaCommand());
+    CommandLine infera = InferaCommand.commandLine();
 
     assertThat(infera.getSubcommands().get("auth").getSubcommands()).containsKey("hash-key");
   }

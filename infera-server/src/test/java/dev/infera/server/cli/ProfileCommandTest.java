@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.StringJoiner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code infera profile build} over tabular_mlp (one FP32 input of 64 columns) and a model with a
@@ -29,7 +28,7 @@ class ProfileCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    return new CommandLine(new InferaCommand())
+    return InferaCommand.commandLine()
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args);
