@@ -47,8 +47,7 @@ final class ManifestCheck {
    * unknown flag or a malformed value throws, naming it).
    */
   static void cliAccepts(List<String> args) {
-    new picocli.CommandLine(new dev.infera.server.cli.InferaCommand())
-        .parseArgs(args.toArray(String[]::new));
+    dev.infera.server.cli.InferaCommand.commandLine().parseArgs(args.toArray(String[]::new));
   }
 
   /** Paths of fields the typed model did not know, e.g. {@code spec.template.spec.containrs}. */
