@@ -1,7 +1,5 @@
 package dev.infera.batch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -44,8 +42,6 @@ public record JobSummary(
     List<Partition> partitions,
     Map<String, Map<String, Object>> distribution) {
   public static final String FILE = "_summary.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public JobSummary {
     inputs = List.copyOf(inputs);
@@ -88,7 +84,7 @@ public record JobSummary(
   public void write(Path folder) {
     Path file = folder.resolve(FILE);
     try {
-      JSON.writeValue(file.toFile(), this);
+      JobFilesJson.MAPPER.writeValue(file.toFile(), this);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write '" + file + "': " + e.getMessage(), e);
     }
@@ -97,7 +93,7 @@ public record JobSummary(
   /** This summary as JSON text. */
   public String toJson() {
     try {
-      return JSON.writeValueAsString(this);
+      return JobFilesJson.MAPPER.writeValueAsString(this);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,7 +1,5 @@
 package dev.infera.batch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +21,6 @@ import java.util.TreeMap;
  */
 record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
   static final String FILE = "_manifest.json";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   Manifest {
     partitions = new TreeMap<>(partitions);
@@ -102,7 +98,7 @@ record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readValue(file.toFile(), Manifest.class));
+      return Optional.of(JobFilesJson.MAPPER.readValue(file.toFile(), Manifest.class));
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read the job manifest '" + file + "': " + e.getMessage(), e);
@@ -114,7 +110,7 @@ record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
     Path target = folder.resolve(FILE);
     Path temporary = folder.resolve(FILE + ".tmp");
     try {
-      JSON.writeValue(temporary.toFile(), this);
+      JobFilesJson.MAPPER.writeValue(temporary.toFile(), this);
       Commit.moveAtomically(temporary, target);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write '" + target + "': " + e.getMessage(), e);

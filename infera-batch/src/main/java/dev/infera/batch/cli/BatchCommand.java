@@ -4,6 +4,7 @@ import dev.infera.batch.BatchFailure;
 import dev.infera.batch.BatchJob;
 import dev.infera.batch.BatchOptions;
 import dev.infera.batch.DistributedBatch;
+import dev.infera.batch.JobFilesJson;
 import dev.infera.batch.JobSummary;
 import dev.infera.batch.LocalEngine;
 import dev.infera.batch.io.DuckDb;
@@ -184,6 +185,7 @@ public final class BatchCommand implements Callable<Integer> {
   }
 
   private JobSummary runLocally(BatchOptions options, PrintStream err) {
+    JobFilesJson.preload();
     if (usesParquet(options)) {
       DuckDb.preload();
     }
