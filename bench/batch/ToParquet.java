@@ -3,12 +3,13 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 
 /**
- * Converts the benchmark's CSV (id, f0..f63) to Parquet with FLOAT columns, through DuckDB. Run
- * with the DuckDB JDBC jar on the class path: java -cp duckdb_jdbc.jar ToParquet.java IN OUT
+ * Converts the benchmark's CSV (id, f0..f63) to Parquet with a BIGINT id and FLOAT columns, through
+ * DuckDB (the features cast from their text). Run with the DuckDB JDBC
+ * jar on the class path: java -cp duckdb_jdbc.jar ToParquet.java IN OUT
  */
 public class ToParquet {
   public static void main(String[] args) throws Exception {
-    StringBuilder select = new StringBuilder("SELECT id");
+    StringBuilder select = new StringBuilder("SELECT CAST(id AS BIGINT) AS id");
     for (int i = 0; i < 64; i++) {
       select.append(", CAST(f").append(i).append(" AS FLOAT) AS f").append(i);
     }
