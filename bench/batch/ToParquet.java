@@ -3,9 +3,9 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 
 /**
- * Converts the benchmark's CSV (id, f0..f63) to Parquet with a BIGINT id and FLOAT columns, through
- * DuckDB (the features cast from their text). Run with the DuckDB JDBC
- * jar on the class path: java -cp duckdb_jdbc.jar ToParquet.java IN OUT
+ * Converts the benchmark's CSV (id, f0..f63) to Parquet with a BIGINT id and FLOAT columns (cast
+ * from their text), through DuckDB. Run with the DuckDB JDBC jar on the class path: java -cp
+ * duckdb_jdbc.jar ToParquet.java IN OUT
  */
 public class ToParquet {
   public static void main(String[] args) throws Exception {
