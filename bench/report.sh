@@ -35,6 +35,11 @@ wrk_get() { # name field
   sed -n 's/^RESULT //p' "$work/wrk_$1.txt" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
+# A field of the Nth window of the warm-up ramp (the RESULT lines in $work/ramp.txt).
+ramp_get() { # window field
+  sed -n "$1p" "$work/ramp.txt" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
 num() { awk -v v="$1" 'BEGIN { a = v < 0 ? -v : v
   printf(a >= 100 ? "%.0f" : a >= 1 ? "%.2f" : "%.3f", v) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf("%.0f %%", 100 * a / b); else print "-" }'; }
@@ -60,8 +65,9 @@ write_report() {
   mlp_best="$(csv_max "${ip}_tabular_mlp.csv" rows_per_s)"
   rn_best="$(csv_max "${ip}_resnet18.csv" rows_per_s)"
   te_best="$(csv_max "${ip}_text_encoder.csv" rows_per_s)"
-  local triv64 triv1 json64 json1 json64_p99 json1_p50
+  local triv64 triv1 json64 json1 json64_p99 json1_p50 nginx64 nginx1
   triv64="$(wrk_get trivial_64 rps)" triv1="$(wrk_get trivial_1 rps)"
+  nginx64="$(wrk_get nginx_64 rps)" nginx1="$(wrk_get nginx_1 rps)"
   json64="$(wrk_get rest_json_64 rps)" json1="$(wrk_get rest_json_1 rps)"
   json64_p99="$(wrk_get rest_json_64 p99_ms)" json1_p50="$(wrk_get rest_json_1 p50_ms)"
   local grpc64 grpc1_p50 bin64 rn_grpc16 rn_bin16 rn_grpc4_p99 rn_bin4_p99 te_grpc16 te_bin16
@@ -76,6 +82,10 @@ write_report() {
   rn_bin4_p99="$(csv_get "${s}_resnet18_rest-binary.csv" concurrency 4 p99_ms)"
   te_grpc16="$(csv_get "${s}_text_encoder_grpc.csv" concurrency 16 infer_per_s)"
   te_bin16="$(csv_get "${s}_text_encoder_rest-binary.csv" concurrency 16 infer_per_s)"
+  # The ramp's first window against the steady state: the REST JSON c=64 window measured after it.
+  local windows first_window
+  windows="$(wc -l <"$work/ramp.txt")"
+  first_window="$(ramp_get 1 rps)"
 
   cat <<MD
 # Benchmarks
@@ -85,8 +95,9 @@ Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') at commit
 number comes from one ${duration} s window after ${warmup} s of warm-up (the served resnet18 and
 text_encoder runs also after ${model_warmup} s of discarded load at 16 concurrent, over the same
 protocol), with the load generator on the same machine as the server, over loopback.
-\`bench/run.sh [MODELS_DIR]\` (about 10 minutes)
-rewrites this page; \`bin/infera bench --help\` lists the load driver's options (concurrency
+\`bench/run.sh [MODELS_DIR]\` (about 12 minutes)
+rewrites this part of the page, up to the line it marks; the sections after that line are kept.
+\`bin/infera bench --help\` lists the load driver's options (concurrency
 sweeps, fixed request rates, JSON/CSV output, \`--in-process\` limits for ONNX and XGBoost files).
 
 $([[ -n "$shared" ]] && cat <<SHARED
@@ -110,6 +121,7 @@ SHARED
 | load average (1, 5, 15 min) before the run | ${load_before} |
 | load average at the end | $(cut -d' ' -f1-3 /proc/loadavg) |
 | wrk | $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2) |
+| nginx (the HTTP ceiling) | $( (nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1) | sed 's/.*: //' | head -n 1) |
 
 ## Targets (issue 3)
 
@@ -121,22 +133,35 @@ SHARED
 | \`resnet18\`, 16 concurrent: ≥ 95 % of the in-process best ($(num "$rn_best") images/s) | gRPC $(num "$rn_grpc16") ($(pct "$rn_grpc16" "$rn_best")), binary $(num "$rn_bin16") ($(pct "$rn_bin16" "$rn_best")) | $(yes_no "$rn_grpc16 >= 0.95 * $rn_best || $rn_bin16 >= 0.95 * $rn_best") |
 | \`resnet18\`, 4 concurrent: p99 ≤ 150 ms | gRPC $(num "$rn_grpc4_p99") ms, binary $(num "$rn_bin4_p99") ms | $(yes_no "$rn_grpc4_p99 <= 150 || $rn_bin4_p99 <= 150") |
 
+## Targets (issue 15)
+
+Against nginx answering a fixed reply (the sample response) measured right before each REST JSON
+window, at the same concurrency (wrk -t1, same body).
+
+| target | measured | met |
+|---|---|---|
+| \`tabular_mlp\` REST JSON, 64 connections: ≥ 50 % of nginx, p99 ≤ 5 ms | $(num "$json64") req/s = $(pct "$json64" "$nginx64") of $(num "$nginx64"), p99 $(num "$json64_p99") ms | $(yes_no "$json64 >= 0.5 * $nginx64 && $json64_p99 <= 5") |
+| \`tabular_mlp\` REST JSON, 1 connection: p50 ≤ 0.12 ms | $(num "$json1_p50") ms (nginx $(wrk_get nginx_1 p50_ms) ms) | $(yes_no "$json1_p50 <= 0.12") |
+| \`resnet18\` REST binary, 16 concurrent: ≥ 95 % of in-process | $(num "$rn_bin16") images/s = $(pct "$rn_bin16" "$rn_best") of $(num "$rn_best") | $(yes_no "$rn_bin16 >= 0.95 * $rn_best") |
+| first ${ramp_window}-s window after ready at 64 connections: ≥ 80 % of steady state, start-to-ready ≤ 10 s | $(num "$first_window") req/s = $(pct "$first_window" "$json64") of the steady $(num "$json64"); ready after ${ready_s} s | $(yes_no "$first_window >= 0.8 * $json64 && $ready_s <= 10") |
+
 ## Ratios
 
-Served throughput against the trivial HTTP endpoint (wrk, same connections, same request body)
-and against the best in-process ONNX Runtime rate (rows per second at any batch size).
+Served throughput against nginx's fixed reply and the trivial Armeria endpoint (wrk, same
+connections, same request body) and against the best in-process ONNX Runtime rate (rows per second
+at any batch size).
 
-| path | served | vs trivial endpoint | vs in-process limit |
-|---|---|---|---|
-| \`tabular_mlp\` REST JSON, wrk, 64 connections | $(num "$json64") req/s | $(pct "$json64" "$triv64") of $(num "$triv64") | $(pct "$json64" "$mlp_best") of $(num "$mlp_best") rows/s |
-| \`tabular_mlp\` REST JSON, wrk, 1 connection | $(num "$json1") req/s | $(pct "$json1" "$triv1") of $(num "$triv1") | $(pct "$json1" "$mlp_best") |
-| \`tabular_mlp\` gRPC, infera bench, 64 concurrent | $(num "$grpc64") req/s | $(pct "$grpc64" "$triv64") | $(pct "$grpc64" "$mlp_best") |
-| \`tabular_mlp\` REST binary, infera bench, 64 concurrent | $(num "$bin64") req/s | $(pct "$bin64" "$triv64") | $(pct "$bin64" "$mlp_best") |
-| \`tabular_mlp\` REST JSON, infera bench, 64 concurrent | $(num "$bjson64") req/s | $(pct "$bjson64" "$triv64") | $(pct "$bjson64" "$mlp_best") |
-| \`resnet18\` gRPC, 16 concurrent | $(num "$rn_grpc16") images/s | | $(pct "$rn_grpc16" "$rn_best") of $(num "$rn_best") |
-| \`resnet18\` REST binary, 16 concurrent | $(num "$rn_bin16") images/s | | $(pct "$rn_bin16" "$rn_best") |
-| \`text_encoder\` (128 tokens) gRPC, 16 concurrent | $(num "$te_grpc16") sequences/s | | $(pct "$te_grpc16" "$te_best") of $(num "$te_best") |
-| \`text_encoder\` (128 tokens) REST binary, 16 concurrent | $(num "$te_bin16") sequences/s | | $(pct "$te_bin16" "$te_best") |
+| path | served | vs nginx | vs trivial endpoint | vs in-process limit |
+|---|---|---|---|---|
+| \`tabular_mlp\` REST JSON, wrk, 64 connections | $(num "$json64") req/s | $(pct "$json64" "$nginx64") of $(num "$nginx64") | $(pct "$json64" "$triv64") of $(num "$triv64") | $(pct "$json64" "$mlp_best") of $(num "$mlp_best") rows/s |
+| \`tabular_mlp\` REST JSON, wrk, 1 connection | $(num "$json1") req/s | $(pct "$json1" "$nginx1") of $(num "$nginx1") | $(pct "$json1" "$triv1") of $(num "$triv1") | $(pct "$json1" "$mlp_best") |
+| \`tabular_mlp\` gRPC, infera bench, 64 concurrent | $(num "$grpc64") req/s | $(pct "$grpc64" "$nginx64") | $(pct "$grpc64" "$triv64") | $(pct "$grpc64" "$mlp_best") |
+| \`tabular_mlp\` REST binary, infera bench, 64 concurrent | $(num "$bin64") req/s | $(pct "$bin64" "$nginx64") | $(pct "$bin64" "$triv64") | $(pct "$bin64" "$mlp_best") |
+| \`tabular_mlp\` REST JSON, infera bench, 64 concurrent | $(num "$bjson64") req/s | $(pct "$bjson64" "$nginx64") | $(pct "$bjson64" "$triv64") | $(pct "$bjson64" "$mlp_best") |
+| \`resnet18\` gRPC, 16 concurrent | $(num "$rn_grpc16") images/s | | | $(pct "$rn_grpc16" "$rn_best") of $(num "$rn_best") |
+| \`resnet18\` REST binary, 16 concurrent | $(num "$rn_bin16") images/s | | | $(pct "$rn_bin16" "$rn_best") |
+| \`text_encoder\` (128 tokens) gRPC, 16 concurrent | $(num "$te_grpc16") sequences/s | | | $(pct "$te_grpc16" "$te_best") of $(num "$te_best") |
+| \`text_encoder\` (128 tokens) REST binary, 16 concurrent | $(num "$te_bin16") sequences/s | | | $(pct "$te_bin16" "$te_best") |
 
 ## (a) In-process limit: ONNX Runtime, no server
 
@@ -155,16 +180,19 @@ $(csv_md "${ip}_resnet18.csv")
 
 $(csv_md "${ip}_text_encoder.csv")
 
-## (b) wrk, 1 thread: trivial endpoint and REST JSON inference
+## (b) wrk, 1 thread: nginx, the trivial endpoint and REST JSON inference
 
-Every request POSTs \`tabular_mlp\`'s sample request (one row, 64 features). The trivial endpoint
-(\`infera bench trivial-server\`, Armeria like the server) answers a fixed small JSON body: the
-ceiling of HTTP on this machine.
+Every request POSTs \`tabular_mlp\`'s sample request (one row, 64 features). nginx (one process,
+\`bench/nginx-ceiling.sh\`) answers the sample response as a fixed reply: the ceiling of HTTP on
+this machine. The trivial endpoint (\`infera bench trivial-server\`, Armeria like the server)
+answers a fixed small JSON body: the framework's own floor. Each nginx window ran right before the
+REST JSON window at the same concurrency.
 
 | target | connections | req/s | p50 ms | p90 ms | p99 ms | socket errors | non-2xx |
 |---|---|---|---|---|---|---|---|
-$(for name in trivial_64 trivial_1 rest_json_64 rest_json_1; do
+$(for name in nginx_64 nginx_1 trivial_64 trivial_1 rest_json_64 rest_json_1; do
     target="trivial endpoint"; [[ $name == rest_json* ]] && target="tabular_mlp REST JSON"
+    [[ $name == nginx* ]] && target="nginx fixed reply"
     echo "| $target | ${name##*_} | $(num "$(wrk_get "$name" rps)") | $(wrk_get "$name" p50_ms) | $(wrk_get "$name" p90_ms) | $(wrk_get "$name" p99_ms) | $(wrk_get "$name" errors) | $(wrk_get "$name" non2xx) |"
   done)
 
@@ -182,6 +210,21 @@ $(for model in tabular_mlp resnet18 text_encoder; do
       csv_md "${s}_${model}_${protocol}.csv"
       echo
     done
+  done)
+
+## (d) Warm-up ramp: tabular_mlp REST JSON from ready
+
+The server started with the three models above (its warm-up before readiness on, the default);
+start-to-ready is launch to the first 200 from \`/v2/health/ready\`: **${ready_s} s**
+(${warmup_log:-no warm-up line in the server log}). From that moment wrk -t1 -c64 ran back-to-back
+${ramp_window}-s windows; the steady state is the REST JSON c=64 window of (b), measured after
+them, and nginx's is the window before it.
+
+| window (s after ready) | req/s | p99 ms | % of steady | % of nginx | errors + non-2xx |
+|---|---|---|---|---|---|
+$(for i in $(seq 1 "$windows"); do
+    rps="$(ramp_get "$i" rps)"
+    echo "| $(((i - 1) * ramp_window))–$((i * ramp_window)) | $(num "$rps") | $(ramp_get "$i" p99_ms) | $(pct "$rps" "$json64") | $(pct "$rps" "$nginx64") | $(( $(ramp_get "$i" errors) + $(ramp_get "$i" non2xx) )) |"
   done)
 
 ## Commands

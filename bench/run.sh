@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Runs the serving benchmark end to end on this machine and writes docs/benchmarks.md:
 #   (a) the in-process ONNX Runtime limit of each model (no server),
-#   (b) wrk (1 thread) against a trivial HTTP endpoint and against REST JSON inference,
+#   (b) wrk (1 thread) against nginx answering a fixed reply (the HTTP ceiling), a trivial Armeria
+#       endpoint and REST JSON inference, each nginx window right before Infera's at the same
+#       concurrency,
 #   (c) `infera bench` over gRPC and REST binary,
-# with the ratios of (b) and (c) to (a) and to the trivial endpoint.
+#   (d) the warm-up ramp: start-to-ready (launch to the first 200 from /v2/health/ready) and
+#       tabular_mlp's REST JSON at c=64 in back-to-back 5-s windows from that moment,
+# with the ratios of (b), (c) and (d) to (a), to nginx and to the trivial endpoint.
+# The page's sections after the line `<!-- bench/run.sh: ... -->` are kept as they are (measurements
+# recorded by hand and by the other bench/ scripts); the part before it is rewritten.
 #
 # Usage: bench/run.sh [MODELS_DIR]   (default: ../shared/models beside the checkout)
 # Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_WARMUP (default 3),
-#              BENCH_SERVER_WARMUP (seconds of load before the first served measurement, default 20),
+#              BENCH_SERVER_WARMUP (seconds of load from ready before the first served measurement,
+#              measured as the warm-up ramp in 5-s windows; default 30),
 #              BENCH_MODEL_WARMUP (seconds of discarded load before each served resnet18 and
 #              text_encoder measurement, default 30),
-#              BENCH_PORT_BASE (default 18400: HTTP, +1 gRPC, +2 metrics, +3 trivial endpoint),
+#              BENCH_PORT_BASE (default 18400: HTTP, +1 gRPC, +2 metrics, +3 trivial endpoint,
+#              +4 nginx),
 #              BENCH_OUT (default docs/benchmarks.md), BENCH_SKIP_BUILD (set: use the built jars),
 #              INFERA_JAVA_OPTS (server JVM options).
+# Needs: wrk and nginx (installed with apt-get when missing), curl, python3.
 # Loopback only; every step is bounded by `timeout`; the servers stop on exit.
 set -euo pipefail
 
@@ -20,20 +29,21 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 models="$(cd "${1:-$root/../shared/models}" && pwd)"
 duration="${BENCH_DURATION:-10}"
 warmup="${BENCH_WARMUP:-3}"
-server_warmup="${BENCH_SERVER_WARMUP:-20}"
+server_warmup="${BENCH_SERVER_WARMUP:-30}"
+ramp_window=5
 model_warmup="${BENCH_MODEL_WARMUP:-30}"
 base="${BENCH_PORT_BASE:-18400}"
-http=$base grpc=$((base + 1)) metrics=$((base + 2)) trivial=$((base + 3))
+http=$base grpc=$((base + 1)) metrics=$((base + 2)) trivial=$((base + 3)) ceiling=$((base + 4))
 out="${BENCH_OUT:-$root/docs/benchmarks.md}"
 step_limit=$((4 * (duration + warmup) + 60))
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-bench.XXXXXX")"
-server_pid="" trivial_pid=""
+server_pid="" trivial_pid="" nginx_pid=""
 cleanup() {
-  for pid in $server_pid $trivial_pid; do
+  for pid in $server_pid $trivial_pid $nginx_pid; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in $server_pid $trivial_pid; do
+  for pid in $server_pid $trivial_pid $nginx_pid; do
     wait "$pid" 2>/dev/null || true
   done
   rm -rf "$work"
@@ -59,6 +69,11 @@ if ! command -v wrk >/dev/null; then
   log "installing wrk"
   apt-get install -y -q wrk >/dev/null
 fi
+if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+  log "installing nginx-light"
+  apt-get install -y -q nginx-light >/dev/null
+fi
+source "$root/bench/nginx-ceiling.sh"
 
 if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
   log "building"
@@ -115,22 +130,46 @@ run_wrk trivial_1 1 "http://127.0.0.1:$trivial/v2/models/tabular_mlp/infer"
 kill "$trivial_pid" && wait "$trivial_pid" 2>/dev/null || true
 trivial_pid=""
 
+# nginx with a fixed reply (tabular_mlp's sample response): idle until its windows, each measured
+# right before Infera's REST JSON window at the same concurrency, since the host's speed drifts.
+commands+=("nginx -p \$WORK/nginx -c \$WORK/nginx/nginx.conf &  # one process, a fixed reply (bench/nginx-ceiling.sh)")
+start_nginx_ceiling "$work/nginx" "$ceiling" "$models"
+ceiling_url="http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer"
+
 # --- the server -------------------------------------------------------------------------------------
 commands+=("bin/infera serve --model-repository \$WORK/repository --http-port $http --grpc-port $grpc --metrics-port $metrics &  # the models above with bench/config/<model>.pbtxt")
+start_ns=$(date +%s%N)
 "$infera" serve --model-repository "$repo" --http-port "$http" --grpc-port "$grpc" \
   --metrics-port "$metrics" >"$work/server.log" 2>&1 &
 server_pid=$!
+ready=""
+for _ in $(seq 1 6000); do # 0.02-s polls, 120 s at most
+  if curl -sf -o /dev/null "http://127.0.0.1:$http/v2/health/ready"; then ready=1; break; fi
+  sleep 0.02
+done
+[[ -n $ready ]] || { tail -40 "$work/server.log" >&2; exit 1; }
+ready_s=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+warmup_log="$(grep -o 'warm-up took.*' "$work/server.log" | head -n 1 || true)"
+log "ready after ${ready_s} s; ${warmup_log:-no warm-up line in the server log}"
+infer_url="http://127.0.0.1:$http/v2/models/tabular_mlp/infer"
+# (d) The ramp from ready: the JIT needs tens of seconds of load before the server's hot path is
+# compiled, so this load doubles as the warm-up of the measurements below (each step then has its
+# own short warm-up as well). Back-to-back windows, one RESULT line each.
+commands+=("WRK_BODY=\$MODELS/tabular_mlp/samples/case0/request.json wrk -t1 -c64 -d${ramp_window}s -s bench/wrk/post.lua $infer_url  # $(((server_warmup + ramp_window - 1) / ramp_window)) windows back to back from ready")
+for i in $(seq 1 $(((server_warmup + ramp_window - 1) / ramp_window))); do
+  WRK_BODY="$body" timeout "$step_limit" wrk -t1 -c64 -d"${ramp_window}s" \
+    -s "$root/bench/wrk/post.lua" "$infer_url" | sed -n 's/^RESULT //p' >>"$work/ramp.txt"
+  log "ramp window $i: $(tail -n 1 "$work/ramp.txt")"
+done
 for model in tabular_mlp resnet18 text_encoder; do
   wait_http "http://127.0.0.1:$http/v2/models/$model/ready" || { tail -40 "$work/server.log" >&2; exit 1; }
 done
-infer_url="http://127.0.0.1:$http/v2/models/tabular_mlp/infer"
-# The JIT needs about 20 s of load before the server's hot path is compiled; each step below
-# then has its own short warm-up as well.
-log "warming the server up (${server_warmup}s of wrk -c64, discarded)"
-WRK_BODY="$body" timeout "$step_limit" wrk -t1 -c64 -d"${server_warmup}s" \
-  -s "$root/bench/wrk/post.lua" "$infer_url" >/dev/null
+run_wrk nginx_64 64 "$ceiling_url"
 run_wrk rest_json_64 64 "$infer_url"
+run_wrk nginx_1 1 "$ceiling_url"
 run_wrk rest_json_1 1 "$infer_url"
+kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=""
 
 # --- (c) infera bench over gRPC and REST binary (and REST JSON, to compare with wrk) ---------------------------------------------------
 served() { # model protocol range [extra options]
@@ -172,5 +211,12 @@ served text_encoder rest-binary 1:16:15 --shape input_ids:128 --shape attention_
 
 log "writing $out"
 source "$root/bench/report.sh"
-write_report >"$out"
+# The page keeps what follows the marker (sections recorded by hand and by the other scripts).
+marker='<!-- bench/run.sh: the part above is rewritten by each run; the sections below are kept -->'
+: >"$work/kept.md"
+if [[ -f "$out" ]]; then
+  awk -v m="$marker" 'found { print } $0 == m { found = 1 }' "$out" >"$work/kept.md"
+fi
+{ write_report; echo; echo "$marker"; cat "$work/kept.md"; } >"$work/page.md"
+mv "$work/page.md" "$out"
 log "done"
