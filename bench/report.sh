@@ -121,7 +121,7 @@ SHARED
 | load average (1, 5, 15 min) before the run | ${load_before} |
 | load average at the end | $(cut -d' ' -f1-3 /proc/loadavg) |
 | wrk | $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2) |
-| nginx (the HTTP ceiling) | $( (nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1) | sed 's/.*: //' | head -n 1) |
+| nginx (the HTTP ceiling) | $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1 | sed 's/.*: //' | head -n 1) |
 
 ## Targets (issue 3)
 
