@@ -29,7 +29,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,6 +76,7 @@ final class ServerWarmup {
    *
    * @param took how long it ran
    * @param requests the requests answered, per protocol
+   * @param models the requests answered, per model
    * @param settled whether the criterion stopped it (false: the cap, or nothing to send)
    * @param cpuNanosPerRequest the last window's process CPU time per request; NaN if none
    * @param lastChange the last window's change of that reading from the window before; NaN if none
@@ -86,6 +86,7 @@ final class ServerWarmup {
   record Result(
       Duration took,
       Map<Protocol, Long> requests,
+      Map<String, Long> models,
       boolean settled,
       double cpuNanosPerRequest,
       double lastChange,
@@ -169,11 +170,12 @@ final class ServerWarmup {
                 token)
             .run(models);
     LOG.info(
-        "warm-up took {} ms: {} requests ({}) on {} model(s); {} (last window: {} µs of process CPU"
-            + " per request, {} from the window before; JIT compilers busy {})",
+        "warm-up took {} ms: {} requests ({}; by model {}) on {} model(s); {} (last window: {} µs of"
+            + " process CPU per request, {} from the window before; JIT compilers busy {})",
         result.took().toMillis(),
         result.total(),
         result.requests(),
+        new java.util.TreeMap<>(result.models()),
         models.size(),
         result.settled() ? "the JIT settled" : "stopped by the cap of " + options.warmup().cap(),
         String.format(java.util.Locale.ROOT, "%.1f", result.cpuNanosPerRequest() / 1000),
@@ -230,7 +232,44 @@ final class ServerWarmup {
   }
 
   /** One wire form of one model, sent until it fails once. */
-  private record Call(WarmupRequests requests, Protocol protocol) {}
+  record Call(WarmupRequests requests, Protocol protocol) {
+    String model() {
+      return requests.model();
+    }
+  }
+
+  /** The requests answered, by protocol and by model. Thread-safe. */
+  static final class Tally {
+    private final Map<Protocol, LongAdder> byProtocol = new java.util.EnumMap<>(Protocol.class);
+    private final Map<String, LongAdder> byModel = new ConcurrentHashMap<>();
+
+    Tally() {
+      for (Protocol p : Protocol.values()) {
+        byProtocol.put(p, new LongAdder());
+      }
+    }
+
+    void answered(Call call) {
+      byProtocol.get(call.protocol()).increment();
+      byModel.computeIfAbsent(call.model(), m -> new LongAdder()).increment();
+    }
+
+    long total() {
+      return byProtocol.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    Map<Protocol, Long> byProtocol() {
+      Map<Protocol, Long> counts = new java.util.EnumMap<>(Protocol.class);
+      byProtocol.forEach((p, n) -> counts.put(p, n.sum()));
+      return Map.copyOf(counts);
+    }
+
+    Map<String, Long> byModel() {
+      Map<String, Long> counts = new java.util.HashMap<>();
+      byModel.forEach((m, n) -> counts.put(m, n.sum()));
+      return Map.copyOf(counts);
+    }
+  }
 
   /** Warms the server with {@code models}' requests; never throws for a failing request. */
   Result run(List<WarmupRequests> models) {
@@ -241,10 +280,7 @@ final class ServerWarmup {
       targets.http().ifPresent(h -> calls.add(new Call(model, Protocol.REST_BINARY)));
       targets.grpc().ifPresent(g -> calls.add(new Call(model, Protocol.GRPC)));
     }
-    Map<Protocol, LongAdder> answered = new ConcurrentHashMap<>();
-    for (Protocol p : Protocol.values()) {
-      answered.put(p, new LongAdder());
-    }
+    Tally answered = new Tally();
     if (calls.isEmpty()) {
       return result(
           start,
@@ -273,7 +309,8 @@ final class ServerWarmup {
       Sender sender = new Sender(factory);
       for (int i = 0; i < settings.clients(); i++) {
         int offset = i;
-        clients.execute(() -> drive(sender, calls, offset, answered, failed, stop));
+        WarmupSlots slots = new WarmupSlots(IN_FLIGHT, models.size());
+        clients.execute(() -> drive(sender::send, calls, offset, slots, answered, failed, stop));
       }
       long deadline = start + settings.cap().toNanos();
       long lastCpu = cpuNanos.getAsLong();
@@ -284,7 +321,7 @@ final class ServerWarmup {
         long pause = Math.min(settings.window().toNanos(), deadline - nanoTime.getAsLong());
         TimeUnit.NANOSECONDS.sleep(Math.max(pause, 0));
         long cpu = cpuNanos.getAsLong();
-        long count = answered.values().stream().mapToLong(LongAdder::sum).sum();
+        long count = answered.total();
         long jit = jitMillis();
         long now = nanoTime.getAsLong();
         jitBusy = jit < 0 ? Double.NaN : (jit - lastJit) * 1e6 / Math.max(1, now - lastWindow);
@@ -319,13 +356,11 @@ final class ServerWarmup {
         : -1;
   }
 
-  private Result result(
-      long start, Map<Protocol, LongAdder> answered, JitSettling settling, double jitBusy) {
-    Map<Protocol, Long> counts = new java.util.EnumMap<>(Protocol.class);
-    answered.forEach((p, n) -> counts.put(p, n.sum()));
+  private Result result(long start, Tally answered, JitSettling settling, double jitBusy) {
     return new Result(
         Duration.ofNanos(nanoTime.getAsLong() - start),
-        Map.copyOf(counts),
+        answered.byProtocol(),
+        answered.byModel(),
         settling.settled(),
         settling.lastNanosPerRequest(),
         settling.lastChange(),
@@ -333,39 +368,67 @@ final class ServerWarmup {
   }
 
   /**
-   * One client thread's loop: keeps {@value #IN_FLIGHT} requests in flight (a loaded machine makes
-   * each request's latency long; the rate comes from concurrency), cycling through the calls.
+   * One client thread's loop: keeps up to {@value #IN_FLIGHT} requests in flight (a loaded machine
+   * makes each request's latency long; the rate comes from concurrency), each model within its
+   * share of {@code slots} so that a slow model's requests cannot hold them all; the models in
+   * turn, and each model's wire forms in turn. Returns once {@code stop} is set (or every call
+   * failed) and its last requests ended.
    */
-  private static void drive(
-      Sender sender,
+  static void drive(
+      java.util.function.Function<Call, CompletableFuture<?>> send,
       List<Call> calls,
       int offset,
-      Map<Protocol, LongAdder> answered,
+      WarmupSlots slots,
+      Tally answered,
       Set<Call> failed,
       AtomicBoolean stop) {
-    Semaphore slots = new Semaphore(IN_FLIGHT);
+    List<List<Call>> byModel =
+        List.copyOf(
+            calls.stream()
+                .collect(
+                    java.util.stream.Collectors.groupingBy(
+                        Call::model,
+                        java.util.LinkedHashMap::new,
+                        java.util.stream.Collectors.toList()))
+                .values());
+    int[] next = new int[byModel.size()];
     try {
+      int refused = 0;
+      long mark = slots.releases();
       for (int i = offset; !stop.get() && failed.size() < calls.size(); i++) {
-        Call call = calls.get(i % calls.size());
-        if (failed.contains(call)) {
+        int m = i % byModel.size();
+        Optional<Call> due = nextLive(byModel.get(m), next, m, failed);
+        if (due.isEmpty()) {
           continue;
         }
-        slots.acquire();
+        Call call = due.get();
+        if (!slots.tryTake(call.model())) {
+          // Every model at its share (or all slots taken): wait for one to come back.
+          if (++refused >= byModel.size()) {
+            slots.awaitReleaseAfter(mark, 100);
+            refused = 0;
+            mark = slots.releases();
+          }
+          continue;
+        }
+        next[m]++;
+        refused = 0;
+        mark = slots.releases();
         CompletableFuture<?> sent;
         try {
-          sent = sender.send(call);
+          sent = send.apply(call);
         } catch (RuntimeException e) {
           sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete(
             (ok, failure) -> {
-              slots.release();
+              slots.release(call.model());
               if (failure == null) {
-                answered.get(call.protocol()).increment();
+                answered.answered(call);
               } else if (!stop.get() && failed.add(call)) {
                 LOG.warn(
                     "warm-up: model '{}' over {} failed, not sent again: {}",
-                    call.requests().model(),
+                    call.model(),
                     call.protocol().label,
                     failure instanceof CompletionException c && c.getCause() != null
                         ? c.getCause().getMessage()
@@ -374,10 +437,22 @@ final class ServerWarmup {
             });
       }
       // Lets the last requests finish before the client factory closes (bounded by their timeout).
-      slots.tryAcquire(IN_FLIGHT, REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      slots.awaitIdle(REQUEST_TIMEOUT.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The model's call due next (from {@code next[m]} on), skipping those that failed. */
+  private static Optional<Call> nextLive(List<Call> model, int[] next, int m, Set<Call> failed) {
+    for (int k = 0; k < model.size(); k++) {
+      Call call = model.get(next[m] % model.size());
+      if (!failed.contains(call)) {
+        return Optional.of(call);
+      }
+      next[m]++;
+    }
+    return Optional.empty();
   }
 
   /** Sends calls. Thread-safe: the clients are. */

@@ -1,0 +1,92 @@
+package dev.infera.server;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One warm-up client's requests in flight: at most {@code total} in all and at most {@code
+ * perModel} for any one model, so that a slow model (an image model's batch takes milliseconds)
+ * cannot hold every slot while a fast one waits: with one semaphore for all, a server with resnet18
+ * beside tabular_mlp answered 946 warm-up requests in 10 s, against 24,474 for tabular_mlp alone
+ * (docs/benchmarks.md). Thread-safe: requests complete on other threads.
+ */
+final class WarmupSlots {
+  private final int total;
+  private final int perModel;
+  private final Map<String, Integer> inFlight = new HashMap<>();
+  private int all;
+  private long releases;
+
+  /**
+   * @param total the most requests in flight
+   * @param models how many models share them; each may hold {@code ceil(total / models)}
+   */
+  WarmupSlots(int total, int models) {
+    if (total < 1 || models < 1) {
+      throw new IllegalArgumentException("total and models must be at least 1");
+    }
+    this.total = total;
+    this.perModel = (total + models - 1) / models;
+  }
+
+  /** Takes a slot for {@code model} if one is free for it; never waits. */
+  synchronized boolean tryTake(String model) {
+    int mine = inFlight.getOrDefault(model, 0);
+    if (all >= total || mine >= perModel) {
+      return false;
+    }
+    inFlight.put(model, mine + 1);
+    all++;
+    return true;
+  }
+
+  /** Gives back a slot {@link #tryTake} took for {@code model}. */
+  synchronized void release(String model) {
+    int mine = inFlight.getOrDefault(model, 0);
+    if (mine <= 0) {
+      throw new IllegalStateException("no slot of '" + model + "' is taken");
+    }
+    inFlight.put(model, mine - 1);
+    all--;
+    releases++;
+    notifyAll();
+  }
+
+  /** How many slots were given back so far: the mark {@link #awaitReleaseAfter} waits past. */
+  synchronized long releases() {
+    return releases;
+  }
+
+  /**
+   * Waits until a slot is given back after {@code mark} (a {@link #releases} reading), or at most
+   * {@code millis}.
+   */
+  synchronized void awaitReleaseAfter(long mark, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (releases == mark) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return;
+      }
+      wait(left);
+    }
+  }
+
+  /** Waits until nothing is in flight, at most {@code millis}; whether it is so. */
+  synchronized boolean awaitIdle(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (all > 0) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+
+  /** Slots taken now, over all models. */
+  synchronized int inFlight() {
+    return all;
+  }
+}

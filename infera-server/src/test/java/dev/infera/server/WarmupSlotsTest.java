@@ -1,0 +1,184 @@
+package dev.infera.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.infera.server.ServerWarmup.Call;
+import dev.infera.server.ServerWarmup.Protocol;
+import dev.infera.server.ServerWarmup.Tally;
+import dev.infera.server.grpc.proto.ModelInferRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class WarmupSlotsTest {
+  @Test
+  void eachModelHoldsAtMostItsShareAndAllModelsAtMostTheTotal() {
+    WarmupSlots slots = new WarmupSlots(8, 3); // a share of ceil(8 / 3) = 3 each
+    for (int i = 0; i < 3; i++) {
+      assertThat(slots.tryTake("slow")).isTrue();
+    }
+    assertThat(slots.tryTake("slow")).isFalse();
+    for (int i = 0; i < 3; i++) {
+      assertThat(slots.tryTake("fast")).isTrue();
+    }
+    assertThat(slots.tryTake("third")).isTrue();
+    assertThat(slots.tryTake("third")).isTrue();
+    assertThat(slots.tryTake("third")).as("8 in flight: the total").isFalse();
+    assertThat(slots.inFlight()).isEqualTo(8);
+
+    slots.release("slow");
+    assertThat(slots.tryTake("third")).isTrue();
+    assertThat(slots.tryTake("slow")).isFalse();
+    assertThatThrownBy(() -> new WarmupSlots(8, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void releasingASlotItDidNotTakeIsRefused() {
+    WarmupSlots slots = new WarmupSlots(2, 1);
+    assertThatThrownBy(() -> slots.release("m")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aWaiterWakesOnTheNextReleaseAndIdleWaitsForTheLast() throws Exception {
+    WarmupSlots slots = new WarmupSlots(1, 1);
+    assertThat(slots.tryTake("m")).isTrue();
+    long mark = slots.releases();
+    Thread releaser =
+        new Thread(
+            () -> {
+              sleep(50);
+              slots.release("m");
+            });
+    releaser.start();
+    slots.awaitReleaseAfter(mark, 10_000);
+    assertThat(slots.releases()).isEqualTo(mark + 1);
+    assertThat(slots.awaitIdle(10_000)).isTrue();
+    releaser.join();
+
+    assertThat(slots.tryTake("m")).isTrue();
+    assertThat(slots.awaitIdle(20)).as("one still in flight").isFalse();
+  }
+
+  /**
+   * The defect this guards against: with one pool of slots cycling through the calls, a slow
+   * model's requests held every slot and a fast model was sent about as few as the slow one.
+   */
+  @Test
+  void aSlowModelDoesNotStarveAFastOne() throws Exception {
+    List<Call> calls = new ArrayList<>();
+    for (String model : List.of("slow", "fast")) {
+      WarmupRequests requests =
+          new WarmupRequests(
+              model, new byte[0], new byte[0], 0, ModelInferRequest.getDefaultInstance());
+      for (Protocol protocol : Protocol.values()) {
+        calls.add(new Call(requests, protocol));
+      }
+    }
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger slowInFlight = new AtomicInteger();
+    AtomicInteger slowMost = new AtomicInteger();
+    Function<Call, CompletableFuture<?>> send =
+        call -> {
+          if (call.model().equals("fast")) {
+            return CompletableFuture.supplyAsync(() -> "answer");
+          }
+          slowMost.accumulateAndGet(slowInFlight.incrementAndGet(), Math::max);
+          CompletableFuture<Object> answer = new CompletableFuture<>();
+          timer.schedule(
+              () -> {
+                slowInFlight.decrementAndGet();
+                answer.complete("answer");
+              },
+              20,
+              TimeUnit.MILLISECONDS);
+          return answer;
+        };
+    Tally tally = new Tally();
+    AtomicBoolean stop = new AtomicBoolean();
+    WarmupSlots slots = new WarmupSlots(ServerWarmup.IN_FLIGHT, 2);
+    Thread client =
+        new Thread(
+            () ->
+                ServerWarmup.drive(
+                    send, calls, 0, slots, tally, ConcurrentHashMap.newKeySet(), stop));
+    client.start();
+    // Until the slow model has 40 answers (about 200 ms at 4 slots of 20 ms), however late the
+    // thread starts.
+    awaitUntil(() -> tally.byModel().getOrDefault("slow", 0L) >= 40);
+    stop.set(true);
+    client.join(15_000);
+    timer.shutdown();
+
+    assertThat(client.isAlive()).isFalse();
+    assertThat(slots.inFlight()).as("the last requests ended before drive returned").isZero();
+    long slow = tally.byModel().getOrDefault("slow", 0L);
+    long fast = tally.byModel().getOrDefault("fast", 0L);
+    assertThat(slowMost.get()).isLessThanOrEqualTo(ServerWarmup.IN_FLIGHT / 2);
+    assertThat(slow).isGreaterThanOrEqualTo(40L);
+    assertThat(fast).isGreaterThan(10 * slow);
+    assertThat(tally.total()).isEqualTo(slow + fast);
+    assertThat(tally.byProtocol().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(tally.total());
+  }
+
+  @Test
+  void aModelThatFailsStopsBeingSentAndTheOthersGoOn() throws Exception {
+    List<Call> calls = new ArrayList<>();
+    for (String model : List.of("broken", "fine")) {
+      WarmupRequests requests =
+          new WarmupRequests(
+              model, new byte[0], new byte[0], 0, ModelInferRequest.getDefaultInstance());
+      calls.add(new Call(requests, Protocol.REST_JSON));
+    }
+    AtomicInteger brokenSent = new AtomicInteger();
+    Function<Call, CompletableFuture<?>> send =
+        call -> {
+          if (call.model().equals("broken")) {
+            brokenSent.incrementAndGet();
+            return CompletableFuture.failedFuture(new IllegalStateException("HTTP 500"));
+          }
+          return CompletableFuture.supplyAsync(() -> "answer");
+        };
+    Tally tally = new Tally();
+    Set<Call> failed = ConcurrentHashMap.newKeySet();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread client =
+        new Thread(
+            () -> ServerWarmup.drive(send, calls, 0, new WarmupSlots(8, 2), tally, failed, stop));
+    client.start();
+    awaitUntil(() -> !failed.isEmpty() && tally.byModel().getOrDefault("fine", 0L) > 10);
+    stop.set(true);
+    client.join(15_000);
+
+    assertThat(failed).extracting(Call::model).containsExactly("broken");
+    assertThat(brokenSent.get()).isEqualTo(1);
+    assertThat(tally.byModel()).containsOnlyKeys("fine");
+    assertThat(tally.byModel().get("fine")).isGreaterThan(10L);
+  }
+
+  private static void awaitUntil(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+      sleep(5);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
