@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
+import com.linecorp.armeria.common.SessionProtocol;
 import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.lifecycle.ModelManager;
 import dev.infera.core.lifecycle.ModelState;
@@ -455,22 +456,18 @@ final class ServerWarmup {
     return Optional.empty();
   }
 
-  /** Sends calls. Thread-safe: the clients are. */
+  /**
+   * Sends calls: REST over HTTP/1.1, as wrk, curl and most REST clients (Triton's among them) send
+   * it (Armeria's client would otherwise speak HTTP/2 to the cleartext port, and the HTTP/1.1
+   * request path would meet its first requests after readiness); gRPC over HTTP/2. Thread-safe: the
+   * clients are.
+   */
   private final class Sender {
     private final Optional<WebClient> http;
     private final Optional<GRPCInferenceServiceStub> grpc;
 
     Sender(ClientFactory factory) {
-      this.http =
-          targets
-              .http()
-              .map(
-                  uri ->
-                      WebClient.builder(uri)
-                          .factory(factory)
-                          .responseTimeout(REQUEST_TIMEOUT)
-                          .addHeader(WarmupPass.HEADER, token)
-                          .build());
+      this.http = targets.http().map(uri -> restClient(factory, uri));
       this.grpc =
           targets
               .grpc()
@@ -484,13 +481,27 @@ final class ServerWarmup {
                           .build(GRPCInferenceServiceStub.class));
     }
 
+    private WebClient restClient(ClientFactory factory, String uri) {
+      SessionProtocol protocol = targets.tls() ? SessionProtocol.H1 : SessionProtocol.H1C;
+      return WebClient.builder(protocol.uriText() + uri.substring(uri.indexOf(':')))
+          .factory(factory)
+          .responseTimeout(REQUEST_TIMEOUT)
+          .addHeader(WarmupPass.HEADER, token)
+          .build();
+    }
+
     /** Sends one call; the future completes with its answer, exceptionally unless a success. */
     CompletableFuture<?> send(Call call) {
       WarmupRequests r = call.requests();
       return switch (call.protocol()) {
-        case REST_JSON -> post(r.model(), MediaType.JSON, r.json(), -1);
+        case REST_JSON -> post(http.orElseThrow(), r.model(), MediaType.JSON, r.json(), -1);
         case REST_BINARY ->
-            post(r.model(), MediaType.OCTET_STREAM, r.binary(), r.binaryHeaderLength());
+            post(
+                http.orElseThrow(),
+                r.model(),
+                MediaType.OCTET_STREAM,
+                r.binary(),
+                r.binaryHeaderLength());
         case GRPC -> {
           CompletableFuture<ModelInferResponse> done = new CompletableFuture<>();
           grpc.orElseThrow()
@@ -517,18 +528,15 @@ final class ServerWarmup {
       };
     }
 
-    private CompletableFuture<AggregatedHttpResponse> post(
-        String model, MediaType type, byte[] body, int headerLength) {
+    private static CompletableFuture<AggregatedHttpResponse> post(
+        WebClient client, String model, MediaType type, byte[] body, int headerLength) {
       RequestHeadersBuilder headers =
           RequestHeaders.builder(HttpMethod.POST, "/v2/models/" + model + "/infer")
               .contentType(type);
       if (headerLength >= 0) {
         headers.set(BINARY_HEADER_LENGTH, Integer.toString(headerLength));
       }
-      return http.orElseThrow()
-          .execute(headers.build(), body)
-          .aggregate()
-          .thenApply(Sender::expectOk);
+      return client.execute(headers.build(), body).aggregate().thenApply(Sender::expectOk);
     }
 
     private static AggregatedHttpResponse expectOk(AggregatedHttpResponse response) {

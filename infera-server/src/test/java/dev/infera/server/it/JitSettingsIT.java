@@ -30,6 +30,35 @@ class JitSettingsIT {
     assertThat(run.flag("InlineSmallCode")).isEqualTo("1000");
     assertThat(run.flag("FreqInlineSize")).isEqualTo("100");
     assertThat(run.flag("CompileThresholdScaling")).isEqualTo("0.250000");
+    // Three C2 threads (and one C1) on up to 4 cores, where the JVM itself gives one or two.
+    if (cores() <= 4) {
+      assertThat(run.flag("CICompilerCount")).isEqualTo("4");
+    } else {
+      assertThat(serveHelp(Map.of()).flag("CICompilerCount"))
+          .isEqualTo(run.flag("CICompilerCount"));
+    }
+  }
+
+  @Test
+  void aCompilerCountOfTheUsersOwnWins() throws Exception {
+    LauncherFlags.Run run =
+        serveHelp(
+            Map.of(
+                "INFERA_JIT",
+                "fast-warmup",
+                "INFERA_JAVA_OPTS",
+                "-XX:+PrintFlagsFinal -XX:CICompilerCount=2"));
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.flag("CICompilerCount")).isEqualTo("2");
+    assertThat(run.flag("MaxInlineLevel")).isEqualTo("9");
+  }
+
+  /** The cores {@code bin/infera} counts, with the same command. */
+  private static int cores() throws Exception {
+    Process nproc = new ProcessBuilder("nproc").redirectErrorStream(true).start();
+    String out = new String(nproc.getInputStream().readAllBytes()).trim();
+    assertThat(nproc.waitFor()).as(out).isZero();
+    return Integer.parseInt(out);
   }
 
   @Test
