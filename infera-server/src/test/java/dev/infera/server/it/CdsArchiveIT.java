@@ -69,6 +69,23 @@ class CdsArchiveIT {
     return builder;
   }
 
+  @Test
+  void helpExplainsTheCommandAndRecordsNothing() throws Exception {
+    List<Path> before = archives();
+    LauncherFlags.Run run = LauncherFlags.run(java.util.Map.of(), "cds-archive", "--help");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output())
+        .startsWith("Usage: infera cds-archive [SERVE FLAGS]")
+        .contains("INFERA_CDS=off")
+        .doesNotContain("recording");
+    assertThat(archives()).isEqualTo(before);
+    if (Files.isDirectory(ARCHIVES)) {
+      try (Stream<Path> files = Files.list(ARCHIVES)) {
+        assertThat(files.filter(f -> f.toString().endsWith(".partial"))).isEmpty();
+      }
+    }
+  }
+
   private static List<Path> archives() throws IOException {
     if (!Files.isDirectory(ARCHIVES)) {
       return List.of();
