@@ -12,6 +12,7 @@ import dev.infera.server.WarmupSettings;
 import dev.infera.server.observability.ObservabilityOptions;
 import dev.infera.server.security.ApiKeyStore;
 import dev.infera.server.security.SecurityOptions;
+import dev.infera.server.security.TlsOptions;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -214,6 +215,30 @@ class WarmupIT {
     assertThat(counted.statusCode()).as(counted.body()).isEqualTo(200);
     assertThat(sum(Metrics.scrape(server.metricsPort()), "infera_inference_request_success_total"))
         .isEqualTo(1);
+  }
+
+  /**
+   * With TLS the warm-up reaches its own ports over TLS: REST over HTTP/1.1 ({@code h1}) and gRPC
+   * over HTTP/2, each answered, none failed, and still counted nowhere.
+   */
+  @Test
+  void overTlsEveryProtocolIsWarmed() throws Exception {
+    Path repository = repository();
+    TestCertificates.Issued issued =
+        TestCertificates.server(TestCertificates.authority("warm-up test CA"));
+    Path cert =
+        issued.writeCertificate(repository.resolveSibling(repository.getFileName() + ".pem"));
+    Path key = issued.writeKey(repository.resolveSibling(repository.getFileName() + ".key"));
+    server =
+        InferaServer.start(
+            ServerOptions.onFreePorts(repository)
+                .withSecurity(
+                    SecurityOptions.none().withTls(new TlsOptions(cert, key, Optional.empty())))
+                .withWarmup(SHORT));
+    String scrape = Metrics.scrape(server.metricsPort());
+    assertWarmedOverEveryProtocol(scrape);
+    assertThat(sum(scrape, "infera_inference_request_success_total")).isZero();
+    assertThat(sum(scrape, "infera_inference_request_failure_total")).isZero();
   }
 
   @Test
