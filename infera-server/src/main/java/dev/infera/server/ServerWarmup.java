@@ -423,17 +423,21 @@ final class ServerWarmup {
         }
         sent.whenComplete(
             (ok, failure) -> {
-              slots.release(call.model());
-              if (failure == null) {
-                answered.answered(call);
-              } else if (!stop.get() && failed.add(call)) {
-                LOG.warn(
-                    "warm-up: model '{}' over {} failed, not sent again: {}",
-                    call.model(),
-                    call.protocol().label,
-                    failure instanceof CompletionException c && c.getCause() != null
-                        ? c.getCause().getMessage()
-                        : failure.getMessage());
+              try {
+                if (failure == null) {
+                  answered.answered(call);
+                } else if (!stop.get() && failed.add(call)) {
+                  LOG.warn(
+                      "warm-up: model '{}' over {} failed, not sent again: {}",
+                      call.model(),
+                      call.protocol().label,
+                      failure instanceof CompletionException c && c.getCause() != null
+                          ? c.getCause().getMessage()
+                          : failure.getMessage());
+                }
+              } finally {
+                // Last, so that once nothing is in flight every answer is counted.
+                slots.release(call.model());
               }
             });
       }

@@ -75,15 +75,7 @@ class WarmupSlotsTest {
    */
   @Test
   void aSlowModelDoesNotStarveAFastOne() throws Exception {
-    List<Call> calls = new ArrayList<>();
-    for (String model : List.of("slow", "fast")) {
-      WarmupRequests requests =
-          new WarmupRequests(
-              model, new byte[0], new byte[0], 0, ModelInferRequest.getDefaultInstance());
-      for (Protocol protocol : Protocol.values()) {
-        calls.add(new Call(requests, protocol));
-      }
-    }
+    List<Call> calls = calls(List.of("slow", "fast"), Protocol.values());
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     AtomicInteger slowInFlight = new AtomicInteger();
     AtomicInteger slowMost = new AtomicInteger();
@@ -133,13 +125,7 @@ class WarmupSlotsTest {
 
   @Test
   void aModelThatFailsStopsBeingSentAndTheOthersGoOn() throws Exception {
-    List<Call> calls = new ArrayList<>();
-    for (String model : List.of("broken", "fine")) {
-      WarmupRequests requests =
-          new WarmupRequests(
-              model, new byte[0], new byte[0], 0, ModelInferRequest.getDefaultInstance());
-      calls.add(new Call(requests, Protocol.REST_JSON));
-    }
+    List<Call> calls = calls(List.of("broken", "fine"), Protocol.REST_JSON);
     AtomicInteger brokenSent = new AtomicInteger();
     Function<Call, CompletableFuture<?>> send =
         call -> {
@@ -164,6 +150,20 @@ class WarmupSlotsTest {
     assertThat(brokenSent.get()).isEqualTo(1);
     assertThat(tally.byModel()).containsOnlyKeys("fine");
     assertThat(tally.byModel().get("fine")).isGreaterThan(10L);
+  }
+
+  /** Each model's calls over {@code protocols}, with empty synthetic requests. */
+  private static List<Call> calls(List<String> models, Protocol... protocols) {
+    List<Call> calls = new ArrayList<>();
+    for (String model : models) {
+      WarmupRequests requests =
+          new WarmupRequests(
+              model, new byte[0], new byte[0], 0, ModelInferRequest.getDefaultInstance());
+      for (Protocol protocol : protocols) {
+        calls.add(new Call(requests, protocol));
+      }
+    }
+    return calls;
   }
 
   private static void awaitUntil(java.util.function.BooleanSupplier condition) {

@@ -39,16 +39,19 @@ class JitSettingsIT {
     }
   }
 
-  @Test
-  void aCompilerCountOfTheUsersOwnWins() throws Exception {
+  /** {@code INFERA_JIT=fast-warmup} with a flag of the user's own in {@code INFERA_JAVA_OPTS}. */
+  private static LauncherFlags.Run fastWarmupWith(String flag) throws Exception {
     LauncherFlags.Run run =
         serveHelp(
             Map.of(
-                "INFERA_JIT",
-                "fast-warmup",
-                "INFERA_JAVA_OPTS",
-                "-XX:+PrintFlagsFinal -XX:CICompilerCount=2"));
+                "INFERA_JIT", "fast-warmup", "INFERA_JAVA_OPTS", "-XX:+PrintFlagsFinal " + flag));
     assertThat(run.exitCode()).as(run.output()).isZero();
+    return run;
+  }
+
+  @Test
+  void aCompilerCountOfTheUsersOwnWins() throws Exception {
+    LauncherFlags.Run run = fastWarmupWith("-XX:CICompilerCount=2");
     assertThat(run.flag("CICompilerCount")).isEqualTo("2");
     assertThat(run.flag("MaxInlineLevel")).isEqualTo("9");
   }
@@ -63,14 +66,7 @@ class JitSettingsIT {
 
   @Test
   void aJitFlagOfTheUsersOwnWins() throws Exception {
-    LauncherFlags.Run run =
-        serveHelp(
-            Map.of(
-                "INFERA_JIT",
-                "fast-warmup",
-                "INFERA_JAVA_OPTS",
-                "-XX:+PrintFlagsFinal -XX:MaxInlineLevel=12"));
-    assertThat(run.exitCode()).as(run.output()).isZero();
+    LauncherFlags.Run run = fastWarmupWith("-XX:MaxInlineLevel=12");
     assertThat(run.flag("MaxInlineLevel")).isEqualTo("12");
     assertThat(run.flag("CompileThresholdScaling")).isEqualTo("1.000000");
   }
