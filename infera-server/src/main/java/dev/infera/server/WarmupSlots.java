@@ -2,6 +2,7 @@ package dev.infera.server;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * One warm-up client's requests in flight: at most {@code total} in all and at most {@code
@@ -62,20 +63,18 @@ final class WarmupSlots {
    * {@code millis}.
    */
   synchronized void awaitReleaseAfter(long mark, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    while (releases == mark) {
-      long left = (deadline - System.nanoTime()) / 1_000_000;
-      if (left <= 0) {
-        return;
-      }
-      wait(left);
-    }
+    awaitUntil(() -> releases != mark, millis);
   }
 
   /** Waits until nothing is in flight, at most {@code millis}; whether it is so. */
   synchronized boolean awaitIdle(long millis) throws InterruptedException {
+    return awaitUntil(() -> all == 0, millis);
+  }
+
+  /** Waits, holding the monitor between checks, until {@code done} or {@code millis} passed. */
+  private boolean awaitUntil(BooleanSupplier done, long millis) throws InterruptedException {
     long deadline = System.nanoTime() + millis * 1_000_000;
-    while (all > 0) {
+    while (!done.getAsBoolean()) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
       if (left <= 0) {
         return false;
