@@ -26,14 +26,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerWarmup {
   private static final Logger LOG = LoggerFactory.getLogger(ServerWarmup.class);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a warm-up request may take. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   /** Requests each client thread keeps in flight. */
   static final int IN_FLIGHT = 8;
@@ -123,7 +123,6 @@ final class ServerWarmup {
     this.nanoTime = nanoTime;
   }
 
-  /** The process's CPU time in nanoseconds (all threads); wall time where the JVM cannot tell. */
   /**
    * Drives the server's own REST and gRPC inference with each ready model's synthetic requests
    * until the JIT settled or the cap passed ({@code --warmup}, {@code --warmup-secs}); logs and
@@ -221,6 +220,7 @@ final class ServerWarmup {
     return Optional.of(scheme + "://" + literal + ":" + endpoints.port(kind));
   }
 
+  /** The process's CPU time in nanoseconds (all threads); wall time where the JVM cannot tell. */
   private static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -232,56 +232,16 @@ final class ServerWarmup {
     return System.nanoTime();
   }
 
-  /** One wire form of one model, sent until it fails once. */
-  record Call(WarmupRequests requests, Protocol protocol) {
-    String model() {
-      return requests.model();
-    }
-  }
-
-  /** The requests answered, by protocol and by model. Thread-safe. */
-  static final class Tally {
-    private final Map<Protocol, LongAdder> byProtocol = new java.util.EnumMap<>(Protocol.class);
-    private final Map<String, LongAdder> byModel = new ConcurrentHashMap<>();
-
-    Tally() {
-      for (Protocol p : Protocol.values()) {
-        byProtocol.put(p, new LongAdder());
-      }
-    }
-
-    void answered(Call call) {
-      byProtocol.get(call.protocol()).increment();
-      byModel.computeIfAbsent(call.model(), m -> new LongAdder()).increment();
-    }
-
-    long total() {
-      return byProtocol.values().stream().mapToLong(LongAdder::sum).sum();
-    }
-
-    Map<Protocol, Long> byProtocol() {
-      Map<Protocol, Long> counts = new java.util.EnumMap<>(Protocol.class);
-      byProtocol.forEach((p, n) -> counts.put(p, n.sum()));
-      return Map.copyOf(counts);
-    }
-
-    Map<String, Long> byModel() {
-      Map<String, Long> counts = new java.util.HashMap<>();
-      byModel.forEach((m, n) -> counts.put(m, n.sum()));
-      return Map.copyOf(counts);
-    }
-  }
-
   /** Warms the server with {@code models}' requests; never throws for a failing request. */
   Result run(List<WarmupRequests> models) {
     long start = nanoTime.getAsLong();
-    List<Call> calls = new ArrayList<>();
+    List<WarmupDriver.Call> calls = new ArrayList<>();
     for (WarmupRequests model : models) {
-      targets.http().ifPresent(h -> calls.add(new Call(model, Protocol.REST_JSON)));
-      targets.http().ifPresent(h -> calls.add(new Call(model, Protocol.REST_BINARY)));
-      targets.grpc().ifPresent(g -> calls.add(new Call(model, Protocol.GRPC)));
+      targets.http().ifPresent(h -> calls.add(new WarmupDriver.Call(model, Protocol.REST_JSON)));
+      targets.http().ifPresent(h -> calls.add(new WarmupDriver.Call(model, Protocol.REST_BINARY)));
+      targets.grpc().ifPresent(g -> calls.add(new WarmupDriver.Call(model, Protocol.GRPC)));
     }
-    Tally answered = new Tally();
+    WarmupDriver.Tally answered = new WarmupDriver.Tally();
     if (calls.isEmpty()) {
       return result(
           start,
@@ -293,7 +253,7 @@ final class ServerWarmup {
         ClientFactory.builder()
             .tlsNoVerify() // its own ports over loopback, with the server's own certificate
             .build();
-    Set<Call> failed = ConcurrentHashMap.newKeySet();
+    Set<WarmupDriver.Call> failed = ConcurrentHashMap.newKeySet();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger threads = new AtomicInteger();
     ExecutorService clients =
@@ -311,7 +271,8 @@ final class ServerWarmup {
       for (int i = 0; i < settings.clients(); i++) {
         int offset = i;
         WarmupSlots slots = new WarmupSlots(IN_FLIGHT, models.size());
-        clients.execute(() -> drive(sender::send, calls, offset, slots, answered, failed, stop));
+        clients.execute(
+            () -> WarmupDriver.drive(sender::send, calls, offset, slots, answered, failed, stop));
       }
       long deadline = start + settings.cap().toNanos();
       long lastCpu = cpuNanos.getAsLong();
@@ -357,7 +318,8 @@ final class ServerWarmup {
         : -1;
   }
 
-  private Result result(long start, Tally answered, JitSettling settling, double jitBusy) {
+  private Result result(
+      long start, WarmupDriver.Tally answered, JitSettling settling, double jitBusy) {
     return new Result(
         Duration.ofNanos(nanoTime.getAsLong() - start),
         answered.byProtocol(),
@@ -366,98 +328,6 @@ final class ServerWarmup {
         settling.lastNanosPerRequest(),
         settling.lastChange(),
         jitBusy);
-  }
-
-  /**
-   * One client thread's loop: keeps up to {@value #IN_FLIGHT} requests in flight (a loaded machine
-   * makes each request's latency long; the rate comes from concurrency), each model within its
-   * share of {@code slots} so that a slow model's requests cannot hold them all; the models in
-   * turn, and each model's wire forms in turn. Returns once {@code stop} is set (or every call
-   * failed) and its last requests ended.
-   */
-  static void drive(
-      java.util.function.Function<Call, CompletableFuture<?>> send,
-      List<Call> calls,
-      int offset,
-      WarmupSlots slots,
-      Tally answered,
-      Set<Call> failed,
-      AtomicBoolean stop) {
-    List<List<Call>> byModel =
-        List.copyOf(
-            calls.stream()
-                .collect(
-                    java.util.stream.Collectors.groupingBy(
-                        Call::model,
-                        java.util.LinkedHashMap::new,
-                        java.util.stream.Collectors.toList()))
-                .values());
-    int[] next = new int[byModel.size()];
-    try {
-      int refused = 0;
-      long mark = slots.releases();
-      for (int i = offset; !stop.get() && failed.size() < calls.size(); i++) {
-        int m = i % byModel.size();
-        Optional<Call> due = nextLive(byModel.get(m), next, m, failed);
-        if (due.isEmpty()) {
-          continue;
-        }
-        Call call = due.get();
-        if (!slots.tryTake(call.model())) {
-          // Every model at its share (or all slots taken): wait for one to come back.
-          if (++refused >= byModel.size()) {
-            slots.awaitReleaseAfter(mark, 100);
-            refused = 0;
-            mark = slots.releases();
-          }
-          continue;
-        }
-        next[m]++;
-        refused = 0;
-        mark = slots.releases();
-        CompletableFuture<?> sent;
-        try {
-          sent = send.apply(call);
-        } catch (RuntimeException e) {
-          sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete(
-            (ok, failure) -> {
-              try {
-                if (failure == null) {
-                  answered.answered(call);
-                } else if (!stop.get() && failed.add(call)) {
-                  LOG.warn(
-                      "warm-up: model '{}' over {} failed, not sent again: {}",
-                      call.model(),
-                      call.protocol().label,
-                      failure instanceof CompletionException c && c.getCause() != null
-                          ? c.getCause().getMessage()
-                          : failure.getMessage());
-                }
-              } finally {
-                // Last, so that once nothing is in flight every answer is counted.
-                slots.release(call.model());
-              }
-            });
-      }
-      // Lets the last requests finish before the client factory closes (bounded by their timeout).
-      slots.awaitIdle(REQUEST_TIMEOUT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** The model's call due next (from {@code next[m]} on), skipping those that failed. */
-  private static Optional<Call> nextLive(List<Call> model, int[] next, int m, Set<Call> failed) {
-    for (int k = 0; k < model.size(); k++) {
-      Call call = model.get(next[m] % model.size());
-      if (!failed.contains(call)) {
-        return Optional.of(call);
-      }
-      next[m]++;
-    }
-    return Optional.empty();
   }
 
   /**
@@ -495,7 +365,7 @@ final class ServerWarmup {
     }
 
     /** Sends one call; the future completes with its answer, exceptionally unless a success. */
-    CompletableFuture<?> send(Call call) {
+    CompletableFuture<?> send(WarmupDriver.Call call) {
       WarmupRequests r = call.requests();
       return switch (call.protocol()) {
         case REST_JSON -> post(http.orElseThrow(), r.model(), MediaType.JSON, r.json(), -1);

@@ -3,9 +3,9 @@ package dev.infera.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.infera.server.ServerWarmup.Call;
 import dev.infera.server.ServerWarmup.Protocol;
-import dev.infera.server.ServerWarmup.Tally;
+import dev.infera.server.WarmupDriver.Call;
+import dev.infera.server.WarmupDriver.Tally;
 import dev.infera.server.grpc.proto.ModelInferRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +101,7 @@ class WarmupSlotsTest {
     Thread client =
         new Thread(
             () ->
-                ServerWarmup.drive(
+                WarmupDriver.drive(
                     send, calls, 0, slots, tally, ConcurrentHashMap.newKeySet(), stop));
     client.start();
     // Until the slow model has 40 answers (about 200 ms at 4 slots of 20 ms), however late the
@@ -140,7 +140,7 @@ class WarmupSlotsTest {
     AtomicBoolean stop = new AtomicBoolean();
     Thread client =
         new Thread(
-            () -> ServerWarmup.drive(send, calls, 0, new WarmupSlots(8, 2), tally, failed, stop));
+            () -> WarmupDriver.drive(send, calls, 0, new WarmupSlots(8, 2), tally, failed, stop));
     client.start();
     awaitUntil(() -> !failed.isEmpty() && tally.byModel().getOrDefault("fine", 0L) > 10);
     stop.set(true);
