@@ -56,12 +56,32 @@ class JitSettingsIT {
     assertThat(run.flag("MaxInlineLevel")).isEqualTo("9");
   }
 
-  /** The cores {@code bin/infera} counts, with the same command. */
-  private static int cores() throws Exception {
-    Process nproc = new ProcessBuilder("nproc").redirectErrorStream(true).start();
-    String out = new String(nproc.getInputStream().readAllBytes()).trim();
-    assertThat(nproc.waitFor()).as(out).isZero();
-    return Integer.parseInt(out);
+  /**
+   * The processors {@code bin/infera} must count: the JVM's own count (CPU affinity and a cgroup
+   * quota), which decides how many compiler threads it starts.
+   */
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  @Test
+  void openMpThreadCountsDoNotChangeTheCompilerThreads() throws Exception {
+    // GNU nproc obeys these; the JVM does not.
+    String own = serveHelp(Map.of("INFERA_JIT", "fast-warmup")).flag("CICompilerCount");
+    for (String threads : new String[] {"1", "64"}) {
+      LauncherFlags.Run run =
+          serveHelp(Map.of("INFERA_JIT", "fast-warmup", "OMP_NUM_THREADS", threads));
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.flag("CICompilerCount")).as("OMP_NUM_THREADS=" + threads).isEqualTo(own);
+    }
+  }
+
+  @Test
+  void aC1InliningFlagOfTheUsersOwnLeavesTheSetting() throws Exception {
+    LauncherFlags.Run run = fastWarmupWith("-XX:C1MaxInlineLevel=10");
+    assertThat(run.flag("C1MaxInlineLevel")).isEqualTo("10");
+    assertThat(run.flag("MaxInlineLevel")).isEqualTo("9");
+    assertThat(run.flag("CompileThresholdScaling")).isEqualTo("0.250000");
   }
 
   @Test
