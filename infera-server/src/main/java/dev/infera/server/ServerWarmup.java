@@ -72,13 +72,26 @@ final class ServerWarmup {
     }
   }
 
+  /** Why a warm-up ended. */
+  enum Ending {
+    /** The stopping criterion: the JIT settled ({@link JitSettling}). */
+    SETTLED,
+    /** {@code --warmup-secs} passed first. */
+    CAP,
+    /** Every call (a model over one protocol) failed, so nothing was left to send. */
+    EVERY_CALL_FAILED,
+    /** No model to warm, or no endpoint reachable over loopback. */
+    NOTHING_TO_SEND
+  }
+
   /**
    * What a warm-up did.
    *
    * @param took how long it ran
    * @param requests the requests answered, per protocol
    * @param models the requests answered, per model
-   * @param settled whether the criterion stopped it (false: the cap, or nothing to send)
+   * @param ending why it stopped
+   * @param failedCalls the calls (a model over one protocol) that failed and were not sent again
    * @param cpuNanosPerRequest the last window's process CPU time per request; NaN if none
    * @param lastChange the last window's change of that reading from the window before; NaN if none
    * @param jitBusy the JIT compilers' time in the last window over the window's length (1.0: one
@@ -88,12 +101,18 @@ final class ServerWarmup {
       Duration took,
       Map<Protocol, Long> requests,
       Map<String, Long> models,
-      boolean settled,
+      Ending ending,
+      int failedCalls,
       double cpuNanosPerRequest,
       double lastChange,
       double jitBusy) {
     long total() {
       return requests.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Whether the criterion stopped it. */
+    boolean settled() {
+      return ending == Ending.SETTLED;
     }
   }
 
@@ -170,14 +189,20 @@ final class ServerWarmup {
                 token)
             .run(models);
     LOG.info(
-        "warm-up took {} ms: {} requests ({}; by model {}) on {} model(s); {} (last window: {} µs of"
-            + " process CPU per request, {} from the window before; JIT compilers busy {})",
+        "warm-up took {} ms: {} requests ({}; by model {}) on {} model(s){}; {} (last window: {} µs"
+            + " of process CPU per request, {} from the window before; JIT compilers busy {})",
         result.took().toMillis(),
         result.total(),
         result.requests(),
         new java.util.TreeMap<>(result.models()),
         models.size(),
-        result.settled() ? "the JIT settled" : "stopped by the cap of " + options.warmup().cap(),
+        result.failedCalls() == 0 ? "" : ", " + result.failedCalls() + " call(s) failed",
+        switch (result.ending()) {
+          case SETTLED -> "the JIT settled";
+          case CAP -> "stopped by the cap of " + options.warmup().cap();
+          case EVERY_CALL_FAILED -> "stopped: every call failed";
+          case NOTHING_TO_SEND -> "nothing to send";
+        },
         String.format(java.util.Locale.ROOT, "%.1f", result.cpuNanosPerRequest() / 1000),
         Double.isNaN(result.lastChange())
             ? "n/a"
@@ -246,6 +271,8 @@ final class ServerWarmup {
       return result(
           start,
           answered,
+          Ending.NOTHING_TO_SEND,
+          Set.of(),
           new JitSettling(settings.minWindows(), settings.minRequests()),
           Double.NaN);
     }
@@ -307,7 +334,11 @@ final class ServerWarmup {
       }
       factory.close();
     }
-    return result(start, answered, settling, jitBusy);
+    Ending ending =
+        settling.settled()
+            ? Ending.SETTLED
+            : failed.size() >= calls.size() ? Ending.EVERY_CALL_FAILED : Ending.CAP;
+    return result(start, answered, ending, failed, settling, jitBusy);
   }
 
   /** The JIT compilers' accumulated time in milliseconds; -1 where the JVM does not tell. */
@@ -319,12 +350,18 @@ final class ServerWarmup {
   }
 
   private Result result(
-      long start, WarmupDriver.Tally answered, JitSettling settling, double jitBusy) {
+      long start,
+      WarmupDriver.Tally answered,
+      Ending ending,
+      Set<WarmupDriver.Call> failed,
+      JitSettling settling,
+      double jitBusy) {
     return new Result(
         Duration.ofNanos(nanoTime.getAsLong() - start),
         answered.byProtocol(),
         answered.byModel(),
-        settling.settled(),
+        ending,
+        failed.size(),
         settling.lastNanosPerRequest(),
         settling.lastChange(),
         jitBusy);

@@ -98,6 +98,7 @@ final class WarmupDriver {
         int m = i % byModel.size();
         Optional<Call> due = nextLive(byModel.get(m), next, m, failed);
         if (due.isEmpty()) {
+          slots.retire(byModel.get(m).get(0).model()); // every call of it failed
           continue;
         }
         Call call = due.get();

@@ -6,14 +6,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The start-up warm-up's meters (docs/metrics.md): {@code infera_warmup_duration_seconds}, {@code
- * infera_warmup_requests_total{protocol}}, {@code infera_warmup_settled} and {@code
- * infera_warmup_cpu_per_request_seconds}. Registered once, when the warm-up ended; absent when it
- * was off.
+ * infera_warmup_requests_total{protocol}}, {@code infera_warmup_settled}, {@code
+ * infera_warmup_failed_calls} and {@code infera_warmup_cpu_per_request_seconds}. Registered once,
+ * when the warm-up ended; absent when it was off.
  */
 final class WarmupMeters {
   static final String DURATION = "infera.warmup.duration";
   static final String REQUESTS = "infera.warmup.requests";
   static final String SETTLED = "infera.warmup.settled";
+  static final String FAILED_CALLS = "infera.warmup.failed.calls";
   static final String CPU_PER_REQUEST = "infera.warmup.cpu.per.request";
 
   private WarmupMeters() {}
@@ -36,7 +37,13 @@ final class WarmupMeters {
     double settled = result.settled() ? 1 : 0;
     Gauge.builder(SETTLED, () -> settled)
         .description(
-            "1 when the warm-up stopped because the JIT settled, 0 when the cap stopped it")
+            "1 when the warm-up stopped because the JIT settled; 0 when the cap stopped it, every"
+                + " call failed or there was nothing to send")
+        .register(registry);
+    double failed = result.failedCalls();
+    Gauge.builder(FAILED_CALLS, () -> failed)
+        .description(
+            "Warm-up calls (a model over one protocol) that failed and were not sent again")
         .register(registry);
     double cpu = Double.isNaN(result.cpuNanosPerRequest()) ? 0 : result.cpuNanosPerRequest() / 1e9;
     Gauge.builder(CPU_PER_REQUEST, () -> cpu)

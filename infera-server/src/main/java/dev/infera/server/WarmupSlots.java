@@ -1,7 +1,9 @@
 package dev.infera.server;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -9,11 +11,14 @@ import java.util.function.BooleanSupplier;
  * perModel} for any one model, so that a slow model (an image model's batch takes milliseconds)
  * cannot hold every slot while a fast one waits: with one semaphore for all, a server with resnet18
  * beside tabular_mlp answered 946 warm-up requests in 10 s, against 24,474 for tabular_mlp alone
- * (docs/benchmarks.md). Thread-safe: requests complete on other threads.
+ * (docs/benchmarks.md). A model that will send nothing more (every call of it failed) is retired
+ * and its share goes to the others. Thread-safe: requests complete on other threads.
  */
 final class WarmupSlots {
   private final int total;
-  private final int perModel;
+  private final Set<String> retired = new HashSet<>();
+  private int models;
+  private int perModel;
   private final Map<String, Integer> inFlight = new HashMap<>();
   private int all;
   private long releases;
@@ -27,7 +32,23 @@ final class WarmupSlots {
       throw new IllegalArgumentException("total and models must be at least 1");
     }
     this.total = total;
-    this.perModel = (total + models - 1) / models;
+    this.models = models;
+    this.perModel = share(total, models);
+  }
+
+  private static int share(int total, int models) {
+    return (total + models - 1) / models;
+  }
+
+  /**
+   * Retires {@code model}, which will take no more slots: each model left may then hold {@code
+   * ceil(total / models left)}. Retiring a model twice, or the last one, changes nothing.
+   */
+  synchronized void retire(String model) {
+    if (models > 1 && retired.add(model)) {
+      models--;
+      perModel = share(total, models);
+    }
   }
 
   /** Takes a slot for {@code model} if one is free for it; never waits. */

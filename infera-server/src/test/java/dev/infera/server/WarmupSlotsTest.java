@@ -43,6 +43,25 @@ class WarmupSlotsTest {
   }
 
   @Test
+  void aRetiredModelsShareGoesToTheOthers() {
+    WarmupSlots slots = new WarmupSlots(8, 3); // ceil(8 / 3) = 3 each
+    for (int i = 0; i < 3; i++) {
+      assertThat(slots.tryTake("fine")).isTrue();
+    }
+    assertThat(slots.tryTake("fine")).isFalse();
+    slots.retire("broken");
+    slots.retire("broken"); // twice: still one model fewer, ceil(8 / 2) = 4
+    assertThat(slots.tryTake("fine")).isTrue();
+    assertThat(slots.tryTake("fine")).isFalse();
+    slots.retire("other");
+    slots.retire("fine"); // the last one: nothing changes
+    for (int i = 0; i < 4; i++) {
+      assertThat(slots.tryTake("fine")).isTrue();
+    }
+    assertThat(slots.tryTake("fine")).as("the total").isFalse();
+  }
+
+  @Test
   void releasingASlotItDidNotTakeIsRefused() {
     WarmupSlots slots = new WarmupSlots(2, 1);
     assertThatThrownBy(() -> slots.release("m")).isInstanceOf(IllegalStateException.class);
@@ -124,16 +143,28 @@ class WarmupSlotsTest {
   }
 
   @Test
-  void aModelThatFailsStopsBeingSentAndTheOthersGoOn() throws Exception {
+  void aModelThatFailsStopsBeingSentAndTheOthersGoOnWithItsSlots() throws Exception {
     List<Call> calls = calls(List.of("broken", "fine"), Protocol.REST_JSON);
     AtomicInteger brokenSent = new AtomicInteger();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger fineInFlight = new AtomicInteger();
+    AtomicInteger fineMost = new AtomicInteger();
     Function<Call, CompletableFuture<?>> send =
         call -> {
           if (call.model().equals("broken")) {
             brokenSent.incrementAndGet();
             return CompletableFuture.failedFuture(new IllegalStateException("HTTP 500"));
           }
-          return CompletableFuture.supplyAsync(() -> "answer");
+          fineMost.accumulateAndGet(fineInFlight.incrementAndGet(), Math::max);
+          CompletableFuture<Object> answer = new CompletableFuture<>();
+          timer.schedule(
+              () -> {
+                fineInFlight.decrementAndGet();
+                answer.complete("answer");
+              },
+              5,
+              TimeUnit.MILLISECONDS);
+          return answer;
         };
     Tally tally = new Tally();
     Set<Call> failed = ConcurrentHashMap.newKeySet();
@@ -142,14 +173,18 @@ class WarmupSlotsTest {
         new Thread(
             () -> WarmupDriver.drive(send, calls, 0, new WarmupSlots(8, 2), tally, failed, stop));
     client.start();
-    awaitUntil(() -> !failed.isEmpty() && tally.byModel().getOrDefault("fine", 0L) > 10);
+    awaitUntil(() -> !failed.isEmpty() && tally.byModel().getOrDefault("fine", 0L) > 40);
     stop.set(true);
     client.join(15_000);
+    timer.shutdown();
 
     assertThat(failed).extracting(Call::model).containsExactly("broken");
     assertThat(brokenSent.get()).isEqualTo(1);
     assertThat(tally.byModel()).containsOnlyKeys("fine");
-    assertThat(tally.byModel().get("fine")).isGreaterThan(10L);
+    assertThat(tally.byModel().get("fine")).isGreaterThan(40L);
+    assertThat(fineMost.get())
+        .as("more than its share of 2 models: the broken one's too")
+        .isEqualTo(8);
   }
 
   /** Each model's calls over {@code protocols}, with empty synthetic requests. */

@@ -111,6 +111,8 @@ class WarmupIT {
           .as(protocol)
           .isPositive();
     }
+    assertThat(scrape).containsPattern("(?m)^infera_warmup_failed_calls ");
+    assertThat(Metrics.value(scrape, "infera_warmup_failed_calls")).as("failed calls").isZero();
   }
 
   private JsonNode json(String path) throws Exception {
@@ -218,8 +220,8 @@ class WarmupIT {
   }
 
   /**
-   * With TLS the warm-up reaches its own ports over TLS: REST over HTTP/1.1 ({@code h1}) and gRPC
-   * over HTTP/2, each answered, none failed, and still counted nowhere.
+   * With TLS the warm-up reaches its own ports over TLS: REST (sent over HTTP/1.1, {@code h1}) and
+   * gRPC each answered, no call failed, and still counted nowhere.
    */
   @Test
   void overTlsEveryProtocolIsWarmed() throws Exception {
