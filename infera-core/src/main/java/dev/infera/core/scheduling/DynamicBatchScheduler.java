@@ -261,6 +261,7 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
     int limit;
     ModelInstance claim = null;
     BatchQueue.Poll own = null;
+    List<QueuedRequest> expired = List.of();
     lock.lock();
     try {
       if (stopping) {
@@ -275,6 +276,9 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
           if (claim != null) {
             own = queue.poll(ticker.read(), false);
             if (!own.hasBatch()) { // not due yet: the instance's thread waits for it
+              // The poll took out what had passed its deadline (this request, with a timeout
+              // shorter than the way here): answered below, since no queue holds it any more.
+              expired = own.expired();
               claims.release(claim, true);
               claim = null;
             }
@@ -288,6 +292,7 @@ public final class DynamicBatchScheduler implements Scheduler, ElasticInstances 
     } finally {
       lock.unlock();
     }
+    fail(expired);
     if (claim != null) {
       runClaimed(own, claim);
     } else if (limit < 0) {

@@ -3,11 +3,14 @@ package dev.infera.core.scheduling;
 import static dev.infera.core.scheduling.Requests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infera.spi.ErrorCode;
+import dev.infera.spi.InferenceException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +53,25 @@ class CallerRunsTest {
     awaitIdle(); // the instance is handed back, and its thread takes work again
     scheduler.enqueue(request("c")).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(instance.threadNames()).last().isEqualTo(EXEC_THREAD);
+  }
+
+  @Test
+  void aPermittedRequestWhoseDeadlinePassedOnItsWayInIsAnsweredAtOnce() throws Exception {
+    startWarm(new MovingTicker(1_000)); // a microsecond per reading: batches still seem fast
+
+    CompletableFuture<ExecutionResult> late =
+        CallerRuns.permitting(
+            () -> scheduler.enqueue(Requests.with("late").timeout(Duration.ofNanos(1)).build()));
+
+    assertThat(late)
+        .failsWithin(PATIENCE)
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOf(InferenceException.class)
+        .matches(e -> ((InferenceException) e).code() == ErrorCode.DEADLINE_EXCEEDED);
+    assertThat(scheduler.inflightCount()).isZero();
+    assertThat(instance.executedBatches()).doesNotContain(List.of("late"));
+    scheduler.enqueue(request("next")).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Test
