@@ -1,5 +1,6 @@
 package dev.infera.server.rest;
 
+import dev.infera.spi.InferenceException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -11,11 +12,14 @@ import java.nio.ByteOrder;
  * thread decoding one request.
  */
 final class ElementBuffer {
+  /** The largest array the JVM allocates. */
+  private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
   private ByteBuffer buffer;
 
   /** A buffer sized for {@code expectedBytes}, growing beyond it if needed. */
   ElementBuffer(long expectedBytes) {
-    buffer = allocate((int) Math.min(Math.max(expectedBytes, 16), Integer.MAX_VALUE - 8));
+    buffer = allocate((int) Math.min(Math.max(expectedBytes, 16), MAX_BYTES));
   }
 
   private static ByteBuffer allocate(int bytes) {
@@ -26,10 +30,14 @@ final class ElementBuffer {
     if (buffer.remaining() >= bytes) {
       return;
     }
-    long wanted = Math.max((long) buffer.capacity() * 2, (long) buffer.position() + bytes);
-    if (wanted > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("tensor larger than 2 GiB");
+    long needed = (long) buffer.position() + bytes;
+    if (needed > MAX_BYTES) {
+      // Reachable only with --max-request-bytes far above its default: a client's input, a 400.
+      throw InferenceException.invalidArgument(
+          "a tensor's JSON data comes to more than 2 GiB (expected less; send a tensor that large"
+              + " as binary data)");
     }
+    long wanted = Math.min(Math.max((long) buffer.capacity() * 2, needed), MAX_BYTES);
     ByteBuffer larger = allocate((int) wanted);
     buffer.flip();
     larger.put(buffer);

@@ -170,6 +170,8 @@ final class JsonInputReader {
         replay.nextToken();
         data = JsonTensorReader.read(replay, label(), type, expectedElements(), maxElements);
       }
+    } else {
+      expectedElements(); // the shape's checks, where 'data' came before 'shape'
     }
     return new DecodedInput(name, type, shape, data.toTensor(name, shape), -1);
   }

@@ -70,6 +70,26 @@ class InferRequestLimitsTest {
   }
 
   @Test
+  void aShapeAfterTheDataIsCheckedAsOneBefore() {
+    // 'datatype', then 'data', then 'shape': the shape arrives when the data is read already.
+    String overLimit =
+        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6],"
+            + "\"shape\":[6]}]}";
+    String overflowing =
+        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"data\":[1],"
+            + "\"shape\":[4294967296,4294967296]}]}";
+
+    InferenceException limit = failure(() -> decode(overLimit, 5));
+    InferenceException overflow = failure(() -> decode(overflowing, Long.MAX_VALUE));
+
+    assertThat(limit.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(limit.getMessage())
+        .isEqualTo("input 'x': shape [6] holds 6 elements, more than the limit of 5 per tensor");
+    assertThat(overflow.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(overflow.getMessage()).startsWith("input 'x': shape [4294967296, 4294967296]");
+  }
+
+  @Test
   void aBinaryInputShapeOverTheTensorLimitIsInvalid() {
     String json =
         "{\"inputs\":[{\"name\":\"b\",\"shape\":[1000000],\"datatype\":\"BOOL\","
