@@ -120,6 +120,7 @@ public final class BatchJob {
           setUp(input, format, model, partitionRows, mapping, firstId(mapping, first), columns);
       Partitions partitions = new Partitions(setup, partitionRows, format, duckDb);
       long rowsRead = 0;
+      long rejects = 0;
       try {
         for (SourceRow row = first; row != null; row = source.next()) {
           checkCancelled();
@@ -128,12 +129,14 @@ public final class BatchJob {
             continue;
           }
           rowsRead++;
-          if (!setup.scorer().add(row, partitions.index(), partitions.writer())) {
+          // A row the mapping rejected, or rows of an earlier batch the model refused.
+          if (!setup.scorer().add(row, partitions.index(), partitions.writer())
+              || progress.rejectedThisRun() != rejects) {
+            rejects = progress.rejectedThisRun();
             checkErrorRate(rowsRead);
           }
         }
-        enforceErrorRate(rowsRead); // the whole input's rate
-        partitions.finish();
+        partitions.finish(rowsRead);
       } finally {
         partitions.abandon();
       }
@@ -180,6 +183,7 @@ public final class BatchJob {
     columnar = true;
     Partitions partitions = new Partitions(setup, partitionRows, format, duckDb);
     long rowsRead = 0;
+    long rejects = 0;
     try {
       for (ColumnChunk chunk = first; chunk != null; chunk = source.next()) {
         checkCancelled();
@@ -200,12 +204,15 @@ public final class BatchJob {
                     partitions.writer(),
                     offset -> checkErrorRate(before + offset + 1));
             rowsRead += take;
+            if (progress.rejectedThisRun() != rejects) { // rows of a batch the model refused
+              rejects = progress.rejectedThisRun();
+              checkErrorRate(rowsRead);
+            }
           }
           at += take;
         }
       }
-      enforceErrorRate(rowsRead); // the whole input's rate
-      partitions.finish();
+      partitions.finish(rowsRead);
     } finally {
       partitions.abandon();
     }
@@ -318,7 +325,15 @@ public final class BatchJob {
       return manifest;
     }
 
-    void finish() {
+    /**
+     * Once every row is read: scores the rows still in flight (rejects of the model among them),
+     * checks the whole input's error rate, then commits the last partition.
+     */
+    void finish(long rowsRead) {
+      if (writer != null) {
+        setup.scorer().finish(writer);
+      }
+      enforceErrorRate(rowsRead);
       if (writer != null) {
         manifest = commit(writer, setup.scorer(), manifest);
         writer = null;
@@ -353,8 +368,8 @@ public final class BatchJob {
 
   /**
    * Stops the job when more than --max-error-rate of the rows read were rejected. Also called once
-   * every row is read, before the last partition is committed, so that rejects among the first rows
-   * count too.
+   * every row is read and scored, before the last partition is committed, so that rejects among the
+   * first rows, and the model's rejects of the last batches, count too.
    */
   private void enforceErrorRate(long rowsRead) {
     if (options.maxErrorRate() >= 1 || rowsRead == 0) {

@@ -39,6 +39,7 @@ final class PartitionWriter implements ScoredRows, AutoCloseable {
   private long rowsOut;
   private long rejected;
   private boolean closed;
+  private boolean committed;
 
   PartitionWriter(
       int index, Path folder, FileFormat format, List<OutputColumn> columns, DuckDb duckDb) {
@@ -118,6 +119,7 @@ final class PartitionWriter implements ScoredRows, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot commit partition " + index + ": " + e.getMessage(), e);
     }
+    committed = true;
     double seconds = (System.nanoTime() - started) / 1e9;
     return new Manifest.PartitionResult(
         rowsOut + rejected, rowsOut, rejected, seconds, distribution.serialize());
@@ -128,21 +130,28 @@ final class PartitionWriter implements ScoredRows, AutoCloseable {
       return;
     }
     closed = true;
-    sink.close();
-    if (rejectWriter != null) {
-      try {
-        rejectWriter.writeRaw('\n');
-        rejectWriter.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the reject file: " + e.getMessage(), e);
+    try {
+      sink.close();
+    } finally {
+      // Closed even when the sink's last write failed (a full disk): no file handle stays open.
+      if (rejectWriter != null) {
+        try {
+          rejectWriter.writeRaw('\n');
+          rejectWriter.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write the reject file: " + e.getMessage(), e);
+        }
       }
     }
   }
 
-  /** Abandons an uncommitted partition: closes and deletes its temporary files. */
+  /**
+   * Abandons an uncommitted partition: closes and deletes its temporary files, also after a commit
+   * that failed half-way. Does nothing once committed.
+   */
   @Override
   public void close() {
-    if (closed) {
+    if (committed) {
       return;
     }
     try {

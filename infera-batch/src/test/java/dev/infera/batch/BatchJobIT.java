@@ -343,6 +343,38 @@ class BatchJobIT {
   }
 
   @Test
+  void maxErrorRateCountsTheRowsTheModelRefusesInTheLastBatches() throws Exception {
+    // Half the rows hold +Infinity, which XGBoost refuses: found only when their batch is answered,
+    // and in one partition every batch is still in flight when the last row has been read.
+    float[][] rows = Tables.features(1000, 64, 11);
+    for (int r = 0; r < rows.length; r += 2) {
+      rows[r][63] = Float.POSITIVE_INFINITY;
+    }
+    Path input = Tables.csv(dir.resolve("infinite.csv"), rows);
+
+    assertThatThrownBy(
+            () ->
+                new BatchJob(
+                        options("xgb_tabular", input, "strict")
+                            .withPartitionRows(100_000)
+                            .withMaxErrorRate(0.1),
+                        xgb.access())
+                    .run())
+        .isInstanceOf(BatchFailure.class)
+        .hasMessageContaining("500 of 1000 rows rejected")
+        .hasMessageContaining("--max-error-rate");
+    JobSummary lenient =
+        new BatchJob(
+                options("xgb_tabular", input, "lenient")
+                    .withPartitionRows(100_000)
+                    .withMaxErrorRate(0.6),
+                xgb.access())
+            .run();
+    assertThat(lenient.rejected()).isEqualTo(500);
+    assertThat(lenient.rowsOut()).isEqualTo(500);
+  }
+
+  @Test
   void maxErrorRateCountsRejectsAmongTheFirstRowsOnceEveryRowIsRead() throws Exception {
     // 3 bad rows among the first 100 of 1,000: no check runs while reading (a reject before the
     // 100th row does not stop a job), but the whole input's rate, 0.3 %, is over 0.1 %.
@@ -371,6 +403,24 @@ class BatchJobIT {
             .run();
     assertThat(lenient.rejected()).isEqualTo(3);
     assertThat(lenient.rowsOut()).isEqualTo(997);
+  }
+
+  @Test
+  void aLaterFileWithOtherColumnsIsRefusedBeforeAnythingIsWritten() throws Exception {
+    Path first = Tables.csv(dir.resolve("a.csv"), Tables.features(300, 64, 3)); // 3 partitions
+    Path second = Files.writeString(dir.resolve("b.csv"), "id,other\nx,1\n");
+    BatchOptions options =
+        BatchOptions.of("tabular_mlp", List.of(first, second), dir.resolve("out"))
+            .withPartitionRows(128);
+
+    assertThatThrownBy(() -> new BatchJob(options, mlp.access()).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("input 'b.csv' has columns [id, other]");
+    try (var written = Files.list(dir.resolve("out"))) {
+      assertThat(written).as("no partition, no manifest").isEmpty();
+    } catch (java.nio.file.NoSuchFileException notCreated) {
+      // as good: nothing written
+    }
   }
 
   @Test

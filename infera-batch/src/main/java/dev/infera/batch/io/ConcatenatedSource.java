@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 
-/** The rows of several files, one file after the other, each opened only when reached. */
+/**
+ * The rows of several files, one file after the other, each read when reached. Every file's columns
+ * are checked when it is created, before a row is scored: a file that does not match (or cannot be
+ * read as its format) is refused before anything is written, not after partitions were committed.
+ */
 final class ConcatenatedSource implements RowSource {
   private final List<Path> files;
   private final Function<Path, RowSource> opener;
@@ -17,6 +21,16 @@ final class ConcatenatedSource implements RowSource {
     this.opener = opener;
     this.current = opener.apply(files.get(0));
     this.columns = current.columns();
+    try {
+      for (Path file : this.files.subList(1, this.files.size())) {
+        try (RowSource other = opener.apply(file)) {
+          Sources.checkSameColumns(file, columns, other.columns());
+        }
+      }
+    } catch (RuntimeException e) {
+      current.close();
+      throw e;
+    }
   }
 
   @Override

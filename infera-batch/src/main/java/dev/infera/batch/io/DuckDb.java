@@ -75,6 +75,21 @@ public final class DuckDb implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes a connection whose user failed before it could own it (its statements and results go
+   * with it); a failure to close adds nothing to the failure being reported.
+   */
+  static void closeQuietly(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException alreadyFailing) {
+      // the caller reports the first failure
+    }
+  }
+
   /** A path as a SQL string literal. */
   static String literal(Path path) {
     return "'" + path.toAbsolutePath().toString().replace("'", "''") + "'";

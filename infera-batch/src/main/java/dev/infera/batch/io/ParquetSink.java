@@ -35,18 +35,20 @@ final class ParquetSink implements RowSink {
   ParquetSink(Path file, List<OutputColumn> columns, DuckDb duckDb) {
     this.file = file;
     this.columns = List.copyOf(columns);
+    Connection opened = null;
     try {
-      this.connection = duckDb.connect();
+      opened = duckDb.connect();
       StringJoiner definition = new StringJoiner(", ", "CREATE TEMP TABLE " + TABLE + " (", ")");
       for (OutputColumn column : columns) {
         definition.add(DuckDb.identifier(column.name()) + " " + column.type().sql() + "[]");
       }
-      try (Statement statement = connection.createStatement()) {
+      try (Statement statement = opened.createStatement()) {
         statement.execute(definition.toString());
       }
-      this.appender =
-          connection.unwrap(DuckDBConnection.class).createAppender("temp", "main", TABLE);
+      this.appender = opened.unwrap(DuckDBConnection.class).createAppender("temp", "main", TABLE);
+      this.connection = opened;
     } catch (SQLException e) {
+      DuckDb.closeQuietly(opened); // the job's database closes only once its connections are
       throw new IllegalStateException("cannot write '" + file + "': " + e.getMessage(), e);
     }
   }

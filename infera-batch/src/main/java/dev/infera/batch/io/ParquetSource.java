@@ -24,8 +24,10 @@ final class ParquetSource implements RowSource {
 
   ParquetSource(Path file, DuckDb duckDb) {
     this.name = file.getFileName().toString();
+    Connection opened = null;
     try {
-      this.connection = duckDb.connect();
+      opened = duckDb.connect();
+      this.connection = opened;
       this.statement = connection.createStatement();
       this.results =
           statement.executeQuery("SELECT * FROM read_parquet(" + DuckDb.literal(file) + ")");
@@ -38,6 +40,7 @@ final class ParquetSource implements RowSource {
       }
       this.columns = List.copyOf(names);
     } catch (SQLException e) {
+      DuckDb.closeQuietly(opened); // its statement and results with it
       throw new IllegalArgumentException(
           "cannot read Parquet file '" + name + "': " + e.getMessage(), e);
     }
