@@ -163,13 +163,21 @@ public final class JobManager implements AutoCloseable {
     } catch (IllegalArgumentException | InferenceException e) {
       entry.finish(JobState.FAILED, clock.instant(), settings.relative(e.getMessage()), null);
       LOG.info("batch job {} failed: {}", entry.id, e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (DuckDB's native library that cannot load, a class missing): else the job
+      // would stay RUNNING, its failure hidden in a Future nobody reads.
       entry.finish(
           JobState.FAILED,
           clock.instant(),
-          "the job failed: " + settings.relative(e.getMessage()),
+          "the job failed: "
+              + (e.getMessage() == null
+                  ? e.getClass().getSimpleName()
+                  : settings.relative(e.getMessage())),
           null);
       LOG.error("batch job {} failed", entry.id, e);
+      if (e instanceof VirtualMachineError fatal) {
+        throw fatal; // out of memory and the like: the process's own handling decides
+      }
     }
   }
 

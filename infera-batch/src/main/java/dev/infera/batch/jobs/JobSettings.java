@@ -53,6 +53,11 @@ public record JobSettings(Path folder, int concurrentJobs, int queuedJobs, int m
       throw new IllegalArgumentException(
           what + " '" + requested + "' leaves the jobs folder (expected a path inside it)");
     }
+    if (resolved.equals(folder)) {
+      // A job writes its partitions into its output folder and clears its leftovers there.
+      throw new IllegalArgumentException(
+          what + " '" + requested + "' is the jobs folder itself (expected a path inside it)");
+    }
     return resolved;
   }
 

@@ -15,8 +15,10 @@ import dev.infera.batch.BatchOptions;
 import dev.infera.batch.io.FileFormat;
 import dev.infera.batch.jobs.JobManager;
 import dev.infera.batch.jobs.JobStatus;
+import dev.infera.server.messages.ClientMessages;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -163,11 +165,11 @@ public final class JobsApi {
     }
     String model = text(body, "model").orElseThrow(() -> missing("model"));
     String output = text(body, "output").orElseThrow(() -> missing("output"));
-    List<Path> inputs = strings(body, "input").stream().map(Path::of).toList();
-    if (inputs.isEmpty()) {
-      throw missing("input");
-    }
     try {
+      List<Path> inputs = strings(body, "input").stream().map(Path::of).toList();
+      if (inputs.isEmpty()) {
+        throw missing("input");
+      }
       return new BatchOptions(
           model,
           text(body, "version"),
@@ -185,6 +187,11 @@ public final class JobsApi {
           bool(body, "resume"),
           number(body, "max_error_rate", 1.0),
           OptionalInt.empty());
+    } catch (InvalidPathException e) {
+      throw InferenceException.invalidArgument(
+          "a path holds a character no file name can ("
+              + e.getReason()
+              + "; expected paths relative to the jobs folder)");
     } catch (IllegalArgumentException e) {
       throw InferenceException.invalidArgument(e.getMessage());
     }
@@ -276,7 +283,8 @@ public final class JobsApi {
     job.put("submitted", status.submitted().toString());
     status.started().ifPresent(t -> job.put("started", t.toString()));
     status.finished().ifPresent(t -> job.put("finished", t.toString()));
-    status.error().ifPresent(e -> job.put("error", e));
+    // Backend text (a native source file, a class name) stays in the server log.
+    status.error().ifPresent(e -> job.put("error", ClientMessages.forClient(e)));
     status.summary().ifPresent(s -> job.set("summary", MAPPER.valueToTree(s)));
     return job;
   }

@@ -307,6 +307,15 @@ class BatchJobsIT {
     assertRefusedInput(
         "/etc/passwd", "input is an absolute path (expected a path relative to the jobs folder)");
     assertRefusedInput("in/none.csv", "input 'in/none.csv' does not exist in the jobs folder");
+    assertRefusedInput("a\u0000.csv", "a path holds a character no file name can");
+    java.nio.file.Files.writeString(jobs.resolve("tiny.csv"), "id,f0\n1,1\n");
+    for (String root : List.of(".", "in/..")) {
+      ObjectNode job = JSON.createObjectNode();
+      job.put("model", "tabular_mlp").put("input", "tiny.csv").put("output", root);
+      HttpResponse<String> refused = call("POST", "/v2/jobs", job.toString());
+      assertThat(refused.statusCode()).as(root).isEqualTo(400);
+      assertThat(refused.body()).contains("is the jobs folder itself (expected a path inside it)");
+    }
 
     HttpResponse<String> missing = call("POST", "/v2/jobs", "{\"model\":\"tabular_mlp\"}");
     assertThat(missing.statusCode()).isEqualTo(400);
