@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A job killed with SIGKILL part-way (a real child process running {@code infera batch}) and
- * resumed writes every row exactly once.
+ * A job killed with SIGKILL, or stopped with SIGTERM (as Ctrl-C stops it), part-way (a real child
+ * process running {@code infera batch}) and resumed writes every row exactly once.
  */
 class ResumeAfterKillIT {
   private static final int ROWS = 40_000;
@@ -31,6 +31,50 @@ class ResumeAfterKillIT {
   void aKilledJobResumedHoldsEveryRowExactlyOnce() throws Exception {
     Path input = Tables.csv(dir.resolve("in.csv"), Tables.features(ROWS, 64, 11));
     Path output = dir.resolve("out");
+    Process child = startJob(input, output);
+    int committedAtKill;
+    try {
+      committedAtKill = awaitCommittedPartitions(output, 2, child);
+    } finally {
+      child.destroyForcibly(); // SIGKILL
+      child.waitFor(60, TimeUnit.SECONDS);
+    }
+    assertThat(committedAtKill)
+        .as("the child was killed part-way (log: %s)", Files.readString(dir.resolve("child.log")))
+        .isBetween(2, ROWS / PARTITION_ROWS - 1);
+
+    assertResumedHoldsEveryRowOnce(input, output, committedAtKill);
+  }
+
+  @Test
+  void aJobStoppedByASignalCleansUpSaysSoAndResumes() throws Exception {
+    Path input = Tables.csv(dir.resolve("in.csv"), Tables.features(ROWS, 64, 11));
+    Path output = dir.resolve("out");
+    Process child = startJob(input, output);
+    int committedAtStop;
+    boolean ended;
+    try {
+      committedAtStop = awaitCommittedPartitions(output, 2, child);
+      child.destroy(); // SIGTERM: the shutdown Ctrl-C starts too
+      ended = child.waitFor(60, TimeUnit.SECONDS);
+    } finally {
+      child.destroyForcibly();
+    }
+    String log = Files.readString(dir.resolve("child.log"));
+
+    assertThat(ended).as(log).isTrue();
+    assertThat(log).contains("cancelled; committed partitions stay for --resume");
+    assertThat(child.exitValue()).as(log).isEqualTo(128 + 15);
+    try (var files = Files.list(output)) {
+      assertThat(files.map(Path::toString))
+          .as("the open partition's files were deleted")
+          .noneMatch(name -> name.endsWith(".tmp"));
+    }
+    assertResumedHoldsEveryRowOnce(input, output, committedAtStop);
+  }
+
+  /** A child JVM running {@code infera batch} on {@code input}, its output in child.log. */
+  private Process startJob(Path input, Path output) throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -50,22 +94,15 @@ class ResumeAfterKillIT {
             "1",
             "--progress",
             "none"));
-    Process child =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("child.log").toFile())
-            .start();
-    int committedAtKill;
-    try {
-      committedAtKill = awaitCommittedPartitions(output, 2, child);
-    } finally {
-      child.destroyForcibly(); // SIGKILL
-      child.waitFor(60, TimeUnit.SECONDS);
-    }
-    assertThat(committedAtKill)
-        .as("the child was killed part-way (log: %s)", Files.readString(dir.resolve("child.log")))
-        .isBetween(2, ROWS / PARTITION_ROWS - 1);
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.log").toFile())
+        .start();
+  }
 
+  /** Resumes the job in-process: every row is then written exactly once, in input order. */
+  private static void assertResumedHoldsEveryRowOnce(Path input, Path output, int committedBefore)
+      throws Exception {
     JobSummary summary;
     try (LocalEngine engine = LocalEngine.load(Tables.examples(), "tabular_mlp")) {
       summary =
@@ -77,7 +114,7 @@ class ResumeAfterKillIT {
               .run();
     }
 
-    assertThat(summary.resumedPartitions()).isGreaterThanOrEqualTo(committedAtKill);
+    assertThat(summary.resumedPartitions()).isGreaterThanOrEqualTo(committedBefore);
     assertThat(summary.rowsOut()).isEqualTo(ROWS);
     List<Map<String, String>> rows = Tables.readOutputs(output);
     assertThat(rows).hasSize(ROWS);

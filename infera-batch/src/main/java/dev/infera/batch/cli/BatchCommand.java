@@ -14,6 +14,7 @@ import dev.infera.spi.InferenceException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,6 +48,12 @@ import picocli.CommandLine.Spec;
       "2:bad options, input or model (nothing was scored)"
     })
 public final class BatchCommand implements Callable<Integer> {
+  /** How long a shutdown (Ctrl-C, SIGTERM) waits for the job to stop and clean up. */
+  private static final Duration CANCEL_PATIENCE = Duration.ofSeconds(30);
+
+  /** Counted down once the command has ended and printed its last line. */
+  private final CountDownLatch ended = new CountDownLatch(1);
+
   @Spec CommandSpec spec;
 
   // Not picocli's standard help options: their --version would clash with the model version's.
@@ -169,6 +178,7 @@ public final class BatchCommand implements Callable<Integer> {
       options = options();
     } catch (IllegalArgumentException e) {
       err.println("infera batch: " + e.getMessage());
+      ended.countDown();
       return 2;
     }
     try {
@@ -181,6 +191,9 @@ public final class BatchCommand implements Callable<Integer> {
     } catch (BatchFailure e) {
       err.println("infera batch: " + e.getMessage());
       return 1;
+    } finally {
+      err.flush();
+      ended.countDown(); // the last line is out: a shutdown waiting for the job may finish
     }
   }
 
@@ -191,7 +204,20 @@ public final class BatchCommand implements Callable<Integer> {
     }
     try (LocalEngine engine = LocalEngine.load(modelRepository, model)) {
       BatchJob job = new BatchJob(options, engine.access());
-      Thread interrupt = new Thread(job::cancel, "infera-batch-cancel");
+      // Ctrl-C or SIGTERM: the job stops at its next batch, withdraws the batches in flight,
+      // deletes the open partition's temporary files and says so; the JVM ends once it has (or
+      // after CANCEL_PATIENCE), since it halts as soon as its shutdown hooks return.
+      Thread interrupt =
+          new Thread(
+              () -> {
+                job.cancel();
+                try {
+                  ended.await(CANCEL_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "infera-batch-cancel");
       Runtime.getRuntime().addShutdownHook(interrupt);
       try (ProgressDisplay display =
           ProgressDisplay.start(job.progress(), progressMode, progressInterval, err)) {
