@@ -7,6 +7,7 @@ import dev.infera.batch.JobSummary;
 import dev.infera.batch.RunClock;
 import dev.infera.batch.io.FileFormat;
 import dev.infera.batch.io.InputFiles;
+import dev.infera.batch.io.Sources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,6 +26,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 
 /**
  * {@code infera batch --spark-master URL}: the same job as the local mode, on Spark. The input is
@@ -31,8 +34,8 @@ import org.apache.spark.storage.StorageLevel;
  * value as text, Parquet as typed), scored with {@link InferaSpark}, and written with Spark's
  * writers as partitioned files of the output format ({@code part-*}), rejects as JSON Lines in
  * {@code _rejects/}, and {@code _summary.json}. Spark retries failed tasks itself; {@code --resume}
- * and {@code --partition-rows} are the local mode's ({@code --partitions N} repartitions the input
- * into N Spark partitions).
+ * and {@code --partition-rows} are the local mode's ({@code --partitions N} splits the input into N
+ * Spark partitions of consecutive rows, so that rows keep the input's order and numbers).
  */
 public final class SparkBatch implements DistributedBatch {
   static final String REJECTS_FOLDER = "_rejects";
@@ -98,7 +101,7 @@ public final class SparkBatch implements DistributedBatch {
       df = df.na().fill("");
     }
     if (options.partitions().isPresent()) {
-      df = df.repartition(options.partitions().getAsInt());
+      df = repartitionInOrder(df, options.partitions().getAsInt());
     }
     InferaSpark.Scored scored =
         InferaSpark.score(
@@ -170,10 +173,47 @@ public final class SparkBatch implements DistributedBatch {
     return partitions;
   }
 
+  /**
+   * {@code df} in {@code partitions} partitions that hold its rows in order, as contiguous ranges
+   * (Spark's own repartition deals them out round-robin): rows without an id column are numbered in
+   * the DataFrame's order, which must be the input's, as in the local mode.
+   */
+  private static Dataset<Row> repartitionInOrder(Dataset<Row> df, int partitions) {
+    JavaRDD<Row> rows =
+        df.javaRDD()
+            .zipWithIndex()
+            .mapToPair(indexed -> new Tuple2<>(indexed._2(), indexed._1()))
+            .sortByKey(true, partitions)
+            .values();
+    return df.sparkSession().createDataFrame(rows, df.schema());
+  }
+
+  /**
+   * The input files, one DataFrame each, joined in the local mode's order (file name order, as
+   * {@link InputFiles} lists them): read together, Spark orders the files' pieces by size, and the
+   * rows' order, and their numbers without an id column, would follow that instead. Each file must
+   * have the first one's columns, as in the local mode (read together, Spark would take the first
+   * file's header and read the others by position).
+   */
   static Dataset<Row> read(SparkSession spark, InputFiles input) {
-    String[] paths = input.files().stream().map(Path::toString).toArray(String[]::new);
+    Dataset<Row> all = null;
+    List<String> columns = null;
+    for (Path file : input.files()) {
+      Dataset<Row> one = readOne(spark, input.format(), file.toString());
+      if (all == null) {
+        all = one;
+        columns = List.of(one.columns());
+      } else {
+        Sources.checkSameColumns(file, columns, List.of(one.columns()));
+        all = all.union(one);
+      }
+    }
+    return all;
+  }
+
+  private static Dataset<Row> readOne(SparkSession spark, FileFormat format, String path) {
     DataFrameReader reader = spark.read();
-    return switch (input.format()) {
+    return switch (format) {
       // Every value as text, as the local mode reads them, so each number is rounded once, to
       // the model input's own type.
       case CSV ->
@@ -181,9 +221,9 @@ public final class SparkBatch implements DistributedBatch {
               .option("header", "true")
               .option("inferSchema", "false")
               .option("escape", "\"")
-              .csv(paths);
-      case JSONL -> reader.option("primitivesAsString", "true").json(paths);
-      case PARQUET -> reader.parquet(paths);
+              .csv(path);
+      case JSONL -> reader.option("primitivesAsString", "true").json(path);
+      case PARQUET -> reader.parquet(path);
     };
   }
 

@@ -61,6 +61,11 @@ class InferaSparkIT {
 
   /** Runs the same job locally and on Spark; returns {local output, Spark output}. */
   private Path[] both(String model, Path input, String... extra) {
+    return both(model, input.toString(), extra);
+  }
+
+  /** As above, with {@code --input} as given (files separated by commas). */
+  private Path[] both(String model, String input, String... extra) {
     Path local = dir.resolve("local");
     Path onSpark = dir.resolve("spark");
     List<String> common =
@@ -71,7 +76,7 @@ class InferaSparkIT {
                 "--model",
                 model,
                 "--input",
-                input.toString(),
+                input,
                 "--progress",
                 "none"));
     common.addAll(List.of(extra));
@@ -127,6 +132,58 @@ class InferaSparkIT {
     assertThat(byId(out[1], "id")).isEqualTo(local);
     assertThat(Tables.parts(out[1])).allMatch(p -> p.getFileName().toString().endsWith(".csv"));
     assertThat(Files.readString(out[1].resolve("_summary.json"))).contains("\"rowsOut\" : 700");
+  }
+
+  @Test
+  void withoutAnIdColumnRowsAreNumberedInTheInputsOrderAsLocally() throws Exception {
+    // No id column: rows are numbered. The second file is the larger (Spark would read it first
+    // if it read both together), and --partitions 3 must not deal the rows out of order.
+    Path small = featuresOnly(dir.resolve("a.csv"), Tables.features(150, 64, 21));
+    Path large = featuresOnly(dir.resolve("b.csv"), Tables.features(450, 64, 22));
+
+    Path[] out = both("tabular_mlp", small + "," + large);
+
+    Map<String, Map<String, String>> local = byId(out[0], "row");
+    assertThat(local).hasSize(600);
+    assertThat(byId(out[1], "row")).isEqualTo(local);
+  }
+
+  @Test
+  void aFileWithOtherColumnsIsRefusedOnSparkToo() throws Exception {
+    Path first = featuresOnly(dir.resolve("a.csv"), Tables.features(10, 64, 23));
+    Path other = Files.writeString(dir.resolve("b.csv"), "x,y\n1,2\n");
+    String[] args = {
+      "--model-repository",
+      Tables.examples().toString(),
+      "--model",
+      "tabular_mlp",
+      "--input",
+      first + "," + other,
+      "--output",
+      dir.resolve("spark").toString(),
+      "--spark-master",
+      "local[2]",
+      "--progress",
+      "none"
+    };
+
+    assertThat(batch(args)).isEqualTo(2);
+  }
+
+  /** A CSV of the features alone, columns f0..f63: no id column. */
+  private static Path featuresOnly(Path file, float[][] rows) throws IOException {
+    StringBuilder csv = new StringBuilder();
+    for (int i = 0; i < rows[0].length; i++) {
+      csv.append(i == 0 ? "" : ",").append('f').append(i);
+    }
+    csv.append('\n');
+    for (float[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        csv.append(i == 0 ? "" : ",").append(row[i]);
+      }
+      csv.append('\n');
+    }
+    return Files.writeString(file, csv);
   }
 
   @Test

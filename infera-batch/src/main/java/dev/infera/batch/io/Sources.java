@@ -85,7 +85,12 @@ public final class Sources {
   }
 
   /** The column names every file must share. */
-  static void checkSameColumns(Path file, List<String> expected, List<String> actual) {
+  /**
+   * Refuses a file whose columns differ from the first file's, naming both (the Spark path too).
+   *
+   * @throws IllegalArgumentException when they differ
+   */
+  public static void checkSameColumns(Path file, List<String> expected, List<String> actual) {
     if (!expected.equals(actual)) {
       throw new IllegalArgumentException(
           "input '"
