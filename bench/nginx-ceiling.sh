@@ -34,6 +34,9 @@ error_log $dir/error.log;
 events { worker_connections 1024; }
 http {
   access_log off;
+  # nginx closes a keep-alive connection after 1,000 requests by default (wrk then reconnects);
+  # Infera's server does not, so the ceiling keeps its connections too.
+  keepalive_requests 100000000;
   client_body_temp_path $dir/body;
   server {
     listen 127.0.0.1:$port;

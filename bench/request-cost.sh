@@ -83,7 +83,11 @@ binary_body="$work/request.bin"
 header_length="$(binary_request "$json_body" "$binary_body")"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# "all jit": the process's CPU ticks (utime + stime), and those of its JIT compiler threads.
+# "all jit": the process's CPU ticks (utime + stime), and those of its JIT compiler threads. The
+# process's total keeps the time of threads that ended, the sum over its threads does not: so the
+# measured JVMs keep their compiler threads (HotSpot otherwise stops idle ones and starts them
+# again), or a compiler thread ending in a window would move its whole CPU time into the server's.
+jit_threads_fixed="-XX:-UseDynamicNumberOfCompilerThreads"
 cpu_ticks() {
   local all
   all=$(sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }')
@@ -126,6 +130,10 @@ measure_wrk() { # label pid url connections body [header-length]
   before=$(cpu_ticks "$pid")
   read -r requests rps p50 p99 failures < <(wrk_run "$3" "$4" "$duration" "$5" "${6:-}")
   after=$(cpu_ticks "$pid")
+  if [[ -z $requests || $requests == 0 ]]; then
+    log "$label: wrk measured nothing (it failed or timed out); stopping"
+    exit 1
+  fi
   add_row "$label" "$requests" "$rps" "$p50" "$p99" "$failures" "$before" "$after"
 }
 add_row() { # label requests rps p50 p99 failures "all jit" "all jit" (ticks before, after)
@@ -155,7 +163,8 @@ measure_wrk "nginx fixed reply, c=1" "$nginx_pid" "$url" 1 "$json_body"
 # nginx stays up, idle, for the alternating pairs with Infera below.
 
 # --- (2) Armeria's trivial endpoint -------------------------------------------------------------------
-"$root/bench/infera-bench" trivial-server --port "$trivial" >"$work/trivial.log" 2>&1 &
+INFERA_BENCH_JAVA_OPTS="$jit_threads_fixed ${INFERA_BENCH_JAVA_OPTS:-}" \
+  "$root/bench/infera-bench" trivial-server --port "$trivial" >"$work/trivial.log" 2>&1 &
 pids+=($!)
 trivial_pid=${pids[-1]} # bench/infera-bench execs java
 wait_http "http://127.0.0.1:$trivial/" POST
@@ -167,7 +176,8 @@ kill "$trivial_pid" && wait "$trivial_pid" 2>/dev/null || true
 fi
 
 # --- (3) Infera serving tabular_mlp -------------------------------------------------------------------
-"$infera" serve --model-repository "$repo" --http-port "$http" --grpc-port "$grpc" \
+INFERA_JAVA_OPTS="$jit_threads_fixed ${INFERA_JAVA_OPTS:-}" \
+  "$infera" serve --model-repository "$repo" --http-port "$http" --grpc-port "$grpc" \
   --metrics-port "$metrics" >"$work/server.log" 2>&1 &
 pids+=($!)
 server_pid=$(java_pid "${pids[-1]}")

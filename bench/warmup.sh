@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The warm-up ramp of a served model, with the HTTP ceiling measured in the same run:
-#   (1) nginx answering a fixed reply (tabular_mlp's sample response) at wrk -t1 -c64: the ceiling;
+#   (1) nginx answering a fixed reply (tabular_mlp's sample response) at wrk -t1 -c64: the ceiling,
+#       measured right before each mode's server start (the host drifts within minutes);
 #   (2) for the server warm-up on and off: start `bin/infera serve`, time start-to-ready (launch to
 #       the first 200 from /v2/health/ready), then from that moment drive tabular_mlp's REST JSON
 #       inference with wrk -t1 -c64 in back-to-back windows (5 s by default) and report req/s and
@@ -68,12 +69,24 @@ cp "$root/bench/config/tabular_mlp.pbtxt" "$repo/tabular_mlp/config.pbtxt"
 body="$models/tabular_mlp/samples/case0/request.json"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
+num() { awk -v v="$1" 'BEGIN { printf(v >= 100 ? "%.0f" : "%.2f", v) }'; }
 # One wrk window: prints "rps p99_ms non2xx+errors".
 wrk_window() { # url seconds
   WRK_BODY="$body" timeout $(($2 + 30)) wrk -t1 -c"$connections" -d"$2s" \
     -s "$root/bench/wrk/post.lua" "$1" 2>/dev/null |
     sed -n 's/^RESULT //p' | tr ' ' '\n' |
     awk -F= '{ v[$1] = $2 } END { printf "%s %s %d\n", v["rps"], v["p99_ms"], v["errors"] + v["non2xx"] }'
+}
+# A window whose result lands in window_result; stops the script when wrk measured nothing (it
+# failed or timed out), rather than averaging an empty window in as 0 req/s. Not in a subshell, so
+# that the exit stops the script.
+window_result=""
+run_window() { # url seconds
+  window_result=$(wrk_window "$1" "$2")
+  if [[ -z ${window_result%% *} ]]; then
+    log "wrk measured nothing at $1 (it failed or timed out); stopping"
+    exit 1
+  fi
 }
 
 # Starts the server (flags after the mode's), waits for ready: sets ready_ms and cpu_s (the JVM's
@@ -119,18 +132,25 @@ for i in $(seq 1 "$starts"); do
   done
 done
 
-# --- (1) the ceiling: nginx with a fixed reply ------------------------------------------------------
-start_nginx_ceiling "$work/nginx" "$ceiling" "$models"
-log "nginx ceiling: wrk -t1 -c$connections, 3 x ${window}s"
-wrk_window "http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer" "$window" >/dev/null # its warm-up
-nginx_rps=0 nginx_p99=0
-for _ in 1 2 3; do
-  read -r rps p99 _ < <(wrk_window "http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer" "$window")
-  nginx_rps=$(awk -v a="$nginx_rps" -v b="$rps" 'BEGIN { print a + b / 3 }')
-  nginx_p99=$(awk -v a="$nginx_p99" -v b="$p99" 'BEGIN { print (b > a) ? b : a }')
-done
-kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
-nginx_pid=""
+# --- (1) the ceiling: nginx with a fixed reply, right before each server start -----------------
+# (the host's speed drifts by tens of percent within minutes: each mode against its own ceiling)
+declare -A nginx_rps nginx_p99
+measure_nginx() { # mode: one discarded window, then two (their mean req/s, their worst p99)
+  local url="http://127.0.0.1:$ceiling/v2/models/tabular_mlp/infer" sum=0 worst=0
+  start_nginx_ceiling "$work/nginx_$1" "$ceiling" "$models"
+  run_window "$url" "$window"
+  for _ in 1 2; do
+    run_window "$url" "$window"
+    read -r rps p99 _ <<<"$window_result"
+    sum=$(awk -v a="$sum" -v b="$rps" 'BEGIN { print a + b }')
+    worst=$(awk -v a="$worst" -v b="$p99" 'BEGIN { print (b > a) ? b : a }')
+  done
+  kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
+  nginx_pid=""
+  nginx_rps[$1]=$(awk -v s="$sum" 'BEGIN { print s / 2 }')
+  nginx_p99[$1]=$worst
+  log "nginx ceiling before mode $1: $(num "${nginx_rps[$1]}") req/s, worst p99 ${worst} ms"
+}
 
 # --- (2) the ramp, warm-up on and off ---------------------------------------------------------------
 declare -A ready_s ready_cpu warm_log
@@ -138,6 +158,7 @@ for mode in $modes; do
   flag=true cds=off
   [[ $mode == off* ]] && flag=false
   [[ $mode == *+cds ]] && cds=on
+  measure_nginx "$mode"
   log "server with --warmup=$flag, archive $cds"
   start_server "$cds" "$flag" "$work/server_$mode.log"
   ready_s[$mode]=$(awk -v v="$ready_ms" 'BEGIN { printf "%.2f", v / 1000 }')
@@ -145,21 +166,25 @@ for mode in $modes; do
   warm_log[$mode]="$(grep -o 'warm-up took.*' "$work/server_$mode.log" | head -1 || true)"
   log "ready after ${ready_s[$mode]} s (${cpu_s} s CPU); ${warm_log[$mode]}"
   for i in $(seq 1 "$windows"); do
-    wrk_window "http://127.0.0.1:$http/v2/models/tabular_mlp/infer" "$window" >>"$work/ramp_$mode.txt"
-    log "  window $i: $(tail -1 "$work/ramp_$mode.txt")"
+    run_window "http://127.0.0.1:$http/v2/models/tabular_mlp/infer" "$window"
+    echo "$window_result" >>"$work/ramp_$mode.txt"
+    log "  window $i: $window_result"
   done
   stop_server
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- report ---------------------------------------------------------------------------------------
-num() { awk -v v="$1" 'BEGIN { printf(v >= 100 ? "%.0f" : "%.2f", v) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf("%.0f %%", 100 * a / b); else print "-" }'; }
 echo "### Warm-up ramp: tabular_mlp REST JSON, wrk -t1 -c$connections, ${window}-s windows from ready"
 echo
 echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $("$java_bin" -version 2>&1 | head -1), INFERA_JIT=${INFERA_JIT:-jvm-defaults}, warm-up cap ${WARMUP_SECS:-10} s;"
+ceilings=""
+for mode in $modes; do
+  ceilings="$ceilings${ceilings:+; }before $mode $(num "${nginx_rps[$mode]}") req/s (worst p99 $(num "${nginx_p99[$mode]}") ms)"
+done
 echo "load average before / after: $load_before / $load_after. Ceiling: nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///')"
-echo "with a fixed reply, $(num "$nginx_rps") req/s, p99 $(num "$nginx_p99") ms (3 windows, same run)."
+echo "with a fixed reply, measured (2 windows) right before each server start: $ceilings."
 echo
 if [[ -n $archive_s ]]; then
   echo "Class-data archive (\`bin/infera cds-archive\` on this repository, warm-up on): recorded in ${archive_s} s, $archive_note."
@@ -188,14 +213,14 @@ for i in $(seq 1 "$windows"); do
   row="| $(((i - 1) * window))–$((i * window)) |"
   for mode in $modes; do
     read -r rps p99 errors < <(sed -n "${i}p" "$work/ramp_$mode.txt")
-    row="$row $(num "$rps")$([[ $errors != 0 ]] && echo " ($errors errors)") | $(num "$p99") | $(pct "$rps" "${steady[$mode]}") | $(pct "$rps" "$nginx_rps") |"
+    row="$row $(num "$rps")$([[ $errors != 0 ]] && echo " ($errors errors)") | $(num "$p99") | $(pct "$rps" "${steady[$mode]}") | $(pct "$rps" "${nginx_rps[$mode]}") |"
   done
   echo "$row"
 done
 echo
 for mode in $modes; do
   read -r first _ < <(head -1 "$work/ramp_$mode.txt")
-  echo "- warm-up $mode: start-to-ready ${ready_s[$mode]} s (${ready_cpu[$mode]} s CPU); first window $(pct "$first" "${steady[$mode]}") of steady; steady state (last 3 windows) $(num "${steady[$mode]}") req/s = $(pct "${steady[$mode]}" "$nginx_rps") of nginx${warm_log[$mode]:+; server log: ${warm_log[$mode]}}"
+  echo "- warm-up $mode: start-to-ready ${ready_s[$mode]} s (${ready_cpu[$mode]} s CPU); first window $(pct "$first" "${steady[$mode]}") of steady; steady state (last 3 windows) $(num "${steady[$mode]}") req/s = $(pct "${steady[$mode]}" "${nginx_rps[$mode]}") of nginx${warm_log[$mode]:+; server log: ${warm_log[$mode]}}"
 done
 echo
 echo "Command: \`bench/warmup.sh \$MODELS\` (WARMUP_RAMP_SECS=$ramp WARMUP_WINDOW_SECS=$window WARMUP_CONNECTIONS=$connections INFERA_JIT=${INFERA_JIT:-jvm-defaults}${WARMUP_SECS:+ WARMUP_SECS=$WARMUP_SECS})."
