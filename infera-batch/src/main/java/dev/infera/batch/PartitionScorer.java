@@ -21,6 +21,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends batches to the engine, at most {@code parallelism} at once and at most {@value
@@ -36,6 +38,9 @@ final class PartitionScorer {
    * are 9.2 MiB), whose buffers would otherwise pile up in memory.
    */
   static final long MAX_BYTES_IN_FLIGHT = 64L << 20;
+
+  /** How often a wait for an answer checks whether the job was cancelled. */
+  private static final long CANCEL_CHECK_MILLIS = 100;
 
   private final InferenceService service;
   private final BatchOptions options;
@@ -183,9 +188,19 @@ final class PartitionScorer {
     return Tensor.of(batch.name(), batch.dataType(), shape, data.slice());
   }
 
-  private static InferenceResponse await(CompletableFuture<InferenceResponse> response) {
+  /**
+   * An answer, waited for in slices with the job's cancellation checked between them: a cancelled
+   * job stops at once even while its batch waits behind online traffic (lowest priority).
+   */
+  private InferenceResponse await(CompletableFuture<InferenceResponse> response) {
     try {
-      return response.get();
+      while (true) {
+        try {
+          return response.get(CANCEL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillWaiting) {
+          cancellationCheck.run();
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BatchFailure("interrupted", true);
