@@ -103,16 +103,7 @@ class WarmupSlotsTest {
           if (call.model().equals("fast")) {
             return CompletableFuture.supplyAsync(() -> "answer");
           }
-          slowMost.accumulateAndGet(slowInFlight.incrementAndGet(), Math::max);
-          CompletableFuture<Object> answer = new CompletableFuture<>();
-          timer.schedule(
-              () -> {
-                slowInFlight.decrementAndGet();
-                answer.complete("answer");
-              },
-              20,
-              TimeUnit.MILLISECONDS);
-          return answer;
+          return answerAfter(timer, 20, slowInFlight, slowMost);
         };
     Tally tally = new Tally();
     AtomicBoolean stop = new AtomicBoolean();
@@ -155,16 +146,7 @@ class WarmupSlotsTest {
             brokenSent.incrementAndGet();
             return CompletableFuture.failedFuture(new IllegalStateException("HTTP 500"));
           }
-          fineMost.accumulateAndGet(fineInFlight.incrementAndGet(), Math::max);
-          CompletableFuture<Object> answer = new CompletableFuture<>();
-          timer.schedule(
-              () -> {
-                fineInFlight.decrementAndGet();
-                answer.complete("answer");
-              },
-              5,
-              TimeUnit.MILLISECONDS);
-          return answer;
+          return answerAfter(timer, 5, fineInFlight, fineMost);
         };
     Tally tally = new Tally();
     Set<Call> failed = ConcurrentHashMap.newKeySet();
@@ -185,6 +167,24 @@ class WarmupSlotsTest {
     assertThat(fineMost.get())
         .as("more than its share of 2 models: the broken one's too")
         .isEqualTo(8);
+  }
+
+  /**
+   * An answer after {@code millis}, counted in {@code inFlight} meanwhile (its peak in {@code
+   * most}).
+   */
+  private static CompletableFuture<?> answerAfter(
+      ScheduledExecutorService timer, long millis, AtomicInteger inFlight, AtomicInteger most) {
+    most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    CompletableFuture<Object> answer = new CompletableFuture<>();
+    timer.schedule(
+        () -> {
+          inFlight.decrementAndGet();
+          answer.complete("answer");
+        },
+        millis,
+        TimeUnit.MILLISECONDS);
+    return answer;
   }
 
   /** Each model's calls over {@code protocols}, with empty synthetic requests. */
