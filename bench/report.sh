@@ -176,8 +176,11 @@ at any batch size).
 
 ## (a) In-process limit: ONNX Runtime, no server
 
-The server backend's default session options (intra-op threads = cores, inter-op 1,
-sequential), one calling thread, random inputs; latency is per call.
+ONNX Runtime at its best on this machine, as \`bin/infera bench --in-process\` runs it by default:
+one session with intra-op threads = cores, inter-op 1, sequential, idle pool threads spinning
+(ONNX Runtime's own default; the server's default is off, and tabular_mlp's configuration in
+bench/config runs one intra-op thread), one calling thread, the same random input reused; latency
+is per call.
 
 ### tabular_mlp
 

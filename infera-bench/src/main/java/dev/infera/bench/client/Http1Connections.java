@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -97,8 +98,19 @@ final class Http1Connections implements AutoCloseable {
     return outcome;
   }
 
-  private static void write(Channel channel, ByteBuf request, CompletableFuture<Object> outcome) {
-    channel.pipeline().get(Exchange.class).pending = outcome;
+  /**
+   * Sends {@code request} on {@code channel}, its answer to complete {@code outcome}. A connection
+   * that closed after it was found open has lost its handlers: the request fails as a transport
+   * error instead of throwing in the sender (which would end a closed-loop slot or the fixed-rate
+   * schedule without a word).
+   */
+  static void write(Channel channel, ByteBuf request, CompletableFuture<Object> outcome) {
+    Exchange exchange = channel.pipeline().get(Exchange.class);
+    if (exchange == null) {
+      outcome.complete(InferClient.transportError(new ClosedChannelException()));
+      return;
+    }
+    exchange.pending = outcome;
     channel.writeAndFlush(request.duplicate(), channel.voidPromise());
   }
 

@@ -46,7 +46,11 @@ public final class LoadDriver {
     this.metrics = metrics;
   }
 
-  /** Keeps {@code concurrency} requests outstanding for the whole step. */
+  /**
+   * Keeps {@code concurrency} requests outstanding for the whole step: the successes completed in
+   * the window count, and the failures of requests sent in it, however late they end (one
+   * unanswered after the drain as a failure).
+   */
   public StepResult closedLoop(int concurrency) throws InterruptedException {
     Window window = newWindow();
     AtomicBoolean running = new AtomicBoolean(true);
@@ -57,13 +61,15 @@ public final class LoadDriver {
     ServerSplit split = measure(window);
     running.set(false);
     stopped.await(drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    window.unanswered(drainTimeout);
     return result("concurrency", concurrency, window, split);
   }
 
   /**
    * Sends {@code rate} requests per second on a fixed schedule whatever the server does; latency
-   * counts from the scheduled time. A request that would exceed {@code maxInFlight} outstanding
-   * ones is not sent and counts as a client error.
+   * counts from the scheduled time, and every request scheduled in the window counts, however late
+   * it ends (one unanswered after the drain as a failure). A request that would exceed {@code
+   * maxInFlight} outstanding ones is not sent and counts as a client error.
    */
   public StepResult openLoop(double rate, int maxInFlight) throws InterruptedException {
     Window window = newWindow();
@@ -84,11 +90,12 @@ public final class LoadDriver {
                   continue;
                 }
                 inFlight.incrementAndGet();
+                boolean mine = window.sent(intended);
                 client
                     .send()
                     .thenAccept(
                         error -> {
-                          window.complete(intended, System.nanoTime(), error);
+                          window.completeScheduled(intended, mine, System.nanoTime(), error);
                           inFlight.decrementAndGet();
                         });
               }
@@ -102,6 +109,7 @@ public final class LoadDriver {
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       LockSupport.parkNanos(1_000_000);
     }
+    window.unanswered(drainTimeout);
     return result("rate", rate, window, split);
   }
 
@@ -153,16 +161,17 @@ public final class LoadDriver {
     void next() {
       while (running.get()) {
         long sent = System.nanoTime();
+        boolean mine = window.sent(sent);
         CompletableFuture<String> outcome = client.send();
         if (!outcome.isDone()) {
           outcome.thenAccept(
               error -> {
-                window.complete(sent, System.nanoTime(), error);
+                window.complete(sent, mine, System.nanoTime(), error);
                 next();
               });
           return;
         }
-        window.complete(sent, System.nanoTime(), outcome.join());
+        window.complete(sent, mine, System.nanoTime(), outcome.join());
       }
       stopped.countDown();
     }

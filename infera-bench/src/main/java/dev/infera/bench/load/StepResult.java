@@ -9,10 +9,12 @@ import java.util.Map;
  * @param mode {@code concurrency} or {@code rate}
  * @param load the concurrency, or the offered rate in requests per second
  * @param windowSeconds the length of the measurement window
- * @param requests successful requests completed in the window
+ * @param requests successful requests of the window (closed loop: completed in it; open loop:
+ *     scheduled in it)
  * @param batchSize inferences (rows) per request
  * @param latencies of the successful requests in the window
- * @param errors failed requests in the window, by kind
+ * @param errors failed requests of the window (sent or scheduled in it, however late they ended;
+ *     unanswered after the drain), by kind
  * @param server the server's queue/compute split over the window; {@code null} without metrics
  */
 public record StepResult(

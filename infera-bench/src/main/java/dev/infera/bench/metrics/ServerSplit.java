@@ -2,8 +2,10 @@ package dev.infera.bench.metrics;
 
 /**
  * Where the server spent a window's requests, from the change of its counters: mean time queued and
- * mean time computing per request (seconds), and mean rows per execution. A value is NaN when its
- * denominator did not change.
+ * mean time computing per request (seconds), and mean rows per execution, from the executed
+ * batches' size histogram (the inference count would add answers from the response cache and leave
+ * out failed batches; it is used only where the server has no such histogram). A value is NaN when
+ * its denominator did not change.
  *
  * @param executions executions (batches) in the window
  */
@@ -18,7 +20,10 @@ public record ServerSplit(
         ratio(
             after.computeSeconds() - before.computeSeconds(),
             after.computeCount() - before.computeCount()),
-        ratio(after.inferences() - before.inferences(), after.executions() - before.executions()),
+        after.batches() > before.batches()
+            ? ratio(after.batchRows() - before.batchRows(), after.batches() - before.batches())
+            : ratio(
+                after.inferences() - before.inferences(), after.executions() - before.executions()),
         after.executions() - before.executions());
   }
 

@@ -42,6 +42,22 @@ class ServerSplitTest {
   }
 
   @Test
+  void theMeanBatchComesFromTheBatchSizeHistogramWhereTheServerHasIt() {
+    // Cache hits count as inferences but run no batch: 4,000 rows answered, 3,000 of them batched.
+    String histogram =
+        """
+        infera_inference_batch_size_rows_count{model="m",version="1"} %d
+        infera_inference_batch_size_rows_sum{model="m",version="1"} %d
+        """;
+    ServerCounters before =
+        counters(metrics(10.0, 1000, 20.0, 5000, 100) + histogram.formatted(100, 6000));
+    ServerCounters after =
+        counters(metrics(10.5, 1500, 21.0, 9000, 150) + histogram.formatted(150, 9000));
+
+    assertThat(ServerSplit.between(before, after).meanBatchSize()).isCloseTo(60.0, within(1e-12));
+  }
+
+  @Test
   void withoutNewRequestsTheMeansAreNan() {
     ServerCounters same = counters(metrics(1.0, 10, 2.0, 10, 10));
 
