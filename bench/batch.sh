@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Batch scoring benchmark: 1,000,000 rows of tabular_mlp (64 FP32 features) from CSV and from
-# Parquet through `infera batch` (local mode), beside ONNX Runtime in-process at the same batch size
-# (256, the model's max_batch_size) in the same run, with ONNX Runtime's default intra-op threads
-# and with the model's configured ones; the same files through
+# Parquet through `infera batch` (local mode; Parquet also with `--instances`), beside ONNX Runtime
+# in-process at the same batch size (256, the model's max_batch_size) in the same run, with ONNX
+# Runtime's default intra-op threads and with the model's configured ones; the same files through
 # `infera batch --spark-master local[2]` (skip with BENCH_SKIP_SPARK=1); then the online p99 of
 # tabular_mlp over gRPC with and without a 1M-row server job (/v2/jobs) running.
 #
@@ -10,7 +10,8 @@
 # (seconds per online measurement, default 3: short enough to lie inside the job, which is
 # checked and printed), BENCH_JOB_FORMAT (the server job's input, csv or parquet; default csv, whose
 # row path keeps the job running through the window; a Parquet job ends within a few seconds),
-# BENCH_PORT_BASE (default 18500), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
+# BENCH_PORT_BASE (default 18500), BENCH_INSTANCES (the `--instances` of the second Parquet job;
+# default the online processors), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
 # Loopback only; every step is bounded by `timeout`; the server stops on exit.
 set -euo pipefail
 
@@ -19,6 +20,7 @@ rows="${BENCH_ROWS:-1000000}"
 duration="${BENCH_DURATION:-3}"
 job_format="${BENCH_JOB_FORMAT:-csv}"
 base="${BENCH_PORT_BASE:-18500}"
+instances="${BENCH_INSTANCES:-$(getconf _NPROCESSORS_ONLN)}"
 http=$base grpc=$((base + 1)) metrics=$((base + 2))
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-batch-bench.XXXXXX")"
 server_pid=""
@@ -91,6 +93,16 @@ for format in ${BENCH_SKIP_LOCAL:+none} ${BENCH_SKIP_LOCAL:-parquet csv}; do
     --progress-interval 15
   summary "$work/out-$format/_summary.json" "batch,$format"
 done
+# The Parquet job again with one model instance per core (the model's configuration has one, for
+# online latency): the second instance runs a batch while the first waits or the job's own thread
+# decodes and writes.
+if [[ -z "${BENCH_SKIP_LOCAL:-}" ]]; then
+  log "infera batch from parquet, --instances $instances"
+  timeout 1200 "$infera" batch --model-repository "$models" --model tabular_mlp \
+    --input "$work/rows.parquet" --output "$work/out-parquet-instances" --progress lines \
+    --progress-interval 15 --instances "$instances"
+  summary "$work/out-parquet-instances/_summary.json" "batch,parquet,instances=$instances"
+fi
 
 if [[ -z "${BENCH_SKIP_SPARK:-}" ]]; then
   for format in parquet csv; do

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -51,6 +52,17 @@ public final class LocalEngine implements AutoCloseable {
    *     (with the reason)
    */
   public static LocalEngine load(Path repository, String model) {
+    return load(repository, model, OptionalInt.empty());
+  }
+
+  /**
+   * Loads one model of a repository with {@code instances} instances per instance group instead of
+   * the configured count, when present ({@code infera batch --instances}).
+   *
+   * @throws IllegalArgumentException when the repository is missing or the model does not load
+   *     (with the reason)
+   */
+  public static LocalEngine load(Path repository, String model, OptionalInt instances) {
     if (!Files.isDirectory(repository)) {
       throw new IllegalArgumentException("--model-repository '" + repository + "' is not a folder");
     }
@@ -65,7 +77,9 @@ public final class LocalEngine implements AutoCloseable {
                 new BatchingSchedulerFactory.Guards(
                     meters, Clock.systemUTC(), BreakerSettings.DEFAULTS, Optional.empty())),
             meters,
-            ManagerOptions.defaults().withControl(ControlOptions.explicit(List.of(model))));
+            instances.isPresent()
+                ? managerOptions(model).withInstanceCount(instances.getAsInt())
+                : managerOptions(model));
     try {
       if (!manager.load(model)) {
         String reasons =
@@ -87,6 +101,10 @@ public final class LocalEngine implements AutoCloseable {
       throw e;
     }
     return new LocalEngine(backends, manager);
+  }
+
+  private static ManagerOptions managerOptions(String model) {
+    return ManagerOptions.defaults().withControl(ControlOptions.explicit(List.of(model)));
   }
 
   public ModelAccess access() {

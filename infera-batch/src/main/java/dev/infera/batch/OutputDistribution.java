@@ -22,6 +22,7 @@ final class OutputDistribution {
   private final List<Integer> positions = new ArrayList<>();
   private final Map<String, KllDoublesSketch> sketches = new LinkedHashMap<>();
   private final Map<String, Double> sums = new LinkedHashMap<>();
+  private double[] column = new double[0];
 
   /** A distribution over the numeric columns (all but the first, the id) of an output layout. */
   OutputDistribution(List<OutputColumn> columns) {
@@ -48,18 +49,28 @@ final class OutputDistribution {
     }
   }
 
-  /** Adds rows whose numeric columns are all FLOAT, given row after row (as {@link #add}). */
+  /**
+   * Adds rows whose numeric columns are all FLOAT, given row after row (as {@link #add}): each
+   * column's values go to its sketch in one bulk update, which sorts them once instead of
+   * compacting as they arrive one by one.
+   */
   void addFloats(float[] values, int rows) {
     int width = values.length / rows;
+    if (column.length < rows) {
+      column = new double[rows];
+    }
     for (int i = 0; i < names.size(); i++) {
-      KllDoublesSketch sketch = sketches.get(names.get(i));
       double sum = sums.get(names.get(i));
+      int kept = 0;
       for (int r = 0, at = positions.get(i) - 1; r < rows; r++, at += width) {
         double number = values[at];
         if (!Double.isNaN(number)) {
-          sketch.update(number);
+          column[kept++] = number;
           sum += number;
         }
+      }
+      if (kept > 0) {
+        sketches.get(names.get(i)).update(column, 0, kept);
       }
       sums.put(names.get(i), sum);
     }

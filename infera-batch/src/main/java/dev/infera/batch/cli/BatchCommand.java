@@ -142,6 +142,14 @@ public final class BatchCommand implements Callable<Integer> {
           "Batches in flight at once (default: " + BatchOptions.DEFAULT_PARALLELISM + ").")
   int parallelism = BatchOptions.DEFAULT_PARALLELISM;
 
+  @Option(
+      names = "--instances",
+      paramLabel = "N",
+      description =
+          "Model instances per instance group, instead of the configured count: more than one"
+              + " keeps a core busy while another waits (local mode; default: as configured).")
+  Integer instances;
+
   @Option(names = "--resume", description = "Finish the job the output folder holds.")
   boolean resume;
 
@@ -202,7 +210,11 @@ public final class BatchCommand implements Callable<Integer> {
     if (usesParquet(options)) {
       DuckDb.preload();
     }
-    try (LocalEngine engine = LocalEngine.load(modelRepository, model)) {
+    try (LocalEngine engine =
+        LocalEngine.load(
+            modelRepository,
+            model,
+            instances == null ? OptionalInt.empty() : OptionalInt.of(instances))) {
       BatchJob job = new BatchJob(options, engine.access());
       // Ctrl-C or SIGTERM: the job stops at its next batch, withdraws the batches in flight,
       // deletes the open partition's temporary files and says so; the JVM ends once it has (or
@@ -270,6 +282,14 @@ public final class BatchCommand implements Callable<Integer> {
     if (progressInterval < 1) {
       throw new IllegalArgumentException(
           "--progress-interval " + progressInterval + " (expected >= 1)");
+    }
+    if (instances != null && instances < 1) {
+      throw new IllegalArgumentException("--instances " + instances + " (expected >= 1)");
+    }
+    if (instances != null && sparkMaster != null) {
+      throw new IllegalArgumentException(
+          "--instances applies to the local mode; on Spark every executor runs the instances"
+              + " the model's config.pbtxt sets (instance_group count)");
     }
     return new BatchOptions(
         model,

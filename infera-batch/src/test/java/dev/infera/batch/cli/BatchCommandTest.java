@@ -1,6 +1,7 @@
 package dev.infera.batch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infera.batch.Tables;
 import java.io.PrintWriter;
@@ -66,5 +67,58 @@ class BatchCommandTest {
     assertThat(rows).hasSize(300);
     assertThat(Tables.parts(output)).hasSize(3);
     assertThat(rows.get(0)).containsKeys("probabilities_0", "probabilities_1");
+  }
+
+  @Test
+  void moreInstancesScoreTheSameRowsInTheSameOrder(@TempDir Path dir) throws Exception {
+    Path input = Tables.parquet(dir.resolve("rows.parquet"), Tables.features(3000, 64, 5));
+    List<List<Map<String, String>>> outputs = new java.util.ArrayList<>();
+    for (String instances : List.of("1", "2")) {
+      Path output = dir.resolve("out-" + instances);
+      Result result =
+          execute(
+              Tables.batchArguments(
+                      input,
+                      output,
+                      "--instances",
+                      instances,
+                      "--partition-rows",
+                      "1000",
+                      "--progress",
+                      "none")
+                  .toArray(String[]::new));
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      outputs.add(Tables.readOutputs(output));
+    }
+    assertThat(outputs.get(0)).hasSize(3000);
+    assertThat(outputs.get(1)).isEqualTo(outputs.get(0));
+  }
+
+  @Test
+  void aBadInstanceCountIsNamed(@TempDir Path dir) {
+    Path input = dir.resolve("rows.parquet");
+    Path output = dir.resolve("out");
+    // The command prints its own errors to the process's standard error; its options are
+    // checked here directly.
+    BatchCommand zero = new BatchCommand();
+    new CommandLine(zero)
+        .parseArgs(Tables.batchArguments(input, output, "--instances", "0").toArray(String[]::new));
+    assertThatThrownBy(zero::options)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--instances 0 (expected >= 1)");
+
+    BatchCommand onSpark = new BatchCommand();
+    new CommandLine(onSpark)
+        .parseArgs(
+            Tables.batchArguments(input, output, "--instances", "2", "--spark-master", "local[2]")
+                .toArray(String[]::new));
+    assertThatThrownBy(onSpark::options)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--instances applies to the local mode");
+    assertThat(
+            execute(Tables.batchArguments(input, output, "--instances", "0").toArray(String[]::new))
+                .exitCode())
+        .isEqualTo(2);
+    assertThat(output).doesNotExist();
   }
 }

@@ -1,6 +1,7 @@
 package dev.infera.core.lifecycle;
 
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * Server-wide settings of model loading and control. Defaults live in {@link #defaults()}.
@@ -17,6 +18,10 @@ import java.util.Objects;
  *     as defaults of each model's {@code parameters}
  * @param instanceBudget the most instances the versions under instance autoscaling may run together
  *     ({@code --instance-budget}; default the available processors)
+ * @param instanceCount when present, the {@code count} of every instance group of every model
+ *     loaded (a model without instance groups gets one group of this count), whatever its
+ *     configuration says: {@code infera batch --instances}, where throughput matters and the
+ *     configuration's count was chosen for online latency
  */
 public record ManagerOptions(
     int defaultMaxBatchSize,
@@ -24,7 +29,8 @@ public record ManagerOptions(
     boolean strictReadiness,
     ControlOptions control,
     BackendConfig backendConfig,
-    int instanceBudget) {
+    int instanceBudget,
+    OptionalInt instanceCount) {
   public static final int DEFAULT_MAX_BATCH_SIZE = 4;
 
   public ManagerOptions {
@@ -36,6 +42,11 @@ public record ManagerOptions(
     Objects.requireNonNull(backendConfig, "backendConfig");
     if (instanceBudget < 1) {
       throw new IllegalArgumentException("instance budget " + instanceBudget + " (expected >= 1)");
+    }
+    Objects.requireNonNull(instanceCount, "instanceCount");
+    if (instanceCount.isPresent() && instanceCount.getAsInt() < 1) {
+      throw new IllegalArgumentException(
+          "instance count " + instanceCount.getAsInt() + " (expected >= 1)");
     }
   }
 
@@ -51,7 +62,8 @@ public record ManagerOptions(
         strictReadiness,
         control,
         backendConfig,
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        OptionalInt.empty());
   }
 
   /** Options with strict readiness and model control mode NONE. */
@@ -66,7 +78,13 @@ public record ManagerOptions(
   /** These options with another strict-readiness setting. */
   public ManagerOptions withStrictReadiness(boolean strict) {
     return new ManagerOptions(
-        defaultMaxBatchSize, strictModelConfig, strict, control, backendConfig, instanceBudget);
+        defaultMaxBatchSize,
+        strictModelConfig,
+        strict,
+        control,
+        backendConfig,
+        instanceBudget,
+        instanceCount);
   }
 
   /** These options with another model control mode. */
@@ -77,18 +95,43 @@ public record ManagerOptions(
         strictReadiness,
         other,
         backendConfig,
-        instanceBudget);
+        instanceBudget,
+        instanceCount);
   }
 
   /** These options with other server-wide backend settings. */
   public ManagerOptions withBackendConfig(BackendConfig other) {
     return new ManagerOptions(
-        defaultMaxBatchSize, strictModelConfig, strictReadiness, control, other, instanceBudget);
+        defaultMaxBatchSize,
+        strictModelConfig,
+        strictReadiness,
+        control,
+        other,
+        instanceBudget,
+        instanceCount);
   }
 
   /** These options with another instance budget. */
   public ManagerOptions withInstanceBudget(int other) {
     return new ManagerOptions(
-        defaultMaxBatchSize, strictModelConfig, strictReadiness, control, backendConfig, other);
+        defaultMaxBatchSize,
+        strictModelConfig,
+        strictReadiness,
+        control,
+        backendConfig,
+        other,
+        instanceCount);
+  }
+
+  /** These options with every model's instance groups set to {@code count} instances each. */
+  public ManagerOptions withInstanceCount(int count) {
+    return new ManagerOptions(
+        defaultMaxBatchSize,
+        strictModelConfig,
+        strictReadiness,
+        control,
+        backendConfig,
+        instanceBudget,
+        OptionalInt.of(count));
   }
 }

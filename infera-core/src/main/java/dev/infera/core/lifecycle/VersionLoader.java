@@ -207,6 +207,8 @@ final class VersionLoader {
       long version,
       Path directory) {
     VersionFingerprint files = VersionFingerprint.of(directory);
+    ModelConfig written = config;
+    config = withInstanceCount(config);
     // Checked before the backend loads anything: a bad value fails the load naming the parameter.
     Optional<InstanceScaling> scaling =
         InstanceScaling.of(parameters(config), instanceCount(config));
@@ -259,13 +261,32 @@ final class VersionLoader {
           scaling,
           metrics,
           () -> meters.release(source.name(), versionText),
-          new VersionSource(config, files));
+          new VersionSource(written, files));
     } catch (RuntimeException e) {
       instances.forEach(ModelInstance::close);
       loaded.close();
       meters.release(source.name(), versionText);
       throw e;
     }
+  }
+
+  /**
+   * The configuration with every instance group's {@code count} set to the options' instance count
+   * (one group when it has none), or as it is when the options set none.
+   */
+  private ModelConfig withInstanceCount(ModelConfig config) {
+    if (options.instanceCount().isEmpty()) {
+      return config;
+    }
+    int count = options.instanceCount().getAsInt();
+    ModelConfig.Builder builder = config.toBuilder();
+    if (builder.getInstanceGroupCount() == 0) {
+      builder.addInstanceGroup(ModelInstanceGroup.getDefaultInstance()); // as without groups: CPU
+    }
+    for (int i = 0; i < builder.getInstanceGroupCount(); i++) {
+      builder.setInstanceGroup(i, builder.getInstanceGroup(i).toBuilder().setCount(count));
+    }
+    return builder.build();
   }
 
   private static Map<String, String> parameters(ModelConfig config) {

@@ -29,6 +29,7 @@ final class FakeBackend implements Backend {
   volatile int loaded;
   final AtomicInteger closedModels = new AtomicInteger();
   final AtomicInteger executions = new AtomicInteger();
+  final AtomicInteger instancesCreated = new AtomicInteger();
 
   @Override
   public String name() {
@@ -73,6 +74,7 @@ final class FakeBackend implements Backend {
 
       @Override
       public ModelInstance newInstance(int index) {
+        instancesCreated.incrementAndGet();
         return new ModelInstance() {
           @Override
           public List<Tensor> execute(List<Tensor> inputs, List<String> outputNames) {

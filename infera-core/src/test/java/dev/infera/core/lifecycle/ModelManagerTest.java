@@ -59,13 +59,17 @@ class ModelManagerTest {
   }
 
   private void start() {
+    start(ManagerOptions.defaults());
+  }
+
+  private void start(ManagerOptions options) {
     manager =
         new ModelManager(
             new LocalModelRepository(repo),
             new BackendRegistry(List.of(backend)),
             new BatchingSchedulerFactory(Ticker.system()),
             meters,
-            ManagerOptions.defaults());
+            options);
     manager.loadAll();
     engine =
         new ServingEngine(
@@ -249,6 +253,35 @@ class ModelManagerTest {
     assertThat(infer("auto", Optional.empty()).outputs().get(0).data().getInt(4)).isEqualTo(21);
     assertThat(engine.modelMetadata("auto", Optional.empty()).inputs().get(0).shape())
         .containsExactly(-1, 2);
+  }
+
+  @Test
+  void anInstanceCountReplacesEveryGroupsCountAndGivesAModelWithoutGroupsOne() throws Exception {
+    model("grouped", ADD_CONFIG + "instance_group [ { count: 1, kind: KIND_CPU } ]", 1);
+    model("ungrouped", ADD_CONFIG, 1);
+    start(ManagerOptions.defaults().withInstanceCount(3));
+
+    for (String name : List.of("grouped", "ungrouped")) {
+      assertThat(engine.modelConfig(name, Optional.empty()).getInstanceGroupList())
+          .singleElement()
+          .satisfies(group -> assertThat(group.getCount()).isEqualTo(3));
+      assertThat(infer(name, Optional.empty()).outputs().get(0).data().getInt(4)).isEqualTo(21);
+    }
+    assertThat(backend.instancesCreated.get()).isEqualTo(6);
+  }
+
+  @Test
+  void anInstanceCountOverTheMachinesLimitFailsTheLoadNamingIt() throws Exception {
+    model("grouped", ADD_CONFIG, 1);
+    start(ManagerOptions.defaults().withInstanceCount(100_000));
+
+    assertThat(manager.statuses("grouped"))
+        .singleElement()
+        .satisfies(
+            status ->
+                assertThat(status.reason())
+                    .contains("instance_group: 100000 instances in all are over the limit"));
+    assertThat(backend.instancesCreated.get()).isZero();
   }
 
   @Test
