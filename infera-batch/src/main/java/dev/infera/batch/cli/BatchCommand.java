@@ -205,16 +205,25 @@ public final class BatchCommand implements Callable<Integer> {
     }
   }
 
+  /** The model in this process; a load failure under --instances says that it set the count. */
+  LocalEngine loadEngine() {
+    if (instances == null) {
+      return LocalEngine.load(modelRepository, model);
+    }
+    try {
+      return LocalEngine.load(modelRepository, model, OptionalInt.of(instances));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage() + " (--instances " + instances + " sets each instance group's count)", e);
+    }
+  }
+
   private JobSummary runLocally(BatchOptions options, PrintStream err) {
     JobFilesJson.preload();
     if (usesParquet(options)) {
       DuckDb.preload();
     }
-    try (LocalEngine engine =
-        LocalEngine.load(
-            modelRepository,
-            model,
-            instances == null ? OptionalInt.empty() : OptionalInt.of(instances))) {
+    try (LocalEngine engine = loadEngine()) {
       BatchJob job = new BatchJob(options, engine.access());
       // Ctrl-C or SIGTERM: the job stops at its next batch, withdraws the batches in flight,
       // deletes the open partition's temporary files and says so; the JVM ends once it has (or

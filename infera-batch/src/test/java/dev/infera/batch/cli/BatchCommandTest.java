@@ -120,5 +120,14 @@ class BatchCommandTest {
                 .exitCode())
         .isEqualTo(2);
     assertThat(output).doesNotExist();
+
+    BatchCommand tooMany = new BatchCommand();
+    new CommandLine(tooMany)
+        .parseArgs(
+            Tables.batchArguments(input, output, "--instances", "100000").toArray(String[]::new));
+    assertThatThrownBy(tooMany::loadEngine)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("instance_group: 100000 instances in all are over the limit")
+        .hasMessageEndingWith("(--instances 100000 sets each instance group's count)");
   }
 }
