@@ -11,7 +11,8 @@
 # checked and printed), BENCH_JOB_FORMAT (the server job's input, csv or parquet; default csv, whose
 # row path keeps the job running through the window; a Parquet job ends within a few seconds),
 # BENCH_PORT_BASE (default 18500), BENCH_INSTANCES (the `--instances` of the second Parquet job;
-# default the online processors), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
+# default the online processors), BENCH_ROUNDS (side-by-side rounds of the Parquet jobs and both
+# in-process references; default 3, 0 for none), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
 # Loopback only; every step is bounded by `timeout`; the server stops on exit.
 set -euo pipefail
 
@@ -102,6 +103,47 @@ if [[ -z "${BENCH_SKIP_LOCAL:-}" ]]; then
     --input "$work/rows.parquet" --output "$work/out-parquet-instances" --progress lines \
     --progress-interval 15 --instances "$instances"
   summary "$work/out-parquet-instances/_summary.json" "batch,parquet,instances=$instances"
+fi
+
+# Rounds side by side, since one in-process figure on a shared host can be off by a third: each
+# round runs ONNX Runtime in process (default threads, as above: 15 s after 5 s), the Parquet job
+# with the configured instances and with --instances, and ONNX Runtime with the configured threads;
+# one line per round with its own ratios, then the medians.
+rounds="${BENCH_ROUNDS:-3}"
+if [[ -z "${BENCH_SKIP_LOCAL:-}" ]] && ((rounds > 0)); then
+  inprocess() {
+    timeout 120 "$infera" bench --in-process --model-file "$models/tabular_mlp/1/model.onnx" \
+      --batch-sizes 256 --duration 15 --warmup 5 --format csv "$@" | tail -n 1 | cut -d, -f5
+  }
+  job() {
+    rm -rf "$work/round"
+    timeout 600 "$infera" batch --model-repository "$models" --model tabular_mlp \
+      --input "$work/rows.parquet" --output "$work/round" --progress none "$@" >&2
+    python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))["rowsPerSecond"])' \
+      "$work/round/_summary.json"
+  }
+  : >"$work/rounds.csv"
+  for round in $(seq 1 "$rounds"); do
+    log "round $round of $rounds: in process, the job, the job with --instances $instances"
+    default="$(inprocess)"
+    one="$(job)"
+    more="$(job --instances "$instances")"
+    configured="$(inprocess ${model_threads:+--intra-op-threads "$model_threads"})"
+    echo "$round,$default,$one,$more,$configured" >>"$work/rounds.csv"
+  done
+  python3 - "$work/rounds.csv" "$instances" <<'PY'
+import statistics, sys
+rows = [[float(x) for x in line.split(",")] for line in open(sys.argv[1]) if line.strip()]
+for r, default, one, more, configured in rows:
+    print("round,%d,ort_default=%.0f,batch_parquet=%.0f,batch_parquet_instances_%s=%.0f,"
+          "ort_configured=%.0f,ratios_default=%.2f/%.2f,ratios_configured=%.2f/%.2f" % (
+          r, default, one, sys.argv[2], more, configured, one / default, more / default,
+          one / configured, more / configured))
+median = lambda i, j: statistics.median(row[i] / row[j] for row in rows)
+print("rounds,median ratio to default threads: %.2f (configured instances) / %.2f (--instances %s);"
+      " to the configured session: %.2f / %.2f" % (
+      median(2, 1), median(3, 1), sys.argv[2], median(2, 4), median(3, 4)))
+PY
 fi
 
 if [[ -z "${BENCH_SKIP_SPARK:-}" ]]; then
