@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -53,19 +54,42 @@ public final class InferaSpark {
    * @param idColumn the id column; empty for {@code id} if present, else the row number ({@code
    *     row}, numbered in the DataFrame's order)
    * @param parallelism batches in flight per task
+   * @param instances the model's instances per instance group in each executor JVM, instead of the
+   *     configured count ({@code --instances}); empty for the configured count
    */
   public record Options(
       Optional<String> version,
       List<String> inputColumns,
       List<String> outputColumns,
       Optional<String> idColumn,
-      int parallelism) {
+      int parallelism,
+      OptionalInt instances) {
     public Options {
       inputColumns = List.copyOf(inputColumns);
       outputColumns = List.copyOf(outputColumns);
       if (parallelism < 1) {
         throw new IllegalArgumentException("parallelism " + parallelism + " (expected >= 1)");
       }
+      if (instances.isPresent() && instances.getAsInt() < 1) {
+        throw new IllegalArgumentException(
+            "instances " + instances.getAsInt() + " (expected >= 1)");
+      }
+    }
+
+    /** Options with the configured instance count. */
+    public Options(
+        Optional<String> version,
+        List<String> inputColumns,
+        List<String> outputColumns,
+        Optional<String> idColumn,
+        int parallelism) {
+      this(version, inputColumns, outputColumns, idColumn, parallelism, OptionalInt.empty());
+    }
+
+    /** These options with {@code count} instances per instance group in each executor JVM. */
+    public Options withInstances(int count) {
+      return new Options(
+          version, inputColumns, outputColumns, idColumn, parallelism, OptionalInt.of(count));
     }
 
     public static Options defaults() {
@@ -132,7 +156,8 @@ public final class InferaSpark {
         new ModelEngines.Key(
             Path.of(modelRepository).toAbsolutePath().normalize().toString(),
             model,
-            options.version().orElse(""));
+            options.version().orElse(""),
+            options.instances().orElse(0));
     LocalEngine engine = ModelEngines.get(key);
     ModelAccess access = engine.access();
     ModelView view = access.view(model, options.version());

@@ -4,13 +4,14 @@ import dev.infera.batch.LocalEngine;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The engines of this JVM, one per repository, model and version: the first task of an executor
- * that needs a model loads it, every later task (and every other partition on the executor's cores)
- * reuses it. Engines stay until the JVM exits (a shutdown hook unloads them).
+ * The engines of this JVM, one per repository, model, version and instance count: the first task of
+ * an executor that needs a model loads it, every later task (and every other partition on the
+ * executor's cores) reuses it. Engines stay until the JVM exits (a shutdown hook unloads them).
  */
 public final class ModelEngines {
   private static final Map<Key, LocalEngine> ENGINES = new ConcurrentHashMap<>();
@@ -30,9 +31,16 @@ public final class ModelEngines {
    * @param repository the model repository folder, as every executor sees it
    * @param model the model
    * @param version the version asked for; empty for the highest ready one
+   * @param instances the instances per instance group; 0 for the configured count
    */
-  public record Key(String repository, String model, String version) implements Serializable {
-    private static final long serialVersionUID = 1L;
+  public record Key(String repository, String model, String version, int instances)
+      implements Serializable {
+    private static final long serialVersionUID = 2L;
+
+    /** A key for the configured instance count. */
+    public Key(String repository, String model, String version) {
+      this(repository, model, version, 0);
+    }
   }
 
   /**
@@ -45,7 +53,10 @@ public final class ModelEngines {
         key,
         k -> {
           LOADS.computeIfAbsent(k, unused -> new AtomicInteger()).incrementAndGet();
-          return LocalEngine.load(Path.of(k.repository()), k.model());
+          return LocalEngine.load(
+              Path.of(k.repository()),
+              k.model(),
+              k.instances() > 0 ? OptionalInt.of(k.instances()) : OptionalInt.empty());
         });
   }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.DataFrameReader;
@@ -46,7 +47,8 @@ public final class SparkBatch implements DistributedBatch {
   }
 
   @Override
-  public JobSummary run(BatchOptions options, Path modelRepository, String master) {
+  public JobSummary run(
+      BatchOptions options, Path modelRepository, String master, OptionalInt instances) {
     if (options.resume()) {
       throw new IllegalArgumentException(
           "--resume is for the local mode; with --spark-master Spark retries failed tasks itself:"
@@ -78,7 +80,7 @@ public final class SparkBatch implements DistributedBatch {
       spark.sparkContext().setLogLevel("WARN");
     }
     try {
-      return run(spark, options, modelRepository, input, format);
+      return run(spark, options, modelRepository, input, format, instances);
     } finally {
       if (ownSession) {
         spark.stop();
@@ -92,7 +94,8 @@ public final class SparkBatch implements DistributedBatch {
       BatchOptions options,
       Path modelRepository,
       InputFiles input,
-      FileFormat format) {
+      FileFormat format,
+      OptionalInt instances) {
     RunClock clock = RunClock.start();
     Dataset<Row> df = read(spark, input);
     if (input.format() == FileFormat.CSV) {
@@ -105,7 +108,12 @@ public final class SparkBatch implements DistributedBatch {
     }
     InferaSpark.Scored scored =
         InferaSpark.score(
-            df, modelRepository.toString(), options.model(), InferaSpark.Options.of(options));
+            df,
+            modelRepository.toString(),
+            options.model(),
+            instances.isPresent()
+                ? InferaSpark.Options.of(options).withInstances(instances.getAsInt())
+                : InferaSpark.Options.of(options));
     Dataset<Row> all = scored.all().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Path output = options.output();

@@ -302,6 +302,24 @@ class InferaSparkIT {
     assertThat(ModelEngines.loads(key)).isEqualTo(1);
   }
 
+  @Test
+  void moreInstancesPerExecutorGiveTheLocalModesOutputs() throws Exception {
+    Path input = Tables.parquet(dir.resolve("instances.parquet"), Tables.features(600, 64, 15));
+
+    Path[] out = both("tabular_mlp", input, "--instances", "2");
+
+    assertThat(byId(out[1], "id")).isEqualTo(byId(out[0], "id")).hasSize(600);
+    // the Spark job's engine in this JVM is the one with two instances, loaded once
+    ModelEngines.Key key =
+        new ModelEngines.Key(
+            Tables.examples().toAbsolutePath().normalize().toString(), "tabular_mlp", "", 2);
+    assertThat(ModelEngines.loads(key)).isEqualTo(1);
+    // one scheduler thread per instance: only an engine with two instances has a second one
+    assertThat(Thread.getAllStackTraces().keySet())
+        .extracting(Thread::getName)
+        .contains("infera-exec-tabular_mlp-1-1");
+  }
+
   private static List<String> sorted(Dataset<Row> rows) {
     return rows.collectAsList().stream().map(Row::toString).sorted().toList();
   }

@@ -147,7 +147,8 @@ public final class BatchCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Model instances per instance group, instead of the configured count: more than one"
-              + " keeps a core busy while another waits (local mode; default: as configured).")
+              + " keeps a core busy while another waits (on Spark: in each executor JVM;"
+              + " default: as configured).")
   Integer instances;
 
   @Option(names = "--resume", description = "Finish the job the output folder holds.")
@@ -280,7 +281,11 @@ public final class BatchCommand implements Callable<Integer> {
                         "--spark-master needs the infera-spark module and Apache Spark on the"
                             + " class path: build it (./mvnw -pl infera-spark -am package"
                             + " -DskipTests) and run bin/infera batch again (docs/batch.md)"));
-    return spark.run(options, modelRepository, sparkMaster);
+    return spark.run(
+        options,
+        modelRepository,
+        sparkMaster,
+        instances == null ? OptionalInt.empty() : OptionalInt.of(instances));
   }
 
   BatchOptions options() {
@@ -294,11 +299,6 @@ public final class BatchCommand implements Callable<Integer> {
     }
     if (instances != null && instances < 1) {
       throw new IllegalArgumentException("--instances " + instances + " (expected >= 1)");
-    }
-    if (instances != null && sparkMaster != null) {
-      throw new IllegalArgumentException(
-          "--instances applies to the local mode; on Spark every executor runs the instances"
-              + " the model's config.pbtxt sets (instance_group count)");
     }
     return new BatchOptions(
         model,

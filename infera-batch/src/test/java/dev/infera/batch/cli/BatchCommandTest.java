@@ -107,14 +107,6 @@ class BatchCommandTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--instances 0 (expected >= 1)");
 
-    BatchCommand onSpark = new BatchCommand();
-    new CommandLine(onSpark)
-        .parseArgs(
-            Tables.batchArguments(input, output, "--instances", "2", "--spark-master", "local[2]")
-                .toArray(String[]::new));
-    assertThatThrownBy(onSpark::options)
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("--instances applies to the local mode");
     assertThat(
             execute(Tables.batchArguments(input, output, "--instances", "0").toArray(String[]::new))
                 .exitCode())
