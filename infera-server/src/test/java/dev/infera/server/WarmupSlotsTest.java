@@ -127,7 +127,11 @@ class WarmupSlotsTest {
     long fast = tally.byModel().getOrDefault("fast", 0L);
     assertThat(slowMost.get()).isLessThanOrEqualTo(ServerWarmup.IN_FLIGHT / 2);
     assertThat(slow).isGreaterThanOrEqualTo(40L);
-    assertThat(fast).isGreaterThan(10 * slow);
+    // Starved, the fast model would get a slot only as often as the slow one frees one (about as
+    // many answers); not starved, it answers at its own pace. How much faster depends on the
+    // machine (5x on a busy 2-core one, more on a quiet one), so the bound is the starved case's,
+    // with margin.
+    assertThat(fast).isGreaterThan(2 * slow);
     assertThat(tally.total()).isEqualTo(slow + fast);
     assertThat(tally.byProtocol().values().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(tally.total());
