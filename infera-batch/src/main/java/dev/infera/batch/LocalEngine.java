@@ -77,9 +77,9 @@ public final class LocalEngine implements AutoCloseable {
                 new BatchingSchedulerFactory.Guards(
                     meters, Clock.systemUTC(), BreakerSettings.DEFAULTS, Optional.empty())),
             meters,
-            instances.isPresent()
-                ? managerOptions(model).withInstanceCount(instances.getAsInt())
-                : managerOptions(model));
+            ManagerOptions.defaults()
+                .withControl(ControlOptions.explicit(List.of(model)))
+                .withInstanceCount(instances));
     try {
       if (!manager.load(model)) {
         String reasons =
@@ -101,10 +101,6 @@ public final class LocalEngine implements AutoCloseable {
       throw e;
     }
     return new LocalEngine(backends, manager);
-  }
-
-  private static ManagerOptions managerOptions(String model) {
-    return ManagerOptions.defaults().withControl(ControlOptions.explicit(List.of(model)));
   }
 
   public ModelAccess access() {

@@ -101,13 +101,14 @@ public final class InferaSpark {
           BatchOptions.DEFAULT_PARALLELISM);
     }
 
-    static Options of(BatchOptions batch) {
+    static Options of(BatchOptions batch, OptionalInt instances) {
       return new Options(
           batch.version(),
           batch.inputColumns(),
           batch.outputColumns(),
           batch.idColumn(),
-          batch.parallelism());
+          batch.parallelism(),
+          instances);
     }
   }
 

@@ -111,9 +111,7 @@ public final class SparkBatch implements DistributedBatch {
             df,
             modelRepository.toString(),
             options.model(),
-            instances.isPresent()
-                ? InferaSpark.Options.of(options).withInstances(instances.getAsInt())
-                : InferaSpark.Options.of(options));
+            InferaSpark.Options.of(options, instances));
     Dataset<Row> all = scored.all().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Path output = options.output();

@@ -208,15 +208,19 @@ public final class BatchCommand implements Callable<Integer> {
 
   /** The model in this process; a load failure under --instances says that it set the count. */
   LocalEngine loadEngine() {
-    if (instances == null) {
-      return LocalEngine.load(modelRepository, model);
-    }
     try {
-      return LocalEngine.load(modelRepository, model, OptionalInt.of(instances));
+      return LocalEngine.load(modelRepository, model, instanceCount());
     } catch (IllegalArgumentException e) {
+      if (instances == null) {
+        throw e;
+      }
       throw new IllegalArgumentException(
           e.getMessage() + " (--instances " + instances + " sets each instance group's count)", e);
     }
+  }
+
+  private OptionalInt instanceCount() {
+    return instances == null ? OptionalInt.empty() : OptionalInt.of(instances);
   }
 
   private JobSummary runLocally(BatchOptions options, PrintStream err) {
@@ -281,11 +285,7 @@ public final class BatchCommand implements Callable<Integer> {
                         "--spark-master needs the infera-spark module and Apache Spark on the"
                             + " class path: build it (./mvnw -pl infera-spark -am package"
                             + " -DskipTests) and run bin/infera batch again (docs/batch.md)"));
-    return spark.run(
-        options,
-        modelRepository,
-        sparkMaster,
-        instances == null ? OptionalInt.empty() : OptionalInt.of(instances));
+    return spark.run(options, modelRepository, sparkMaster, instanceCount());
   }
 
   BatchOptions options() {

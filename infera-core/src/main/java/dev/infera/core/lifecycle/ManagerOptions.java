@@ -123,8 +123,11 @@ public record ManagerOptions(
         instanceCount);
   }
 
-  /** These options with every model's instance groups set to {@code count} instances each. */
-  public ManagerOptions withInstanceCount(int count) {
+  /**
+   * These options with every model's instance groups set to {@code count} instances each (empty: as
+   * configured).
+   */
+  public ManagerOptions withInstanceCount(OptionalInt count) {
     return new ManagerOptions(
         defaultMaxBatchSize,
         strictModelConfig,
@@ -132,6 +135,6 @@ public record ManagerOptions(
         control,
         backendConfig,
         instanceBudget,
-        OptionalInt.of(count));
+        count);
   }
 }

@@ -196,19 +196,20 @@ final class VersionLoader {
   /**
    * Loads one version; on failure frees whatever it had created and throws.
    *
-   * @param configured whether {@code config} was written (or given by a load request) rather than
+   * @param written the configuration as written (or given by a load request); the version loads
+   *     with it after the options' instance count, if any
+   * @param configured whether {@code written} was written (or given by a load request) rather than
    *     left empty, to be completed from the model file
    */
   ServingVersion load(
       ModelSource source,
-      ModelConfig config,
+      ModelConfig written,
       boolean configured,
       Backend backend,
       long version,
       Path directory) {
     VersionFingerprint files = VersionFingerprint.of(directory);
-    ModelConfig written = config;
-    config = withInstanceCount(config);
+    ModelConfig config = withInstanceCount(written);
     // Checked before the backend loads anything: a bad value fails the load naming the parameter.
     Optional<InstanceScaling> scaling =
         InstanceScaling.of(parameters(config), instanceCount(config));

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -259,7 +260,7 @@ class ModelManagerTest {
   void anInstanceCountReplacesEveryGroupsCountAndGivesAModelWithoutGroupsOne() throws Exception {
     model("grouped", ADD_CONFIG + "instance_group [ { count: 1, kind: KIND_CPU } ]", 1);
     model("ungrouped", ADD_CONFIG, 1);
-    start(ManagerOptions.defaults().withInstanceCount(3));
+    start(ManagerOptions.defaults().withInstanceCount(OptionalInt.of(3)));
 
     for (String name : List.of("grouped", "ungrouped")) {
       assertThat(engine.modelConfig(name, Optional.empty()).getInstanceGroupList())
@@ -273,7 +274,7 @@ class ModelManagerTest {
   @Test
   void anInstanceCountOverTheMachinesLimitFailsTheLoadNamingIt() throws Exception {
     model("grouped", ADD_CONFIG, 1);
-    start(ManagerOptions.defaults().withInstanceCount(100_000));
+    start(ManagerOptions.defaults().withInstanceCount(OptionalInt.of(100_000)));
 
     assertThat(manager.statuses("grouped"))
         .singleElement()
