@@ -56,17 +56,20 @@ duckdb="$(ls "$root"/infera-server/target/lib/duckdb_jdbc-*.jar | head -n 1)"
 timeout 600 java -cp "$duckdb" "$root/bench/batch/ToParquet.java" "$work/rows.csv" "$work/rows.parquet"
 log "CSV $(du -h "$work/rows.csv" | cut -f1), Parquet $(du -h "$work/rows.parquet" | cut -f1)"
 
+# ONNX Runtime in process at batch 256 (15 s after 5 s of warm-up), as CSV; options added.
+inprocess() {
+  timeout 300 "$infera" bench --in-process --model-file "$models/tabular_mlp/1/model.onnx" \
+    --batch-sizes 256 --duration 15 --warmup 5 --format csv "$@"
+}
 log "ONNX Runtime in-process, batch 256"
-timeout 300 "$infera" bench --in-process --model-file "$models/tabular_mlp/1/model.onnx" \
-  --batch-sizes 256 --duration 15 --warmup 5 --format csv | tee "$work/inprocess.csv"
+inprocess | tee "$work/inprocess.csv"
 # The same with the session's intra-op threads as the model's configuration sets them (the job's
 # own session), beside ONNX Runtime's default above (as many as cores).
 model_threads="$(sed -n 's/.*intra_op_thread_count.*string_value: "\([0-9]*\)".*/\1/p' \
   "$models/tabular_mlp/config.pbtxt")"
 log "ONNX Runtime in-process, batch 256, ${model_threads:-default} intra-op thread(s) as configured"
-timeout 300 "$infera" bench --in-process --model-file "$models/tabular_mlp/1/model.onnx" \
-  --batch-sizes 256 --duration 15 --warmup 5 --format csv \
-  ${model_threads:+--intra-op-threads "$model_threads"} | tee "$work/inprocess-configured.csv"
+inprocess ${model_threads:+--intra-op-threads "$model_threads"} |
+  tee "$work/inprocess-configured.csv"
 
 # One line per run: rows/s, the ratio to in-process ONNX Runtime at batch 256 measured above (the
 # issue's goal: >= 0.50 from Parquet; the second ratio against the session as the model configures
@@ -111,10 +114,7 @@ fi
 # one line per round with its own ratios, then the medians.
 rounds="${BENCH_ROUNDS:-3}"
 if [[ -z "${BENCH_SKIP_LOCAL:-}" ]] && ((rounds > 0)); then
-  inprocess() {
-    timeout 120 "$infera" bench --in-process --model-file "$models/tabular_mlp/1/model.onnx" \
-      --batch-sizes 256 --duration 15 --warmup 5 --format csv "$@" | tail -n 1 | cut -d, -f5
-  }
+  rows_per_s() { inprocess "$@" | tail -n 1 | cut -d, -f5; }
   job() {
     rm -rf "$work/round"
     timeout 600 "$infera" batch --model-repository "$models" --model tabular_mlp \
@@ -125,10 +125,10 @@ if [[ -z "${BENCH_SKIP_LOCAL:-}" ]] && ((rounds > 0)); then
   : >"$work/rounds.csv"
   for round in $(seq 1 "$rounds"); do
     log "round $round of $rounds: in process, the job, the job with --instances $instances"
-    default="$(inprocess)"
+    default="$(rows_per_s)"
     one="$(job)"
     more="$(job --instances "$instances")"
-    configured="$(inprocess ${model_threads:+--intra-op-threads "$model_threads"})"
+    configured="$(rows_per_s ${model_threads:+--intra-op-threads "$model_threads"})"
     echo "$round,$default,$one,$more,$configured" >>"$work/rounds.csv"
   done
   python3 - "$work/rounds.csv" "$instances" <<'PY'
