@@ -28,6 +28,8 @@ final class OnnxModel implements LoadedModel {
   private final SessionFactory sessions;
   private final ModelSignature signature;
   private final InputTensorFactory inputs;
+  private final PinnedOutputs.Shapes outputShapes;
+  private final OrtEnvironment env;
   private final List<SessionHandle> opened = new ArrayList<>();
   private SessionHandle shared;
   private SessionHandle spare;
@@ -38,8 +40,11 @@ final class OnnxModel implements LoadedModel {
       SessionFactory sessions,
       SessionHandle first,
       ModelSignature signature,
+      PinnedOutputs.Shapes outputShapes,
       OrtEnvironment env) {
     this.name = name;
+    this.outputShapes = outputShapes;
+    this.env = env;
     this.sessions = sessions;
     this.signature = signature;
     this.inputs = new InputTensorFactory(env);
@@ -56,7 +61,8 @@ final class OnnxModel implements LoadedModel {
     SessionHandle first = sessions.open();
     try {
       ModelSignature signature = OnnxTypes.signature(first.session(), file);
-      return new OnnxModel(name, sessions, first, signature, env);
+      return new OnnxModel(
+          name, sessions, first, signature, PinnedOutputs.Shapes.of(first.session()), env);
     } catch (OrtException e) {
       first.close();
       throw OrtErrors.loadFailure(name, file, e);
@@ -82,7 +88,7 @@ final class OnnxModel implements LoadedModel {
       throw InferenceException.unavailable("model '" + name + "' is closed");
     }
     if (shared != null) {
-      return new OnnxModelInstance(name, index, shared, false, signature, inputs);
+      return new OnnxModelInstance(name, index, shared, false, signature, inputs, outputs());
     }
     SessionHandle session = spare;
     spare = null;
@@ -91,7 +97,12 @@ final class OnnxModel implements LoadedModel {
       session = sessions.open();
       opened.add(session);
     }
-    return new OnnxModelInstance(name, index, session, true, signature, inputs);
+    return new OnnxModelInstance(name, index, session, true, signature, inputs, outputs());
+  }
+
+  /** A new instance's own output buffers. */
+  private PinnedOutputs outputs() {
+    return new PinnedOutputs(env, outputShapes);
   }
 
   /** Closes every session this model opened; idempotent. */

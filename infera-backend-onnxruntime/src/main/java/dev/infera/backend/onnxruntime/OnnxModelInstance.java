@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One execution slot: runs its session for the requested outputs only. Every native tensor and
@@ -24,6 +27,8 @@ import java.util.Map;
  * instances sharing a session run concurrently, which ONNX Runtime sessions allow.
  */
 final class OnnxModelInstance implements ModelInstance {
+  private static final Logger log = LoggerFactory.getLogger(OnnxModelInstance.class);
+
   private final String modelName;
   private final int index;
   private final SessionHandle session;
@@ -31,6 +36,7 @@ final class OnnxModelInstance implements ModelInstance {
   private final ModelSignature signature;
   private final InputTensorFactory inputFactory;
   private final InputTensorFactory.Staging staging = new InputTensorFactory.Staging();
+  private final PinnedOutputs pinned;
   private volatile boolean closed;
 
   OnnxModelInstance(
@@ -39,7 +45,9 @@ final class OnnxModelInstance implements ModelInstance {
       SessionHandle session,
       boolean ownsSession,
       ModelSignature signature,
-      InputTensorFactory inputFactory) {
+      InputTensorFactory inputFactory,
+      PinnedOutputs pinned) {
+    this.pinned = pinned;
     this.modelName = modelName;
     this.index = index;
     this.session = session;
@@ -56,25 +64,32 @@ final class OnnxModelInstance implements ModelInstance {
     }
     checkNames(inputs, outputNames);
     Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+    Map<String, PinnedOutputs.Pin> pins = Map.of();
     try {
       for (Tensor input : inputs) {
         feeds.put(input.name(), inputFactory.create(input, staging));
       }
-      try (Result result = session.session().run(feeds, new LinkedHashSet<>(outputNames))) {
-        List<Tensor> outputs = new ArrayList<>(outputNames.size());
-        for (String name : outputNames) {
-          OnnxValue value =
-              result
-                  .get(name)
-                  .orElseThrow(
-                      () ->
-                          InferenceException.internal(
-                              "model '" + modelName + "': ONNX Runtime returned no '" + name + "'",
-                              null));
-          outputs.add(OutputTensorReader.read(name, value));
+      pins = pinned.pin(inputs, outputNames);
+      if (!pins.isEmpty()) {
+        try {
+          return run(feeds, outputNames, pins);
+        } catch (OrtException refused) {
+          // A pinned shape that is not the one ONNX Runtime computed (the model's dimension names
+          // do not hold), or a failure of the model itself: run again the ordinary way, which
+          // reports the latter; the former pins nothing on this instance from now on.
+          PinnedOutputs.close(pins);
+          pins = Map.of();
+          List<Tensor> outputs = run(feeds, outputNames, pins);
+          pinned.disable();
+          log.info(
+              "model '{}' instance {}: outputs are no longer written into kept buffers ({})",
+              modelName,
+              index,
+              refused.getMessage());
+          return outputs;
         }
-        return outputs;
       }
+      return run(feeds, outputNames, pins);
     } catch (OrtException e) {
       throw OrtErrors.runFailure(modelName, e);
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -83,6 +98,43 @@ final class OnnxModelInstance implements ModelInstance {
           "model '" + modelName + "': ONNX Runtime failed: " + e.getMessage(), e);
     } finally {
       feeds.values().forEach(OnnxTensor::close);
+      PinnedOutputs.close(pins);
+    }
+  }
+
+  /** One run: pinned outputs are written into their buffers, the others come from the result. */
+  private List<Tensor> run(
+      Map<String, OnnxTensor> feeds, List<String> outputNames, Map<String, PinnedOutputs.Pin> pins)
+      throws OrtException {
+    Set<String> allocated = new LinkedHashSet<>();
+    Map<String, OnnxValue> written = new LinkedHashMap<>();
+    for (String name : outputNames) {
+      PinnedOutputs.Pin pin = pins.get(name);
+      if (pin == null) {
+        allocated.add(name);
+      } else {
+        written.put(name, pin.tensor());
+      }
+    }
+    try (Result result = session.session().run(feeds, allocated, written)) {
+      List<Tensor> outputs = new ArrayList<>(outputNames.size());
+      for (String name : outputNames) {
+        PinnedOutputs.Pin pin = pins.get(name);
+        if (pin != null) {
+          outputs.add(pinned.read(name, pin));
+          continue;
+        }
+        OnnxValue value =
+            result
+                .get(name)
+                .orElseThrow(
+                    () ->
+                        InferenceException.internal(
+                            "model '" + modelName + "': ONNX Runtime returned no '" + name + "'",
+                            null));
+        outputs.add(OutputTensorReader.read(name, value));
+      }
+      return outputs;
     }
   }
 
@@ -162,6 +214,11 @@ final class OnnxModelInstance implements ModelInstance {
 
   private static List<String> names(List<TensorSpec> specs) {
     return specs.stream().map(TensorSpec::name).toList();
+  }
+
+  /** This instance's output buffers (tests). */
+  PinnedOutputs pinnedOutputs() {
+    return pinned;
   }
 
   /** Closes this instance's own session; a shared session stays with the model. Idempotent. */
