@@ -149,6 +149,9 @@ final class PinnedOutputs {
           continue;
         }
         ByteBuffer data = buffer(name, (int) bytes);
+        if (data == null) {
+          continue;
+        }
         pins.put(
             name,
             new Pin(
@@ -194,11 +197,20 @@ final class PinnedOutputs {
     pins.values().forEach(pin -> pin.tensor().close());
   }
 
-  /** The first {@code bytes} of the output's kept buffer, grown when too small. */
+  /**
+   * The first {@code bytes} of the output's kept buffer, grown when too small; null when the JVM's
+   * direct memory (-XX:MaxDirectMemorySize) has no room: ONNX Runtime then allocates the output in
+   * its own memory, as without pins.
+   */
   private ByteBuffer buffer(String name, int bytes) {
     ByteBuffer buffer = buffers.get(name);
     if (buffer == null || buffer.capacity() < bytes) {
-      buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+      buffers.remove(name);
+      try {
+        buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+      } catch (OutOfMemoryError noDirectMemory) {
+        return null;
+      }
       buffers.put(name, buffer);
     }
     return buffer.duplicate().clear().limit(bytes).slice().order(ByteOrder.nativeOrder());
