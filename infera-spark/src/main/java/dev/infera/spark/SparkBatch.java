@@ -8,6 +8,7 @@ import dev.infera.batch.RunClock;
 import dev.infera.batch.io.FileFormat;
 import dev.infera.batch.io.InputFiles;
 import dev.infera.batch.io.Sources;
+import dev.infera.spi.InferenceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,23 +70,54 @@ public final class SparkBatch implements DistributedBatch {
                 ? Optional.of(SparkSession.getDefaultSession().get())
                 : Optional.empty();
     boolean ownSession = running.isEmpty();
-    SparkSession spark =
-        running.orElseGet(
-            () ->
-                SparkSession.builder()
-                    .master(master)
-                    .appName("infera batch " + options.model())
-                    .getOrCreate());
+    SparkSession spark;
+    try {
+      spark =
+          running.orElseGet(
+              () ->
+                  SparkSession.builder()
+                      .master(master)
+                      .appName("infera batch " + options.model())
+                      .getOrCreate());
+    } catch (Exception e) { // Scala's SparkException is checked in Java and not declared
+      throw new IllegalArgumentException(
+          "--spark-master '" + master + "': Apache Spark cannot start there: " + firstLine(e));
+    }
     if (ownSession) {
       spark.sparkContext().setLogLevel("WARN");
     }
     try {
       return run(spark, options, modelRepository, input, format, instances);
+    } catch (IllegalArgumentException | BatchFailure | InferenceException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark's own failures (a lost master, an aborted stage) as one line; Spark's log above
+      // holds the details.
+      if (spark.sparkContext().isStopped()) {
+        throw new BatchFailure(
+            "Apache Spark stopped the application on '"
+                + master
+                + "' before the job ended (Spark's log above says why; a standalone master that"
+                + " never answers is given up after about 60 s): "
+                + firstLine(e),
+            false);
+      }
+      throw new BatchFailure("Apache Spark failed the job: " + firstLine(e), false);
     } finally {
       if (ownSession) {
         spark.stop();
       }
     }
+  }
+
+  /** The first line of an exception's message (Spark's carry stack traces), with its type. */
+  static String firstLine(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    String first = message.strip().lines().findFirst().orElse("").strip();
+    return first.isEmpty() ? e.getClass().getSimpleName() : first;
   }
 
   /** Runs the job on a session the caller owns. */
