@@ -125,8 +125,7 @@ public final class BatchJob {
         for (SourceRow row = first; row != null; row = source.next()) {
           checkCancelled();
           if (!partitions.enter(1)) {
-            progress.skipped(1);
-            continue;
+            continue; // a committed partition's rows: counted as it was entered
           }
           rowsRead++;
           // A row the mapping rejected, or rows of an earlier batch the model refused.
@@ -190,9 +189,8 @@ public final class BatchJob {
         for (int at = 0; at < chunk.size(); ) {
           int take = (int) Math.min(chunk.size() - at, partitions.leftInPartition());
           long firstNumber = partitions.index() + 1;
-          if (!partitions.enter(take)) {
-            progress.skipped(take);
-          } else {
+          // false: a committed partition's rows, counted as done when it was entered
+          if (partitions.enter(take)) {
             long before = rowsRead;
             setup
                 .scorer()

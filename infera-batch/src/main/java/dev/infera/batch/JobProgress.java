@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A job's live counters, written by the job's thread and read by any (progress display, job
- * status). Rows skipped because an earlier run finished their partition count as done, and that
- * run's partitions, rows written and rows rejected count with this run's.
+ * status). A partition an earlier run finished counts as done when the job reaches it — its rows,
+ * rows written and rows rejected at once, so that rows done never fall behind rows written plus
+ * rejected — and with this run's.
  */
 public final class JobProgress {
   private final AtomicLong totalRows = new AtomicLong(-1);
@@ -60,10 +61,6 @@ public final class JobProgress {
     partitionsTotal.set(partitions);
   }
 
-  void skipped(long rows) {
-    rowsDone.addAndGet(rows);
-  }
-
   void written(long rows) {
     rowsDone.addAndGet(rows);
     rowsOut.addAndGet(rows);
@@ -78,9 +75,13 @@ public final class JobProgress {
     partitionsDone.incrementAndGet();
   }
 
-  /** A partition an earlier run committed, with what it wrote and rejected. */
+  /**
+   * A partition an earlier run committed, with what it wrote and rejected: its rows count as done
+   * at once, with its written and rejected rows (never fewer rows done than written and rejected).
+   */
   void partitionResumed(long written, long rejectedRows) {
     partitionsDone.incrementAndGet();
+    rowsDone.addAndGet(written + rejectedRows);
     resumedRowsOut.addAndGet(written);
     resumedRejected.addAndGet(rejectedRows);
   }
