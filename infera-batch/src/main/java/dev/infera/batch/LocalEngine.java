@@ -8,10 +8,13 @@ import dev.infera.core.lifecycle.ControlOptions;
 import dev.infera.core.lifecycle.ManagerOptions;
 import dev.infera.core.lifecycle.ModelManager;
 import dev.infera.core.lifecycle.VersionStatus;
+import dev.infera.core.metrics.MetricNames;
 import dev.infera.core.repository.LocalModelRepository;
 import dev.infera.core.resilience.BreakerSettings;
 import dev.infera.core.routing.Router;
 import dev.infera.core.scheduling.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +34,11 @@ public final class LocalEngine implements AutoCloseable {
   private final ModelManager manager;
   private final Router router;
   private final ServingEngine engine;
+  private final MeterRegistry meters;
 
-  private LocalEngine(BackendRegistry backends, ModelManager manager) {
+  private LocalEngine(BackendRegistry backends, ModelManager manager, MeterRegistry meters) {
     this.backends = backends;
+    this.meters = meters;
     this.manager = manager;
     this.router = Router.highestReady(manager::routingTable);
     this.engine =
@@ -100,7 +105,15 @@ public final class LocalEngine implements AutoCloseable {
       backends.close();
       throw e;
     }
-    return new LocalEngine(backends, manager);
+    return new LocalEngine(backends, manager, meters);
+  }
+
+  /** The rows this engine's models have scored so far (Triton's inference count). */
+  public long rowsScored() {
+    return (long)
+        meters.find(MetricNames.INFERENCE_COUNT).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum();
   }
 
   public ModelAccess access() {

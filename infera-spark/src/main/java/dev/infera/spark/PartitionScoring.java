@@ -1,5 +1,6 @@
 package dev.infera.spark;
 
+import dev.infera.batch.BatchFailure;
 import dev.infera.batch.JobProgress;
 import dev.infera.batch.LocalEngine;
 import dev.infera.batch.ModelAccess;
@@ -13,9 +14,11 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Scores one Spark partition on an executor: this JVM's engine for the model ({@link
@@ -46,6 +49,7 @@ final class PartitionScoring implements Function2<Integer, Iterator<Row>, Iterat
             Optional.ofNullable(spec.idColumn()));
     OutputLayout layout =
         OutputLayout.of(model.contract(), spec.outputColumns(), mapping.idName(), spec.idType());
+    TaskContext task = TaskContext.get();
     RowScorer scorer =
         new RowScorer(
             access,
@@ -55,9 +59,21 @@ final class PartitionScoring implements Function2<Integer, Iterator<Row>, Iterat
             layout,
             spec.columns().size(),
             new JobProgress(),
-            () -> {});
+            () -> {
+              // A killed task (a cancelled job, a speculative copy that lost) stops waiting for
+              // its answers.
+              if (task != null && task.isInterrupted()) {
+                throw new BatchFailure("the Spark task was killed", true);
+              }
+            });
     long offset = spec.partitionOffsets() == null ? 0 : spec.partitionOffsets()[partition];
-    return new Scored(input, scorer, layout.columns().size(), partition, offset);
+    Scored scored = new Scored(input, scorer, layout.columns().size(), partition, offset);
+    if (task != null) {
+      // A task that ends before its rows are all read (a `limit`, a failure, a kill) withdraws
+      // the batches it still has queued, which would otherwise be scored for nothing.
+      task.addTaskCompletionListener((TaskCompletionListener) ended -> scored.abandonUnread());
+    }
+    return scored;
   }
 
   /** The partition's result rows, in input order; a batch is scored when its rows are needed. */
@@ -93,6 +109,13 @@ final class PartitionScoring implements Function2<Integer, Iterator<Row>, Iterat
         }
       }
       return !ready.isEmpty();
+    }
+
+    /** Withdraws the batches in flight, unless every row was read and answered. */
+    void abandonUnread() {
+      if (!finished) {
+        scorer.abandon();
+      }
     }
 
     @Override

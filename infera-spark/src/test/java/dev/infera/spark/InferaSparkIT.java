@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infera.batch.LocalEngine;
 import dev.infera.batch.Tables;
 import dev.infera.batch.cli.BatchCommand;
 import java.io.IOException;
@@ -322,6 +323,33 @@ class InferaSparkIT {
 
   private static List<String> sorted(Dataset<Row> rows) {
     return rows.collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  @Test
+  void aTaskThatStopsEarlyWithdrawsItsQueuedBatches() throws Exception {
+    // slow_mlp: about 0.5 s per batch of 256 on one thread, so the task has queued 32 batches
+    // (its parallelism) of its 48 before the first answer; `limit(1)` then ends the task.
+    Path repository = Path.of(InferaSparkIT.class.getResource("/models").toURI());
+    Path input = Tables.parquet(dir.resolve("early.parquet"), Tables.features(48 * 256, 64, 31));
+    Dataset<Row> df = spark.read().parquet(input.toString()).coalesce(1);
+
+    InferaSpark.Scored scored =
+        InferaSpark.score(df, repository.toString(), "slow_mlp", InferaSpark.Options.defaults());
+    List<Row> first = scored.all().limit(1).collectAsList();
+
+    assertThat(first).hasSize(1);
+    LocalEngine engine =
+        ModelEngines.get(
+            new ModelEngines.Key(
+                repository.toAbsolutePath().normalize().toString(), "slow_mlp", ""));
+    // The batch running when the task ended still finishes (one more allowed for a slow task end);
+    // the others were withdrawn. Without the withdrawal all 32 are scored, one every half second
+    // (1,792 rows after these 3 s, measured).
+    Thread.sleep(3_000);
+    long scoredRows = engine.rowsScored();
+    assertThat(scoredRows).isLessThanOrEqualTo(3 * 256);
+    Thread.sleep(1_500);
+    assertThat(engine.rowsScored()).isEqualTo(scoredRows);
   }
 
   @Test
