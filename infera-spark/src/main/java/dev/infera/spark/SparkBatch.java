@@ -110,14 +110,14 @@ public final class SparkBatch implements DistributedBatch {
     }
   }
 
-  /** The first line of an exception's message (Spark's carry stack traces), with its type. */
+  /**
+   * The first line of an exception's message (Spark's carry stack traces); its type without one.
+   */
   static String firstLine(Throwable e) {
     String message = e.getMessage();
-    if (message == null || message.isBlank()) {
-      return e.getClass().getSimpleName();
-    }
-    String first = message.strip().lines().findFirst().orElse("").strip();
-    return first.isEmpty() ? e.getClass().getSimpleName() : first;
+    return message == null || message.isBlank()
+        ? e.getClass().getSimpleName()
+        : message.strip().lines().findFirst().orElseThrow();
   }
 
   /** Runs the job on a session the caller owns. */

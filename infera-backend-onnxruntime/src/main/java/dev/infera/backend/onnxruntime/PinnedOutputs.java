@@ -35,8 +35,10 @@ import java.util.Map;
  * InputTensorFactory.Staging} is: the SPI never runs one instance's {@code execute} concurrently.
  */
 final class PinnedOutputs {
-  /** The most bytes kept for one output; a larger one comes back the ordinary way. */
-  static final int MAX_KEPT_BYTES = 64 << 20;
+  /**
+   * The most bytes kept for one output (as for an input); a larger one comes back the ordinary way.
+   */
+  static final int MAX_KEPT_BYTES = InputTensorFactory.Staging.MAX_KEPT_BYTES;
 
   /** How each output's shape follows from the inputs' shapes: read once per model. */
   static final class Shapes {

@@ -63,6 +63,16 @@ class PinnedOutputsTest {
     return out;
   }
 
+  /** {@code stacked} holds the input's values twice, one copy after the other. */
+  private static void assertStackedTwice(Tensor stacked, float[] in) {
+    float[] values = floats(stacked);
+    assertThat(values).hasSize(2 * in.length);
+    for (int i = 0; i < in.length; i++) {
+      assertThat(values[i]).isEqualTo(in[i]);
+      assertThat(values[i + in.length]).isEqualTo(in[i]);
+    }
+  }
+
   @Test
   void batchesOfEverySizeInTurnGetTheAnswersOfTheOrdinaryPath() {
     load("tabular_mlp");
@@ -109,12 +119,7 @@ class PinnedOutputsTest {
     assertThat(outputs).extracting(Tensor::name).containsExactly("STACKED", "COPY");
     assertThat(outputs.get(0).shape()).containsExactly(4, 3);
     float[] in = floats(input);
-    float[] stacked = floats(outputs.get(0));
-    assertThat(stacked).hasSize(12);
-    for (int i = 0; i < 6; i++) {
-      assertThat(stacked[i]).isEqualTo(in[i]);
-      assertThat(stacked[i + 6]).isEqualTo(in[i]);
-    }
+    assertStackedTwice(outputs.get(0), in);
     assertThat(outputs.get(1).shape()).containsExactly(2, 3);
     assertThat(floats(outputs.get(1))).containsExactly(in);
     assertThat(instance.pinnedOutputs().pinnedOutputsRead()).isEqualTo(1);
@@ -130,11 +135,7 @@ class PinnedOutputsTest {
 
     assertThat(outputs.get(0).shape()).containsExactly(4, 3);
     float[] in = floats(input);
-    float[] stacked = floats(outputs.get(0));
-    for (int i = 0; i < 6; i++) {
-      assertThat(stacked[i]).isEqualTo(in[i]);
-      assertThat(stacked[i + 6]).isEqualTo(in[i]);
-    }
+    assertStackedTwice(outputs.get(0), in);
     assertThat(floats(outputs.get(1))).containsExactly(in);
     assertThat(instance.pinnedOutputs().disabled()).isTrue();
 
