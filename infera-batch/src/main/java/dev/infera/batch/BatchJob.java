@@ -7,6 +7,7 @@ import dev.infera.batch.io.FileFormat;
 import dev.infera.batch.io.InputFiles;
 import dev.infera.batch.io.OutputColumn;
 import dev.infera.batch.io.ParquetColumns;
+import dev.infera.batch.io.ReadAhead;
 import dev.infera.batch.io.RowSource;
 import dev.infera.batch.io.SourceRow;
 import dev.infera.batch.io.Sources;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
@@ -39,17 +41,41 @@ public final class BatchJob {
   private final JobProgress progress = new JobProgress();
   private final java.util.Set<Integer> committedNow = new java.util.TreeSet<>();
   private final boolean columnarAllowed;
+  private final Reading reading;
   private volatile boolean cancelled;
   private volatile boolean columnar;
+  private BackgroundCount counting;
 
+  /**
+   * Where a job reads rows that are not read columnar (text files, and Parquet the columnar path
+   * cannot take).
+   */
+  public enum Reading {
+    /** On the job's thread, between batches: the least CPU at once (jobs on a server). */
+    ON_JOB_THREAD,
+    /**
+     * On a thread of its own, a few thousand rows ahead ({@link ReadAhead}): parsing beside the
+     * conversion and writing; and the input's rows, which only the progress needs when partitions
+     * go by rows, counted beside the job rather than before it. For a job that has the machine to
+     * itself ({@code infera batch}).
+     */
+    AHEAD
+  }
+
+  /** A job that reads on the job thread ({@link Reading#ON_JOB_THREAD}). */
   public BatchJob(BatchOptions options, ModelAccess access) {
-    this(options, access, true);
+    this(options, access, Reading.ON_JOB_THREAD);
+  }
+
+  public BatchJob(BatchOptions options, ModelAccess access, Reading reading) {
+    this(options, access, reading, true);
   }
 
   /** A job that reads row by row even where the columnar path could (to compare the two). */
-  BatchJob(BatchOptions options, ModelAccess access, boolean columnarAllowed) {
+  BatchJob(BatchOptions options, ModelAccess access, Reading reading, boolean columnarAllowed) {
     this.options = options;
     this.access = access;
+    this.reading = reading;
     this.columnarAllowed = columnarAllowed;
   }
 
@@ -81,7 +107,55 @@ public final class BatchJob {
    */
   public JobSummary run() {
     try (DuckDb duckDb = new DuckDb()) {
-      return run(duckDb);
+      try {
+        JobSummary summary = run(duckDb);
+        if (counting != null) {
+          counting.await(); // every row is read: the count is all but done
+        }
+        return summary;
+      } finally {
+        if (counting != null) {
+          counting.stop(); // before the database closes under it
+        }
+      }
+    }
+  }
+
+  private void plan(long total, long partitionRows) {
+    progress.planned(total, Math.max(1, (total + partitionRows - 1) / partitionRows));
+  }
+
+  /**
+   * The input's rows counted on a thread of its own ({@link Reading#AHEAD}): the progress shows no
+   * total until it is done. A count that fails says nothing; the reading reports the same fault.
+   */
+  private final class BackgroundCount {
+    private final CompletableFuture<Void> done;
+    private volatile boolean stopped;
+
+    BackgroundCount(InputFiles input, DuckDb duckDb, long partitionRows) {
+      done =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  Sources.countRows(input, duckDb, () -> stopped)
+                      .ifPresent(total -> plan(total, partitionRows));
+                } catch (RuntimeException reportedByTheReading) {
+                  // the job's own reading of the same file says what is wrong
+                }
+              },
+              ReadAhead.daemonThread("infera-batch-count"));
+    }
+
+    /** Stops the count (between files, or within 64 KiB of text) and waits for it. */
+    void stop() {
+      stopped = true;
+      await();
+    }
+
+    /** Waits for the count to end (not interruptibly: the database must outlive it). */
+    void await() {
+      done.join();
     }
   }
 
@@ -96,9 +170,16 @@ public final class BatchJob {
               + options.model()
               + "' has no batch dimension (max_batch_size 0); batch jobs score rows in batches");
     }
-    long total = Sources.countRows(input, duckDb);
-    long partitionRows = partitionRows(total);
-    progress.planned(total, Math.max(1, (total + partitionRows - 1) / partitionRows));
+    long partitionRows;
+    if (reading == Reading.AHEAD && options.partitions().isEmpty()) {
+      // Partitions go by rows: the count only informs the progress, so it runs beside the job.
+      partitionRows = partitionRows(0);
+      counting = new BackgroundCount(input, duckDb, partitionRows);
+    } else {
+      long total = Sources.countRows(input, duckDb);
+      partitionRows = partitionRows(total);
+      plan(total, partitionRows);
+    }
     Optional<ParquetColumns> chunks =
         columnarAllowed ? ParquetColumns.open(input, duckDb) : Optional.empty();
     if (chunks.isPresent()) {
@@ -110,7 +191,7 @@ public final class BatchJob {
         }
       }
     }
-    try (RowSource source = Sources.open(input, duckDb)) {
+    try (RowSource source = open(input, duckDb)) {
       List<String> columns = source.columns();
       ColumnMapping mapping =
           ColumnMapping.resolve(
@@ -141,6 +222,11 @@ public final class BatchJob {
       }
       return summarize(partitions.manifest(), input, format, setup.layout(), clock);
     }
+  }
+
+  private RowSource open(InputFiles input, DuckDb duckDb) {
+    RowSource source = Sources.open(input, duckDb);
+    return reading == Reading.AHEAD ? ReadAhead.of(source, "infera-batch-read") : source;
   }
 
   /**

@@ -169,7 +169,12 @@ class BatchJobIT {
 
     BatchJob columnar = new BatchJob(options("tabular_mlp", input, "columnar"), mlp.access());
     JobSummary fast = columnar.run();
-    BatchJob rowByRow = new BatchJob(options("tabular_mlp", input, "rows"), mlp.access(), false);
+    BatchJob rowByRow =
+        new BatchJob(
+            options("tabular_mlp", input, "rows"),
+            mlp.access(),
+            BatchJob.Reading.ON_JOB_THREAD,
+            false);
     JobSummary slow = rowByRow.run();
 
     assertThat(columnar.columnar()).isTrue();
@@ -212,7 +217,12 @@ class BatchJobIT {
             + "' (FORMAT parquet)");
     BatchJob text = new BatchJob(options("tabular_mlp", textIds, "text"), mlp.access());
     text.run();
-    new BatchJob(options("tabular_mlp", textIds, "text-rows"), mlp.access(), false).run();
+    new BatchJob(
+            options("tabular_mlp", textIds, "text-rows"),
+            mlp.access(),
+            BatchJob.Reading.ON_JOB_THREAD,
+            false)
+        .run();
     assertThat(text.columnar()).isTrue();
     for (int i = 0; i < Tables.parts(dir.resolve("text-rows")).size(); i++) {
       assertThat(Tables.parts(dir.resolve("text")).get(i))
@@ -297,6 +307,46 @@ class BatchJobIT {
     assertThat(Tables.readOutputs(dir.resolve("out")))
         .extracting(row -> row.get("id"))
         .containsExactly("r1", "r2", "r4", "r6", "r7", "r8", "r10");
+  }
+
+  @Test
+  void readingAheadWritesTheSameOutputsRejectsAndCountsAsReadingOnTheJobThread() throws Exception {
+    // 1,500 rows: several read-ahead blocks; bad rows in the first block, across a block's end
+    // and in the last block; a partition every 128 rows.
+    float[][] rows = Tables.features(1_500, 64, 11);
+    Path csv = Tables.csv(dir.resolve("in.csv"), rows);
+    List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+    for (int line : new int[] {3, 256, 257, 700, 1_500}) {
+      lines.set(line, lines.get(line).replaceFirst(",[^,]+,", ",abc,"));
+    }
+    Files.write(csv, lines);
+    Path jsonl = Tables.jsonl(dir.resolve("in.jsonl"), rows);
+    List<String> jsonLines = new ArrayList<>(Files.readAllLines(jsonl));
+    jsonLines.set(900, "{not json");
+    Files.write(jsonl, jsonLines);
+
+    for (Path input : List.of(csv, jsonl)) {
+      String name = input.getFileName().toString();
+      BatchJob ahead =
+          new BatchJob(
+              options("tabular_mlp", input, name + "-ahead"), mlp.access(), BatchJob.Reading.AHEAD);
+      JobSummary fast = ahead.run();
+      JobSummary plain =
+          new BatchJob(options("tabular_mlp", input, name + "-plain"), mlp.access()).run();
+
+      assertThat(fast.rowsIn()).as(name).isEqualTo(1_500);
+      assertThat(fast.rejected()).as(name).isEqualTo(plain.rejected()).isPositive();
+      assertThat(fast.rowsOut()).as(name).isEqualTo(plain.rowsOut());
+      assertThat(Tables.readOutputs(dir.resolve(name + "-ahead")))
+          .as(name)
+          .isEqualTo(Tables.readOutputs(dir.resolve(name + "-plain")));
+      assertThat(Tables.rejects(dir.resolve(name + "-ahead")))
+          .as(name)
+          .isEqualTo(Tables.rejects(dir.resolve(name + "-plain")));
+      // the rows counted beside the job reached the progress
+      assertThat(ahead.progress().totalRows()).as(name).isEqualTo(1_500);
+      assertThat(ahead.progress().partitionsTotal()).as(name).isEqualTo(12);
+    }
   }
 
   @Test

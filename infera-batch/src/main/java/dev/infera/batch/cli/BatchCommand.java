@@ -229,7 +229,8 @@ public final class BatchCommand implements Callable<Integer> {
       DuckDb.preload();
     }
     try (LocalEngine engine = loadEngine()) {
-      BatchJob job = new BatchJob(options, engine.access());
+      // This process is the job's alone: text is parsed on a thread of its own.
+      BatchJob job = new BatchJob(options, engine.access(), BatchJob.Reading.AHEAD);
       // Ctrl-C or SIGTERM: the job stops at its next batch, withdraws the batches in flight,
       // deletes the open partition's temporary files and says so; the JVM ends once it has (or
       // after CANCEL_PATIENCE), since it halts as soon as its shutdown hooks return.

@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 /** Opens the input of a job as one stream of rows, and counts its rows ahead of reading. */
 public final class Sources {
@@ -33,25 +35,44 @@ public final class Sources {
    * number of non-empty lines (less the CSV header), which a quoted value spanning lines exceeds.
    */
   public static long countRows(InputFiles input, DuckDb duckDb) {
-    long total = 0;
-    for (Path file : input.files()) {
-      total +=
-          switch (input.format()) {
-            case CSV -> Math.max(0, countLines(file) - 1);
-            case JSONL -> countLines(file);
-            case PARQUET -> parquetRows(file, duckDb);
-          };
-    }
-    return total;
+    return countRows(input, duckDb, () -> false).getAsLong();
   }
 
-  private static long countLines(Path file) {
+  /**
+   * As {@link #countRows(InputFiles, DuckDb)}, giving up (empty) once {@code stop} says so, which
+   * it asks between files and every 64 KiB of a text file.
+   */
+  public static OptionalLong countRows(InputFiles input, DuckDb duckDb, BooleanSupplier stop) {
+    long total = 0;
+    for (Path file : input.files()) {
+      OptionalLong rows =
+          switch (input.format()) {
+            case CSV -> minusHeader(countLines(file, stop));
+            case JSONL -> countLines(file, stop);
+            case PARQUET -> OptionalLong.of(parquetRows(file, duckDb));
+          };
+      if (rows.isEmpty() || stop.getAsBoolean()) {
+        return OptionalLong.empty();
+      }
+      total += rows.getAsLong();
+    }
+    return OptionalLong.of(total);
+  }
+
+  private static OptionalLong minusHeader(OptionalLong lines) {
+    return lines.isPresent() ? OptionalLong.of(Math.max(0, lines.getAsLong() - 1)) : lines;
+  }
+
+  private static OptionalLong countLines(Path file, BooleanSupplier stop) {
     byte[] buffer = new byte[1 << 16];
     long lines = 0;
     boolean content = false;
     try (InputStream in = Files.newInputStream(file)) {
       int n;
       while ((n = in.read(buffer)) > 0) {
+        if (stop.getAsBoolean()) {
+          return OptionalLong.empty();
+        }
         for (int i = 0; i < n; i++) {
           byte b = buffer[i];
           if (b == '\n') {
@@ -67,7 +88,7 @@ public final class Sources {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read '" + file + "': " + e.getMessage(), e);
     }
-    return content ? lines + 1 : lines;
+    return OptionalLong.of(content ? lines + 1 : lines);
   }
 
   private static long parquetRows(Path file, DuckDb duckDb) {
@@ -84,7 +105,6 @@ public final class Sources {
     }
   }
 
-  /** The column names every file must share. */
   /**
    * Refuses a file whose columns differ from the first file's, naming both (the Spark path too).
    *

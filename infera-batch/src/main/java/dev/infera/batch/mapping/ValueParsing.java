@@ -1,5 +1,6 @@
 package dev.infera.batch.mapping;
 
+import com.fasterxml.jackson.core.io.NumberInput;
 import java.math.BigDecimal;
 import java.util.Locale;
 
@@ -26,7 +27,11 @@ final class ValueParsing {
       if (trimmed.isEmpty() || !plausibleNumber(trimmed)) {
         throw new NumberFormatException(text);
       }
-      return asFloat ? Float.parseFloat(trimmed) : Double.parseDouble(trimmed);
+      // Jackson's fast parser (FastDoubleParser), as the server's JSON decoding uses: the same
+      // correctly rounded value as Float.parseFloat, in a fraction of its time.
+      return asFloat
+          ? NumberInput.parseFloat(trimmed, true)
+          : NumberInput.parseDouble(trimmed, true);
     }
     throw new NumberFormatException(String.valueOf(value));
   }
@@ -37,7 +42,7 @@ final class ValueParsing {
     if (last == 'f' || last == 'd') {
       return false;
     }
-    return !text.toLowerCase(Locale.ROOT).contains("x");
+    return text.indexOf('x') < 0 && text.indexOf('X') < 0;
   }
 
   static long toLong(Object value, long min, long max) {
