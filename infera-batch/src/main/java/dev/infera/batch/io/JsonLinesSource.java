@@ -1,6 +1,8 @@
 package dev.infera.batch.io;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,12 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Rows of one JSON Lines file: one object per line; the columns are the first object's keys.
- * Numbers stay as their text, so that each is rounded once, to the input's own type.
+ * Rows of one JSON Lines file: one object per line, read token by token; the columns are the first
+ * object's keys. Numbers stay as their text, so that each is rounded once, to the input's own type.
  */
 final class JsonLinesSource implements RowSource {
   private static final ObjectMapper MAPPER =
@@ -26,6 +29,7 @@ final class JsonLinesSource implements RowSource {
   private final String name;
   private final BufferedReader reader;
   private final List<String> columns;
+  private final Map<String, Integer> columnIndex = new HashMap<>();
   private String pending;
   private long line;
   private long row;
@@ -40,6 +44,9 @@ final class JsonLinesSource implements RowSource {
       throw new UncheckedIOException("cannot read '" + file + "': " + e.getMessage(), e);
     }
     this.columns = firstKeys();
+    for (int i = 0; i < columns.size(); i++) {
+      columnIndex.put(columns.get(i), i);
+    }
   }
 
   private List<String> firstKeys() {
@@ -97,44 +104,48 @@ final class JsonLinesSource implements RowSource {
       return null;
     }
     row++;
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(text);
+    try (JsonParser parser = MAPPER.getFactory().createParser(text)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return SourceRow.unreadable(name, row, at, "not a JSON object");
+      }
+      Object[] values = new Object[columns.size()];
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        Integer column = columnIndex.get(parser.currentName());
+        parser.nextToken();
+        if (column == null) {
+          parser.skipChildren();
+        } else {
+          values[column] = value(parser); // a repeated key: the last value, as a tree keeps
+        }
+      }
+      return SourceRow.of(name, row, at, values);
     } catch (JsonProcessingException e) {
       return SourceRow.unreadable(name, row, at, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read '" + file + "': " + e.getMessage(), e);
     }
-    if (node == null || !node.isObject()) {
-      return SourceRow.unreadable(name, row, at, "not a JSON object");
-    }
-    Object[] values = new Object[columns.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = value(node.get(columns.get(i)));
-    }
-    return SourceRow.of(name, row, at, values);
   }
 
-  /** A JSON value as a row value: numbers as their text, arrays as lists, null as null. */
-  static Object value(JsonNode node) {
-    if (node == null || node.isNull() || node.isMissingNode()) {
-      return null;
-    }
-    if (node.isNumber()) {
-      return node.isBigDecimal() ? node.decimalValue().toString() : node.asText();
-    }
-    if (node.isBoolean()) {
-      return node.booleanValue();
-    }
-    if (node.isArray()) {
-      List<Object> items = new ArrayList<>(node.size());
-      for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-        items.add(value(it.next()));
+  /**
+   * The value at the parser's current token as a row value: a number as its text (no BigDecimal or
+   * double on the way: the text is parsed once, to the input's own type), an array as a list, a
+   * nested object as its JSON, null as null.
+   */
+  private static Object value(JsonParser parser) throws IOException {
+    return switch (parser.currentToken()) {
+      case VALUE_NULL -> null;
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_STRING -> parser.getText();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case START_ARRAY -> {
+        List<Object> items = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          items.add(value(parser));
+        }
+        yield items;
       }
-      return items;
-    }
-    if (node.isTextual()) {
-      return node.textValue();
-    }
-    return node.toString();
+      default -> MAPPER.readTree(parser).toString(); // an object (or an embedded value)
+    };
   }
 
   @Override
