@@ -11,6 +11,7 @@ import dev.infera.batch.io.ReadAhead;
 import dev.infera.batch.io.RowSource;
 import dev.infera.batch.io.SourceRow;
 import dev.infera.batch.io.Sources;
+import dev.infera.batch.mapping.BatchBuilder;
 import dev.infera.batch.mapping.ColumnMapping;
 import dev.infera.batch.mapping.ColumnarBatchBuilder;
 import dev.infera.batch.mapping.OutputLayout;
@@ -191,11 +192,18 @@ public final class BatchJob {
         }
       }
     }
-    try (RowSource source = open(input, duckDb)) {
-      List<String> columns = source.columns();
-      ColumnMapping mapping =
+    RowSource opened = Sources.open(input, duckDb);
+    ColumnMapping mapping;
+    try {
+      mapping =
           ColumnMapping.resolve(
-              model.contract(), columns, options.inputColumns(), options.idColumn());
+              model.contract(), opened.columns(), options.inputColumns(), options.idColumn());
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+    try (RowSource source = readingAhead(opened, mapping)) {
+      List<String> columns = source.columns();
       SourceRow first = source.next();
       Setup setup =
           setUp(input, format, model, partitionRows, mapping, firstId(mapping, first), columns);
@@ -224,9 +232,11 @@ public final class BatchJob {
     }
   }
 
-  private RowSource open(InputFiles input, DuckDb duckDb) {
-    RowSource source = Sources.open(input, duckDb);
-    return reading == Reading.AHEAD ? ReadAhead.of(source, "infera-batch-read") : source;
+  /** The source read ahead, its numbers parsed there too ({@link Reading#AHEAD}), or as it is. */
+  private RowSource readingAhead(RowSource source, ColumnMapping mapping) {
+    return reading == Reading.AHEAD
+        ? ReadAhead.of(source, "infera-batch-read", BatchBuilder.parsingAhead(mapping))
+        : source;
   }
 
   /**

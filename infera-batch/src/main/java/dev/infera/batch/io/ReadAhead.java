@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A row source read on a thread of its own, up to {@link #BLOCKS} blocks of {@link #BLOCK_ROWS}
@@ -28,14 +29,16 @@ public final class ReadAhead implements RowSource {
   private record Block(SourceRow[] rows, int size, boolean last, Throwable failure) {}
 
   private final RowSource source;
+  private final UnaryOperator<SourceRow> prepare;
   private final BlockingQueue<Block> blocks = new ArrayBlockingQueue<>(BLOCKS);
   private final CompletableFuture<Void> reader;
   private volatile boolean closed;
   private Block current;
   private int at;
 
-  private ReadAhead(RowSource source, String threadName) {
+  private ReadAhead(RowSource source, String threadName, UnaryOperator<SourceRow> prepare) {
     this.source = source;
+    this.prepare = prepare;
     this.reader = CompletableFuture.runAsync(this::read, daemonThread(threadName));
   }
 
@@ -50,7 +53,16 @@ public final class ReadAhead implements RowSource {
 
   /** Starts reading {@code source} ahead on a thread named {@code threadName}; owns the source. */
   public static ReadAhead of(RowSource source, String threadName) {
-    return new ReadAhead(source, threadName);
+    return of(source, threadName, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #of(RowSource, String)}, each row passed through {@code prepare} on the reading
+   * thread (work taken off the job thread; it must not throw for a row the job would reject).
+   */
+  public static ReadAhead of(
+      RowSource source, String threadName, UnaryOperator<SourceRow> prepare) {
+    return new ReadAhead(source, threadName, prepare);
   }
 
   @Override
@@ -109,7 +121,7 @@ public final class ReadAhead implements RowSource {
             last = true;
             break;
           }
-          rows[size++] = row;
+          rows[size++] = prepare.apply(row);
         }
       } catch (RuntimeException | Error e) {
         failure = e;

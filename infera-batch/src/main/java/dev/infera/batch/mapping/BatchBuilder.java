@@ -7,7 +7,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Converts rows into the input tensors of one batch. A row is added whole or not at all: a value
@@ -56,6 +61,69 @@ public final class BatchBuilder {
     }
     ids.clear();
     rows.clear();
+  }
+
+  /**
+   * A step for the thread that reads rows ({@link dev.infera.batch.io.ReadAhead}): the text of each
+   * column that feeds only FP32 inputs, or only FP64 ones, parsed into a {@code Float} or {@code
+   * Double} (an array column's items too) exactly as {@link #add} would parse it, so that the job
+   * thread only copies. Text that does not parse stays text, for {@link #add} to reject with its
+   * reason; the id column and every other column are left as read. Changes the row's own values
+   * array, which belongs to the reading thread until the row is handed over. No state: safe on
+   * another thread.
+   */
+  public static UnaryOperator<SourceRow> parsingAhead(ColumnMapping mapping) {
+    Map<Integer, DataType> types = new TreeMap<>();
+    Set<Integer> mixed = new HashSet<>();
+    for (InputBinding input : mapping.inputs()) {
+      for (int column : input.columns()) {
+        DataType earlier = types.putIfAbsent(column, input.dataType());
+        if (earlier != null && earlier != input.dataType()) {
+          mixed.add(column);
+        }
+      }
+    }
+    types.keySet().removeAll(mixed);
+    types.keySet().remove(mapping.idColumn());
+    types.values().removeIf(type -> type != DataType.FP32 && type != DataType.FP64);
+    if (types.isEmpty()) {
+      return UnaryOperator.identity();
+    }
+    int[] columns = types.keySet().stream().mapToInt(Integer::intValue).toArray();
+    boolean[] asFloat = new boolean[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      asFloat[i] = types.get(columns[i]) == DataType.FP32;
+    }
+    return row -> {
+      Object[] values = row.values();
+      if (values != null) {
+        for (int i = 0; i < columns.length; i++) {
+          if (columns[i] < values.length) {
+            values[columns[i]] = parsed(values[columns[i]], asFloat[i]);
+          }
+        }
+      }
+      return row;
+    };
+  }
+
+  private static Object parsed(Object value, boolean asFloat) {
+    if (value instanceof String text) {
+      try {
+        double number = ValueParsing.toDouble(text, asFloat);
+        return asFloat ? (Object) (float) number : (Object) number;
+      } catch (NumberFormatException notANumber) {
+        return value; // rejected on the job thread, with its reason
+      }
+    }
+    if (value instanceof List<?> items) {
+      List<Object> out = new ArrayList<>(items.size());
+      for (Object item : items) {
+        out.add(parsed(item, asFloat));
+      }
+      return out;
+    }
+    return value;
   }
 
   public int size() {
