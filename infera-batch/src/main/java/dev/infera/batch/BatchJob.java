@@ -111,7 +111,12 @@ public final class BatchJob {
       try {
         JobSummary summary = run(duckDb);
         if (counting != null) {
-          counting.await(); // every row is read: the count is all but done
+          // Every row is read: the total is known without the count, which may lag behind
+          // (slow storage reads the file twice).
+          counting.stop();
+          if (progress.totalRows() < 0) {
+            progress.planned(summary.rowsIn(), summary.partitions().size());
+          }
         }
         return summary;
       } finally {
@@ -148,14 +153,12 @@ public final class BatchJob {
               ReadAhead.daemonThread("infera-batch-count"));
     }
 
-    /** Stops the count (between files, or within 64 KiB of text) and waits for it. */
+    /**
+     * Stops the count (between files, or within 64 KiB of text) and waits for it, not
+     * interruptibly: the database must outlive it.
+     */
     void stop() {
       stopped = true;
-      await();
-    }
-
-    /** Waits for the count to end (not interruptibly: the database must outlive it). */
-    void await() {
       done.join();
     }
   }

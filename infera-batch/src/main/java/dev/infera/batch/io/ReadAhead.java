@@ -57,8 +57,11 @@ public final class ReadAhead implements RowSource {
   }
 
   /**
-   * As {@link #of(RowSource, String)}, each row passed through {@code prepare} on the reading
-   * thread (work taken off the job thread; it must not throw for a row the job would reject).
+   * As {@link #of(RowSource, String)}, with {@code prepare}: work the job thread would otherwise do
+   * on a row, done on the reading thread while the job thread is behind (half the blocks or more
+   * waiting for it), so that it goes to whichever thread has time. The job thread must give the
+   * same result for a row prepared or not; {@code prepare} must not throw for a row the job would
+   * reject.
    */
   public static ReadAhead of(
       RowSource source, String threadName, UnaryOperator<SourceRow> prepare) {
@@ -113,6 +116,8 @@ public final class ReadAhead implements RowSource {
     while (!last && !closed) {
       SourceRow[] rows = new SourceRow[BLOCK_ROWS];
       int size = 0;
+      // The job thread is behind (half the blocks or more waiting): take work off it.
+      boolean preparing = blocks.size() >= BLOCKS / 2;
       Throwable failure = null;
       try {
         while (size < BLOCK_ROWS && !closed) {
@@ -121,7 +126,7 @@ public final class ReadAhead implements RowSource {
             last = true;
             break;
           }
-          rows[size++] = prepare.apply(row);
+          rows[size++] = preparing ? prepare.apply(row) : row;
         }
       } catch (RuntimeException | Error e) {
         failure = e;

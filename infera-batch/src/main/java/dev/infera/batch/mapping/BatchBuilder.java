@@ -64,7 +64,8 @@ public final class BatchBuilder {
   }
 
   /**
-   * A step for the thread that reads rows ({@link dev.infera.batch.io.ReadAhead}): the text of each
+   * A step for the thread that reads rows ({@link dev.infera.batch.io.ReadAhead}, while the job
+   * thread is behind; {@link #add} gives the same batch for a row parsed or not): the text of each
    * column that feeds only FP32 inputs, or only FP64 ones, parsed into a {@code Float} or {@code
    * Double} (an array column's items too) exactly as {@link #add} would parse it, so that the job
    * thread only copies. Text that does not parse stays text, for {@link #add} to reject with its

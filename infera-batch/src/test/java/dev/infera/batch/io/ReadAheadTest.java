@@ -33,6 +33,29 @@ class ReadAheadTest {
   }
 
   @Test
+  void rowsArePreparedOnlyWhileTheJobThreadIsBehind() throws Exception {
+    Counting source = new Counting(Long.MAX_VALUE, -1);
+    int blocks = ReadAhead.BLOCKS;
+    try (ReadAhead ahead =
+        ReadAhead.of(
+            source,
+            "test-read",
+            row -> SourceRow.of(row.file(), row.row(), row.line(), new Object[] {"prepared"}))) {
+      // Nothing taken yet: the reader fills every block, the later half while the first wait.
+      assertThat(source.filled.await(10, TimeUnit.SECONDS)).isTrue();
+      for (int block = 0; block < blocks; block++) {
+        for (int r = 0; r < ReadAhead.BLOCK_ROWS; r++) {
+          SourceRow row = ahead.next();
+          assertThat(row.row()).isEqualTo((long) block * ReadAhead.BLOCK_ROWS + r + 1);
+          assertThat(row.values()[0])
+              .as("block %d", block)
+              .isEqualTo(block < blocks / 2 ? Long.toString(row.row()) : "prepared");
+        }
+      }
+    }
+  }
+
+  @Test
   void aFailureComesAfterTheRowsReadBeforeIt() {
     int failAt = ReadAhead.BLOCK_ROWS + 5;
     try (ReadAhead ahead = ReadAhead.of(new Counting(10_000, failAt), "test-read")) {
