@@ -1,6 +1,7 @@
 package dev.infera.batch;
 
 import dev.infera.batch.ModelAccess.ModelView;
+import dev.infera.batch.io.BackgroundCount;
 import dev.infera.batch.io.ColumnChunk;
 import dev.infera.batch.io.DuckDb;
 import dev.infera.batch.io.FileFormat;
@@ -15,16 +16,10 @@ import dev.infera.batch.mapping.BatchBuilder;
 import dev.infera.batch.mapping.ColumnMapping;
 import dev.infera.batch.mapping.ColumnarBatchBuilder;
 import dev.infera.batch.mapping.OutputLayout;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 /**
  * One batch job: reads the input row by row, cuts it into partitions, scores each partition's rows
@@ -108,59 +103,25 @@ public final class BatchJob {
    */
   public JobSummary run() {
     try (DuckDb duckDb = new DuckDb()) {
+      JobSummary summary;
       try {
-        JobSummary summary = run(duckDb);
-        if (counting != null) {
-          // Every row is read: the total is known without the count, which may lag behind
-          // (slow storage reads the file twice).
-          counting.stop();
-          if (progress.totalRows() < 0) {
-            progress.planned(summary.rowsIn(), summary.partitions().size());
-          }
-        }
-        return summary;
+        summary = run(duckDb);
       } finally {
         if (counting != null) {
           counting.stop(); // before the database closes under it
         }
       }
+      if (progress.totalRows() < 0) {
+        // The job read every row before its count ended (slow storage reads the file twice):
+        // the total is known without it.
+        progress.planned(summary.rowsIn(), summary.partitions().size());
+      }
+      return summary;
     }
   }
 
   private void plan(long total, long partitionRows) {
     progress.planned(total, Math.max(1, (total + partitionRows - 1) / partitionRows));
-  }
-
-  /**
-   * The input's rows counted on a thread of its own ({@link Reading#AHEAD}): the progress shows no
-   * total until it is done. A count that fails says nothing; the reading reports the same fault.
-   */
-  private final class BackgroundCount {
-    private final CompletableFuture<Void> done;
-    private volatile boolean stopped;
-
-    BackgroundCount(InputFiles input, DuckDb duckDb, long partitionRows) {
-      done =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  Sources.countRows(input, duckDb, () -> stopped)
-                      .ifPresent(total -> plan(total, partitionRows));
-                } catch (RuntimeException reportedByTheReading) {
-                  // the job's own reading of the same file says what is wrong
-                }
-              },
-              ReadAhead.daemonThread("infera-batch-count"));
-    }
-
-    /**
-     * Stops the count (between files, or within 64 KiB of text) and waits for it, not
-     * interruptibly: the database must outlive it.
-     */
-    void stop() {
-      stopped = true;
-      done.join();
-    }
   }
 
   private JobSummary run(DuckDb duckDb) {
@@ -174,14 +135,13 @@ public final class BatchJob {
               + options.model()
               + "' has no batch dimension (max_batch_size 0); batch jobs score rows in batches");
     }
-    long partitionRows;
-    if (reading == Reading.AHEAD && options.partitions().isEmpty()) {
-      // Partitions go by rows: the count only informs the progress, so it runs beside the job.
-      partitionRows = partitionRows(0);
-      counting = new BackgroundCount(input, duckDb, partitionRows);
+    // Partitions by rows: the count only informs the progress, so it may run beside the job.
+    boolean countBeside = reading == Reading.AHEAD && options.partitions().isEmpty();
+    long total = countBeside ? -1 : Sources.countRows(input, duckDb);
+    long partitionRows = partitionRows(total);
+    if (countBeside) {
+      counting = BackgroundCount.start(input, duckDb, rows -> plan(rows, partitionRows));
     } else {
-      long total = Sources.countRows(input, duckDb);
-      partitionRows = partitionRows(total);
       plan(total, partitionRows);
     }
     Optional<ParquetColumns> chunks =
@@ -341,7 +301,7 @@ public final class BatchJob {
             format.name(),
             partitionRows,
             layout.columns().stream().map(OutputColumn::name).toList());
-    Manifest manifest = prepareFolder(identity);
+    Manifest manifest = Manifest.prepare(options.output(), identity, options.resume());
     RowScorer scorer =
         new RowScorer(
             access,
@@ -512,53 +472,6 @@ public final class BatchJob {
             || first.values().length <= mapping.idColumn()
         ? null
         : first.values()[mapping.idColumn()];
-  }
-
-  /** Creates the output folder, or checks that the job it holds is this one when resuming. */
-  private Manifest prepareFolder(Manifest.JobIdentity identity) {
-    Path folder = options.output();
-    try {
-      Files.createDirectories(folder);
-      deleteTemporaries(folder);
-      deleteTemporaries(folder.resolve(PartitionWriter.REJECTS_FOLDER));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot prepare the output folder '" + folder + "': " + e.getMessage(), e);
-    }
-    var existing = Manifest.read(folder);
-    if (existing.isEmpty()) {
-      Manifest fresh = new Manifest(identity, Map.of());
-      fresh.write(folder);
-      return fresh;
-    }
-    if (!options.resume()) {
-      throw new IllegalArgumentException(
-          "the output folder '"
-              + folder
-              + "' holds a job already ("
-              + Manifest.FILE
-              + "); pass --resume to finish it, or choose another folder");
-    }
-    if (!existing.get().job().equals(identity)) {
-      throw new IllegalArgumentException(
-          "--resume: the job in '"
-              + folder
-              + "' differs from this one: "
-              + String.join("; ", existing.get().job().differences(identity))
-              + " (resume with the same options and inputs, or choose another folder)");
-    }
-    return existing.get();
-  }
-
-  private static void deleteTemporaries(Path folder) throws IOException {
-    if (!Files.isDirectory(folder)) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(folder)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
-        Files.deleteIfExists(file);
-      }
-    }
   }
 
   private JobSummary summarize(

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The record of a job in its output folder ({@value #FILE}): what the job is, and which partitions
@@ -73,6 +74,55 @@ record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
           .map(print -> print.replaceFirst(" \\d+ -?\\d+$", ""))
           .map(path -> path.substring(path.lastIndexOf('/') + 1))
           .toList();
+    }
+  }
+
+  /**
+   * Creates a job's output folder (its temporary files from a run that stopped deleted) with a new
+   * manifest, or, when resuming, checks that the job the folder holds is this one.
+   */
+  static Manifest prepare(Path folder, JobIdentity identity, boolean resume) {
+    try {
+      Files.createDirectories(folder);
+      deleteTemporaries(folder);
+      deleteTemporaries(folder.resolve(PartitionWriter.REJECTS_FOLDER));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot prepare the output folder '" + folder + "': " + e.getMessage(), e);
+    }
+    Optional<Manifest> existing = read(folder);
+    if (existing.isEmpty()) {
+      Manifest fresh = new Manifest(identity, Map.of());
+      fresh.write(folder);
+      return fresh;
+    }
+    if (!resume) {
+      throw new IllegalArgumentException(
+          "the output folder '"
+              + folder
+              + "' holds a job already ("
+              + FILE
+              + "); pass --resume to finish it, or choose another folder");
+    }
+    if (!existing.get().job().equals(identity)) {
+      throw new IllegalArgumentException(
+          "--resume: the job in '"
+              + folder
+              + "' differs from this one: "
+              + String.join("; ", existing.get().job().differences(identity))
+              + " (resume with the same options and inputs, or choose another folder)");
+    }
+    return existing.get();
+  }
+
+  private static void deleteTemporaries(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
+        Files.deleteIfExists(file);
+      }
     }
   }
 

@@ -43,7 +43,7 @@ public final class ReadAhead implements RowSource {
   }
 
   /** Runs each task on a new daemon thread of this name (the job's helpers: one task each). */
-  public static Executor daemonThread(String name) {
+  static Executor daemonThread(String name) {
     return task -> {
       Thread thread = new Thread(task, name);
       thread.setDaemon(true);
