@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Batch scoring benchmark: 1,000,000 rows of tabular_mlp (64 FP32 features) from CSV and from
-# Parquet through `infera batch` (local mode; Parquet also with `--instances`), beside ONNX Runtime
+# Parquet through `infera batch` (local mode, with its default `--instances auto`; Parquet also with
+# the model's configured instance count, `--instances configured`), beside ONNX Runtime
 # in-process at the same batch size (256, the model's max_batch_size) in the same run, with ONNX
 # Runtime's default intra-op threads and with the model's configured ones; the same files through
 # `infera batch --spark-master local[2]` (skip with BENCH_SKIP_SPARK=1); then the online p99 of
@@ -10,8 +11,8 @@
 # (seconds per online measurement, default 3: short enough to lie inside the job, which is
 # checked and printed), BENCH_JOB_FORMAT (the server job's input, csv or parquet; default csv, whose
 # row path keeps the job running through the window; a Parquet job ends within a few seconds),
-# BENCH_PORT_BASE (default 18500), BENCH_INSTANCES (the `--instances` of the second Parquet job;
-# default the online processors), BENCH_ROUNDS (side-by-side rounds of the Parquet jobs and both
+# BENCH_PORT_BASE (default 18500), BENCH_INSTANCES (an `--instances` for the default's Parquet
+# jobs instead of auto), BENCH_ROUNDS (side-by-side rounds of the Parquet jobs and both
 # in-process references; default 3, 0 for none), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
 # Loopback only; every step is bounded by `timeout`; the server stops on exit.
 set -euo pipefail
@@ -21,7 +22,7 @@ rows="${BENCH_ROWS:-1000000}"
 duration="${BENCH_DURATION:-3}"
 job_format="${BENCH_JOB_FORMAT:-csv}"
 base="${BENCH_PORT_BASE:-18500}"
-instances="${BENCH_INSTANCES:-$(getconf _NPROCESSORS_ONLN)}"
+instances="${BENCH_INSTANCES:-auto}"
 http=$base grpc=$((base + 1)) metrics=$((base + 2))
 work="$(mktemp -d "${TMPDIR:-/tmp}/infera-batch-bench.XXXXXX")"
 server_pid=""
@@ -94,23 +95,24 @@ for format in ${BENCH_SKIP_LOCAL:+none} ${BENCH_SKIP_LOCAL:-parquet csv}; do
   log "infera batch from $format"
   timeout 1200 "$infera" batch --model-repository "$models" --model tabular_mlp \
     --input "$work/rows.$format" --output "$work/out-$format" --progress lines \
-    --progress-interval 15
-  summary "$work/out-$format/_summary.json" "batch,$format"
-done
-# The Parquet job again with one model instance per core (the model's configuration has one, for
-# online latency): the second instance runs a batch while the first waits or the job's own thread
-# decodes and writes.
-if [[ -z "${BENCH_SKIP_LOCAL:-}" ]]; then
-  log "infera batch from parquet, --instances $instances"
-  timeout 1200 "$infera" batch --model-repository "$models" --model tabular_mlp \
-    --input "$work/rows.parquet" --output "$work/out-parquet-instances" --progress lines \
     --progress-interval 15 --instances "$instances"
-  summary "$work/out-parquet-instances/_summary.json" "batch,parquet,instances=$instances"
+  summary "$work/out-$format/_summary.json" "batch,$format,instances=$instances"
+done
+# The Parquet job again with the model's configured instance count (one, for online latency),
+# against the default's one instance per core (by its one intra-op thread): there the second
+# instance runs a batch while the first waits or the job's own thread decodes and writes.
+if [[ -z "${BENCH_SKIP_LOCAL:-}" ]]; then
+  log "infera batch from parquet, --instances configured"
+  timeout 1200 "$infera" batch --model-repository "$models" --model tabular_mlp \
+    --input "$work/rows.parquet" --output "$work/out-parquet-configured" --progress lines \
+    --progress-interval 15 --instances configured
+  summary "$work/out-parquet-configured/_summary.json" "batch,parquet,instances=configured"
 fi
 
 # Rounds side by side, since one in-process figure on a shared host can be off by a third: each
 # round runs ONNX Runtime in process (default threads, as above: 15 s after 5 s), the Parquet job
-# with the configured instances and with --instances, and ONNX Runtime with the configured threads;
+# with the configured instances and with the default's (auto), and ONNX Runtime with the
+# configured threads;
 # one line per round with its own ratios, then the medians.
 rounds="${BENCH_ROUNDS:-3}"
 if [[ -z "${BENCH_SKIP_LOCAL:-}" ]] && ((rounds > 0)); then
@@ -124,9 +126,9 @@ if [[ -z "${BENCH_SKIP_LOCAL:-}" ]] && ((rounds > 0)); then
   }
   : >"$work/rounds.csv"
   for round in $(seq 1 "$rounds"); do
-    log "round $round of $rounds: in process, the job, the job with --instances $instances"
+    log "round $round of $rounds: in process, the job (configured instances), the job (--instances $instances)"
     default="$(rows_per_s)"
-    one="$(job)"
+    one="$(job --instances configured)"
     more="$(job --instances "$instances")"
     configured="$(rows_per_s ${model_threads:+--intra-op-threads "$model_threads"})"
     echo "$round,$default,$one,$more,$configured" >>"$work/rounds.csv"
@@ -135,7 +137,7 @@ if [[ -z "${BENCH_SKIP_LOCAL:-}" ]] && ((rounds > 0)); then
 import statistics, sys
 rows = [[float(x) for x in line.split(",")] for line in open(sys.argv[1]) if line.strip()]
 for r, default, one, more, configured in rows:
-    print("round,%d,ort_default=%.0f,batch_parquet=%.0f,batch_parquet_instances_%s=%.0f,"
+    print("round,%d,ort_default=%.0f,batch_parquet_configured=%.0f,batch_parquet_instances_%s=%.0f,"
           "ort_configured=%.0f,ratios_default=%.2f/%.2f,ratios_configured=%.2f/%.2f" % (
           r, default, one, sys.argv[2], more, configured, one / default, more / default,
           one / configured, more / configured))

@@ -103,28 +103,39 @@ public final class BatchJob {
    */
   public JobSummary run() {
     try (DuckDb duckDb = new DuckDb()) {
-      JobSummary summary;
-      try {
-        summary = run(duckDb);
-      } finally {
-        if (counting != null) {
-          counting.stop(); // before the database closes under it
-        }
-      }
-      if (progress.totalRows() < 0) {
-        // The job read every row before its count ended (slow storage reads the file twice):
-        // the total is known without it.
-        progress.planned(summary.rowsIn(), summary.partitions().size());
-      }
-      return summary;
+      return run(duckDb);
     }
+  }
+
+  /**
+   * Runs the job to its end with this DuckDB database for its Parquet files (opened ahead, while
+   * the model loaded: {@link DuckDb#openedAhead}); the caller closes it after.
+   *
+   * @throws IllegalArgumentException as {@link #run()}
+   * @throws BatchFailure as {@link #run()}
+   */
+  public JobSummary run(DuckDb duckDb) {
+    JobSummary summary;
+    try {
+      summary = runWith(duckDb);
+    } finally {
+      if (counting != null) {
+        counting.stop(); // before the database closes under it
+      }
+    }
+    if (progress.totalRows() < 0) {
+      // The job read every row before its count ended (slow storage reads the file twice):
+      // the total is known without it.
+      progress.planned(summary.rowsIn(), summary.partitions().size());
+    }
+    return summary;
   }
 
   private void plan(long total, long partitionRows) {
     progress.planned(total, Math.max(1, (total + partitionRows - 1) / partitionRows));
   }
 
-  private JobSummary run(DuckDb duckDb) {
+  private JobSummary runWith(DuckDb duckDb) {
     RunClock clock = RunClock.start();
     InputFiles input = InputFiles.resolve(options.inputs());
     FileFormat format = options.format().orElse(input.format());

@@ -5,6 +5,7 @@ import dev.infera.core.engine.ServingEngine;
 import dev.infera.core.lifecycle.BackendRegistry;
 import dev.infera.core.lifecycle.BatchingSchedulerFactory;
 import dev.infera.core.lifecycle.ControlOptions;
+import dev.infera.core.lifecycle.InstanceCount;
 import dev.infera.core.lifecycle.ManagerOptions;
 import dev.infera.core.lifecycle.ModelManager;
 import dev.infera.core.lifecycle.VersionStatus;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -57,17 +57,17 @@ public final class LocalEngine implements AutoCloseable {
    *     (with the reason)
    */
   public static LocalEngine load(Path repository, String model) {
-    return load(repository, model, OptionalInt.empty());
+    return load(repository, model, InstanceCount.configured());
   }
 
   /**
-   * Loads one model of a repository with {@code instances} instances per instance group instead of
-   * the configured count, when present ({@code infera batch --instances}).
+   * Loads one model of a repository with its instances counted so ({@code infera batch
+   * --instances}: a fixed count per instance group, or as many as fill the cores).
    *
    * @throws IllegalArgumentException when the repository is missing or the model does not load
    *     (with the reason)
    */
-  public static LocalEngine load(Path repository, String model, OptionalInt instances) {
+  public static LocalEngine load(Path repository, String model, InstanceCount instances) {
     if (!Files.isDirectory(repository)) {
       throw new IllegalArgumentException("--model-repository '" + repository + "' is not a folder");
     }
@@ -114,6 +114,16 @@ public final class LocalEngine implements AutoCloseable {
         meters.find(MetricNames.INFERENCE_COUNT).counters().stream()
             .mapToDouble(Counter::count)
             .sum();
+  }
+
+  /**
+   * The instances the model's served version runs, all instance groups together (as loaded, after
+   * {@code --instances}).
+   */
+  public int instances(String model) {
+    return engine.modelConfig(model, Optional.empty()).getInstanceGroupList().stream()
+        .mapToInt(group -> Math.max(1, group.getCount()) * Math.max(1, group.getGpusCount()))
+        .sum();
   }
 
   public ModelAccess access() {

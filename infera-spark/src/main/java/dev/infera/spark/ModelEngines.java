@@ -1,10 +1,10 @@
 package dev.infera.spark;
 
 import dev.infera.batch.LocalEngine;
+import dev.infera.core.lifecycle.InstanceCount;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -56,7 +56,7 @@ public final class ModelEngines {
           return LocalEngine.load(
               Path.of(k.repository()),
               k.model(),
-              k.instances() > 0 ? OptionalInt.of(k.instances()) : OptionalInt.empty());
+              k.instances() > 0 ? InstanceCount.of(k.instances()) : InstanceCount.configured());
         });
   }
 

@@ -1,6 +1,8 @@
 package dev.infera.spi;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -43,6 +45,18 @@ public interface Backend extends AutoCloseable {
    * default ignores them.
    */
   default void configure(BackendContext context) {}
+
+  /**
+   * The processor cores one instance of a model keeps busy while it executes, from the model's
+   * parameters (its configuration's, over the backend's defaults): a batch job that owns the
+   * machine runs as many instances as fill the cores ({@code infera batch --instances auto}).
+   * Empty, the default, when the backend shares the cores among a model's instances itself or
+   * cannot tell; the configured count then stands. Must not throw: a bad value is the load's to
+   * report.
+   */
+  default OptionalInt coresPerInstance(Map<String, String> parameters) {
+    return OptionalInt.empty();
+  }
 
   /**
    * Loads one model version. Failures are thrown as {@link InferenceException} with a message

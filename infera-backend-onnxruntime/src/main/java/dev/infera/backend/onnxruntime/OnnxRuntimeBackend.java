@@ -10,6 +10,8 @@ import dev.infera.spi.ModelLoadRequest;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -72,6 +74,11 @@ public final class OnnxRuntimeBackend implements Backend {
   @Override
   public Set<String> defaultModelFileNames() {
     return Set.of(DEFAULT_MODEL_FILE);
+  }
+
+  @Override
+  public OptionalInt coresPerInstance(Map<String, String> parameters) {
+    return SessionSettings.coresPerInstance(parameters);
   }
 
   @Override

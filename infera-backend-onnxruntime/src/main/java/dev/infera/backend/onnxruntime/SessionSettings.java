@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The ONNX Runtime session settings of one model, read from its configuration {@code parameters}
@@ -106,6 +107,24 @@ record SessionSettings(
         pattern,
         share,
         spinning);
+  }
+
+  /**
+   * The cores one instance keeps busy ({@link dev.infera.spi.Backend#coresPerInstance}): its
+   * intra-op threads when the parameters set them (times the inter-op threads in parallel mode);
+   * empty when they do not (the default divides the cores among the instances), when the instances
+   * share one session, or when a value is bad (the load reports it).
+   */
+  static OptionalInt coresPerInstance(Map<String, String> parameters) {
+    Parser parser = new Parser(parameters);
+    int intra = parser.threads(INTRA_OP_THREADS);
+    int inter = parser.threads(INTER_OP_THREADS);
+    ExecutionMode mode = parser.executionMode();
+    boolean share = parser.flag(SHARE_SESSION, false);
+    if (!parser.problems.isEmpty() || intra == 0 || share) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(mode == ExecutionMode.PARALLEL ? intra * Math.max(1, inter) : intra);
   }
 
   /** Parses values one by one, collecting problems instead of stopping at the first. */

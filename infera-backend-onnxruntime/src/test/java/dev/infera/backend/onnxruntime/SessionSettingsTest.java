@@ -29,6 +29,27 @@ class SessionSettingsTest {
   }
 
   @Test
+  void anInstanceKeepsItsIntraOpThreadsBusyWhenTheParametersSetThem() {
+    assertThat(SessionSettings.coresPerInstance(Map.of("intra_op_thread_count", "1"))).hasValue(1);
+    assertThat(
+            SessionSettings.coresPerInstance(
+                Map.of(
+                    "intra_op_thread_count", "2",
+                    "inter_op_thread_count", "3",
+                    "execution_mode", "parallel")))
+        .hasValue(6);
+    // the default divides the cores among the instances; a shared session is one for all
+    assertThat(SessionSettings.coresPerInstance(Map.of())).isEmpty();
+    assertThat(SessionSettings.coresPerInstance(Map.of("intra_op_thread_count", "0"))).isEmpty();
+    assertThat(
+            SessionSettings.coresPerInstance(
+                Map.of("intra_op_thread_count", "1", "share_session_between_instances", "true")))
+        .isEmpty();
+    // a bad value is the load's to report
+    assertThat(SessionSettings.coresPerInstance(Map.of("intra_op_thread_count", "x"))).isEmpty();
+  }
+
+  @Test
   void defaultIntraOpThreadsIsAtLeastOneWhenInstancesOutnumberCores() {
     assertThat(SessionSettings.parse("m", Map.of(), 4, 2).intraOpThreads()).isEqualTo(1);
   }

@@ -10,6 +10,7 @@ import dev.infera.batch.LocalEngine;
 import dev.infera.batch.io.DuckDb;
 import dev.infera.batch.io.FileFormat;
 import dev.infera.batch.io.InputFiles;
+import dev.infera.core.lifecycle.InstanceCount;
 import dev.infera.spi.InferenceException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -144,12 +145,12 @@ public final class BatchCommand implements Callable<Integer> {
 
   @Option(
       names = "--instances",
-      paramLabel = "N",
+      paramLabel = "N|auto|configured",
       description =
-          "Model instances per instance group, instead of the configured count: more than one"
-              + " keeps a core busy while another waits (on Spark: in each executor JVM;"
-              + " default: as configured).")
-  Integer instances;
+          "Model instances per instance group: N, auto (as many as keep the cores busy, by the"
+              + " threads each instance runs; the default) or configured (the model's"
+              + " config.pbtxt). On Spark: N per executor JVM, default configured.")
+  String instances;
 
   @Option(names = "--resume", description = "Finish the job the output folder holds.")
   boolean resume;
@@ -206,12 +207,13 @@ public final class BatchCommand implements Callable<Integer> {
     }
   }
 
-  /** The model in this process; a load failure under --instances says that it set the count. */
+  /** The model in this process; a load failure under --instances N says that it set the count. */
   LocalEngine loadEngine() {
+    InstanceCount count = instanceCount();
     try {
-      return LocalEngine.load(modelRepository, model, instanceCount());
+      return LocalEngine.load(modelRepository, model, count);
     } catch (IllegalArgumentException e) {
-      if (instances == null) {
+      if (count.kind() != InstanceCount.Kind.FIXED) {
         throw e;
       }
       throw new IllegalArgumentException(
@@ -219,16 +221,50 @@ public final class BatchCommand implements Callable<Integer> {
     }
   }
 
-  private OptionalInt instanceCount() {
-    return instances == null ? OptionalInt.empty() : OptionalInt.of(instances);
+  /** --instances in local mode: auto unless given. */
+  private InstanceCount instanceCount() {
+    if (instances == null) {
+      return InstanceCount.fillCores();
+    }
+    return switch (instances.trim()) {
+      case "auto" -> InstanceCount.fillCores();
+      case "configured" -> InstanceCount.configured();
+      default -> InstanceCount.of(instanceNumber());
+    };
+  }
+
+  /** --instances on Spark: a count per executor JVM, or as configured (the default). */
+  private OptionalInt sparkInstanceCount() {
+    if (instances == null || instances.trim().equals("configured")) {
+      return OptionalInt.empty();
+    }
+    if (instances.trim().equals("auto")) {
+      throw new IllegalArgumentException(
+          "--instances auto is for local mode: on Spark an executor's cores are shared by its"
+              + " tasks (give a count per executor JVM, or configured)");
+    }
+    return OptionalInt.of(instanceNumber());
+  }
+
+  private int instanceNumber() {
+    try {
+      int count = Integer.parseInt(instances.trim());
+      if (count >= 1) {
+        return count;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--instances '" + instances + "' (expected a count >= 1, auto or configured)");
   }
 
   private JobSummary runLocally(BatchOptions options, PrintStream err) {
     JobFilesJson.preload();
-    if (usesParquet(options)) {
-      DuckDb.preload();
-    }
-    try (LocalEngine engine = loadEngine()) {
+    // DuckDB (for Parquet) opens while the model loads; otherwise it is never opened.
+    DuckDb duckDb = usesParquet(options) ? DuckDb.openedAhead() : new DuckDb();
+    try (duckDb;
+        LocalEngine engine = loadEngine()) {
       // This process is the job's alone: text is parsed on a thread of its own.
       BatchJob job = new BatchJob(options, engine.access(), BatchJob.Reading.AHEAD);
       // Ctrl-C or SIGTERM: the job stops at its next batch, withdraws the batches in flight,
@@ -248,7 +284,7 @@ public final class BatchCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(interrupt);
       try (ProgressDisplay display =
           ProgressDisplay.start(job.progress(), progressMode, progressInterval, err)) {
-        return job.run();
+        return job.run(duckDb);
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(interrupt);
@@ -286,7 +322,7 @@ public final class BatchCommand implements Callable<Integer> {
                         "--spark-master needs the infera-spark module and Apache Spark on the"
                             + " class path: build it (./mvnw -pl infera-spark -am package"
                             + " -DskipTests) and run bin/infera batch again (docs/batch.md)"));
-    return spark.run(options, modelRepository, sparkMaster, instanceCount());
+    return spark.run(options, modelRepository, sparkMaster, sparkInstanceCount());
   }
 
   BatchOptions options() {
@@ -298,8 +334,11 @@ public final class BatchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--progress-interval " + progressInterval + " (expected >= 1)");
     }
-    if (instances != null && instances < 1) {
-      throw new IllegalArgumentException("--instances " + instances + " (expected >= 1)");
+    // a bad --instances fails here, with the other options, before the model loads
+    if (sparkMaster == null) {
+      instanceCount();
+    } else {
+      sparkInstanceCount();
     }
     return new BatchOptions(
         model,

@@ -18,27 +18,28 @@ public final class DuckDb implements AutoCloseable {
   private boolean closed;
 
   /**
-   * Starts loading DuckDB on a thread of its own, to overlap other start-up work (loading the
-   * model): the driver unpacks its 72-MB native library from its jar to a temporary file at every
-   * start, about 0.4 s, and its driver class sets up a Flight Recorder event and {@code
-   * java.util.logging} when first used, about 0.25 s more. A failure is left for the first {@link
-   * #connect} to report.
+   * A database opened on a thread of its own, to overlap other start-up work (loading the model):
+   * the driver unpacks its 72-MB native library from its jar to a temporary file at every start,
+   * about 0.4 s, its driver class sets up a Flight Recorder event and {@code java.util.logging}
+   * when first used, about 0.25 s more, and opening the database itself takes 0.05-0.1 s. The first
+   * {@link #connect} waits for it; a failure is left for that call to report (it opens again).
    */
-  public static void preload() {
-    Thread loader =
-        new Thread(
-            () -> {
-              ClassLoader classes = DuckDb.class.getClassLoader();
-              try {
-                Class.forName("org.duckdb.DuckDBNative", true, classes);
-                Class.forName("org.duckdb.DuckDBDriver", true, classes);
-              } catch (ClassNotFoundException | LinkageError | RuntimeException reportedLater) {
-                // connect() loads them again and reports what fails
-              }
-            },
-            "infera-duckdb-load");
-    loader.setDaemon(true);
-    loader.start();
+  public static DuckDb openedAhead() {
+    DuckDb duckDb = new DuckDb();
+    Thread opener = new Thread(duckDb::openQuietly, "infera-duckdb-load");
+    opener.setDaemon(true);
+    opener.start();
+    return duckDb;
+  }
+
+  private synchronized void openQuietly() {
+    try {
+      if (database == null && !closed) {
+        database = open();
+      }
+    } catch (SQLException | LinkageError | RuntimeException reportedLater) {
+      // connect() opens again and reports what fails
+    }
   }
 
   /** A new connection whose queries stream their results, to the database opened if need be. */
@@ -47,18 +48,21 @@ public final class DuckDb implements AutoCloseable {
       throw new IllegalStateException("the job's DuckDB database is closed");
     }
     if (database == null) {
-      Properties properties = new Properties();
-      properties.setProperty("jdbc_stream_results", "true");
-      properties.setProperty("threads", "1");
-      properties.setProperty("memory_limit", "512MB");
-      // Local files are read once, in order: DuckDB's cache of file blocks would only copy them.
-      properties.setProperty("enable_external_file_cache", "false");
-      // The driver itself, not DriverManager: that would first load every JDBC driver on the
-      // class path (tens of milliseconds), only to pick this one.
-      database =
-          new DuckDBDriver().connect("jdbc:duckdb:", properties).unwrap(DuckDBConnection.class);
+      database = open();
     }
     return database.duplicate();
+  }
+
+  private static DuckDBConnection open() throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("jdbc_stream_results", "true");
+    properties.setProperty("threads", "1");
+    properties.setProperty("memory_limit", "512MB");
+    // Local files are read once, in order: DuckDB's cache of file blocks would only copy them.
+    properties.setProperty("enable_external_file_cache", "false");
+    // The driver itself, not DriverManager: that would first load every JDBC driver on the
+    // class path (tens of milliseconds), only to pick this one.
+    return new DuckDBDriver().connect("jdbc:duckdb:", properties).unwrap(DuckDBConnection.class);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.infera.batch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.infera.batch.LocalEngine;
 import dev.infera.batch.Tables;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,7 +55,7 @@ class BatchCommandTest {
 
   @Test
   void aParquetJobRunsThroughTheCommand(@TempDir Path dir) throws Exception {
-    // The command loads DuckDB's library while the model loads (DuckDb.preload); the job then
+    // The command loads DuckDB's library while the model loads (DuckDb.openedAhead); the job then
     // reads and writes Parquet through it.
     Path input = Tables.parquet(dir.resolve("rows.parquet"), Tables.features(300, 64, 3));
     Path output = dir.resolve("out");
@@ -73,7 +74,7 @@ class BatchCommandTest {
   void moreInstancesScoreTheSameRowsInTheSameOrder(@TempDir Path dir) throws Exception {
     Path input = Tables.parquet(dir.resolve("rows.parquet"), Tables.features(3000, 64, 5));
     List<List<Map<String, String>>> outputs = new java.util.ArrayList<>();
-    for (String instances : List.of("1", "2")) {
+    for (String instances : List.of("configured", "2", "auto")) {
       Path output = dir.resolve("out-" + instances);
       Result result =
           execute(
@@ -92,6 +93,36 @@ class BatchCommandTest {
     }
     assertThat(outputs.get(0)).hasSize(3000);
     assertThat(outputs.get(1)).isEqualTo(outputs.get(0));
+    assertThat(outputs.get(2)).isEqualTo(outputs.get(0));
+  }
+
+  @Test
+  void theInstancesFillTheCoresByDefaultAndFollowTheFlag(@TempDir Path dir) {
+    Path input = dir.resolve("rows.parquet");
+    Path output = dir.resolve("out");
+    // tabular_mlp: one instance of one intra-op thread, as configured for online latency
+    Map<String, Integer> expected =
+        Map.of(
+            "",
+            Runtime.getRuntime().availableProcessors(),
+            "auto",
+            Runtime.getRuntime().availableProcessors(),
+            "configured",
+            1,
+            "3",
+            3);
+    expected.forEach(
+        (flag, instances) -> {
+          BatchCommand command = new BatchCommand();
+          List<String> arguments = new java.util.ArrayList<>(Tables.batchArguments(input, output));
+          if (!flag.isEmpty()) {
+            arguments.addAll(List.of("--instances", flag));
+          }
+          new CommandLine(command).parseArgs(arguments.toArray(String[]::new));
+          try (LocalEngine engine = command.loadEngine()) {
+            assertThat(engine.instances("tabular_mlp")).as(flag).isEqualTo(instances);
+          }
+        });
   }
 
   @Test
@@ -105,7 +136,23 @@ class BatchCommandTest {
         .parseArgs(Tables.batchArguments(input, output, "--instances", "0").toArray(String[]::new));
     assertThatThrownBy(zero::options)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--instances 0 (expected >= 1)");
+        .hasMessage("--instances '0' (expected a count >= 1, auto or configured)");
+    BatchCommand word = new BatchCommand();
+    new CommandLine(word)
+        .parseArgs(
+            Tables.batchArguments(input, output, "--instances", "all").toArray(String[]::new));
+    assertThatThrownBy(word::options)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--instances 'all' (expected a count >= 1, auto or configured)");
+    BatchCommand autoOnSpark = new BatchCommand();
+    new CommandLine(autoOnSpark)
+        .parseArgs(
+            Tables.batchArguments(
+                    input, output, "--instances", "auto", "--spark-master", "local[2]")
+                .toArray(String[]::new));
+    assertThatThrownBy(autoOnSpark::options)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--instances auto is for local mode");
 
     assertThat(
             execute(Tables.batchArguments(input, output, "--instances", "0").toArray(String[]::new))

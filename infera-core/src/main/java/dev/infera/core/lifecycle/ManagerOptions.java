@@ -1,7 +1,6 @@
 package dev.infera.core.lifecycle;
 
 import java.util.Objects;
-import java.util.OptionalInt;
 
 /**
  * Server-wide settings of model loading and control. Defaults live in {@link #defaults()}.
@@ -18,10 +17,10 @@ import java.util.OptionalInt;
  *     as defaults of each model's {@code parameters}
  * @param instanceBudget the most instances the versions under instance autoscaling may run together
  *     ({@code --instance-budget}; default the available processors)
- * @param instanceCount when present, the {@code count} of every instance group of every model
- *     loaded (a model without instance groups gets one group of this count), whatever its
- *     configuration says: {@code infera batch --instances}, where throughput matters and the
- *     configuration's count was chosen for online latency
+ * @param instanceCount the instance counts of every model loaded: as configured (the default), or
+ *     for {@code infera batch --instances}, where throughput matters and the configuration's count
+ *     was chosen for online latency, one count for every group or as many as fill the cores ({@link
+ *     InstanceCount#apply})
  */
 public record ManagerOptions(
     int defaultMaxBatchSize,
@@ -30,7 +29,7 @@ public record ManagerOptions(
     ControlOptions control,
     BackendConfig backendConfig,
     int instanceBudget,
-    OptionalInt instanceCount) {
+    InstanceCount instanceCount) {
   public static final int DEFAULT_MAX_BATCH_SIZE = 4;
 
   public ManagerOptions {
@@ -44,10 +43,6 @@ public record ManagerOptions(
       throw new IllegalArgumentException("instance budget " + instanceBudget + " (expected >= 1)");
     }
     Objects.requireNonNull(instanceCount, "instanceCount");
-    if (instanceCount.isPresent() && instanceCount.getAsInt() < 1) {
-      throw new IllegalArgumentException(
-          "instance count " + instanceCount.getAsInt() + " (expected >= 1)");
-    }
   }
 
   public ManagerOptions(
@@ -63,7 +58,7 @@ public record ManagerOptions(
         control,
         backendConfig,
         Runtime.getRuntime().availableProcessors(),
-        OptionalInt.empty());
+        InstanceCount.configured());
   }
 
   /** Options with strict readiness and model control mode NONE. */
@@ -123,11 +118,8 @@ public record ManagerOptions(
         instanceCount);
   }
 
-  /**
-   * These options with every model's instance groups set to {@code count} instances each (empty: as
-   * configured).
-   */
-  public ManagerOptions withInstanceCount(OptionalInt count) {
+  /** These options with every model's instances counted so. */
+  public ManagerOptions withInstanceCount(InstanceCount count) {
     return new ManagerOptions(
         defaultMaxBatchSize,
         strictModelConfig,

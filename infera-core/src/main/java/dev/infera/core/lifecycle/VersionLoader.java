@@ -197,7 +197,7 @@ final class VersionLoader {
    * Loads one version; on failure frees whatever it had created and throws.
    *
    * @param written the configuration as written (or given by a load request); the version loads
-   *     with it after the options' instance count, if any
+   *     with it after the options' instance count ({@link InstanceCount#apply})
    * @param configured whether {@code written} was written (or given by a load request) rather than
    *     left empty, to be completed from the model file
    */
@@ -209,7 +209,14 @@ final class VersionLoader {
       long version,
       Path directory) {
     VersionFingerprint files = VersionFingerprint.of(directory);
-    ModelConfig config = withInstanceCount(written);
+    ModelConfig config =
+        options
+            .instanceCount()
+            .apply(
+                written,
+                backend.coresPerInstance(
+                    options.backendConfig().withDefaults(backend, parameters(written))),
+                Runtime.getRuntime().availableProcessors());
     // Checked before the backend loads anything: a bad value fails the load naming the parameter.
     Optional<InstanceScaling> scaling =
         InstanceScaling.of(parameters(config), instanceCount(config));
@@ -269,25 +276,6 @@ final class VersionLoader {
       meters.release(source.name(), versionText);
       throw e;
     }
-  }
-
-  /**
-   * The configuration with every instance group's {@code count} set to the options' instance count
-   * (one group when it has none), or as it is when the options set none.
-   */
-  private ModelConfig withInstanceCount(ModelConfig config) {
-    if (options.instanceCount().isEmpty()) {
-      return config;
-    }
-    int count = options.instanceCount().getAsInt();
-    ModelConfig.Builder builder = config.toBuilder();
-    if (builder.getInstanceGroupCount() == 0) {
-      builder.addInstanceGroup(ModelInstanceGroup.getDefaultInstance()); // as without groups: CPU
-    }
-    for (int i = 0; i < builder.getInstanceGroupCount(); i++) {
-      builder.setInstanceGroup(i, builder.getInstanceGroup(i).toBuilder().setCount(count));
-    }
-    return builder.build();
   }
 
   private static Map<String, String> parameters(ModelConfig config) {

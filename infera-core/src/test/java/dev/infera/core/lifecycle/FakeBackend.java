@@ -16,6 +16,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,6 +46,13 @@ final class FakeBackend implements Backend {
   @Override
   public Set<String> defaultModelFileNames() {
     return Set.of("model.fake");
+  }
+
+  /** The parameter {@code fake_cores_per_instance}, when a model sets it. */
+  @Override
+  public OptionalInt coresPerInstance(Map<String, String> parameters) {
+    String cores = parameters.get("fake_cores_per_instance");
+    return cores == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(cores));
   }
 
   @Override

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -260,7 +259,7 @@ class ModelManagerTest {
   void anInstanceCountReplacesEveryGroupsCountAndGivesAModelWithoutGroupsOne() throws Exception {
     model("grouped", ADD_CONFIG + "instance_group [ { count: 1, kind: KIND_CPU } ]", 1);
     model("ungrouped", ADD_CONFIG, 1);
-    start(ManagerOptions.defaults().withInstanceCount(OptionalInt.of(3)));
+    start(ManagerOptions.defaults().withInstanceCount(InstanceCount.of(3)));
 
     for (String name : List.of("grouped", "ungrouped")) {
       assertThat(engine.modelConfig(name, Optional.empty()).getInstanceGroupList())
@@ -272,9 +271,33 @@ class ModelManagerTest {
   }
 
   @Test
+  void fillingTheCoresGivesAsManyInstancesAsTheBackendsThreadsTakeAndKeepsTheRestConfigured()
+      throws Exception {
+    String oneCore =
+        "parameters { key: \"fake_cores_per_instance\" value: { string_value: \"1\" } }\n";
+    model("one_core", ADD_CONFIG + oneCore + "instance_group [ { count: 1, kind: KIND_CPU } ]", 1);
+    model("unknown", ADD_CONFIG + "instance_group [ { count: 1, kind: KIND_CPU } ]", 1);
+    model("ungrouped", ADD_CONFIG + oneCore, 1);
+    start(ManagerOptions.defaults().withInstanceCount(InstanceCount.fillCores()));
+
+    int processors = Runtime.getRuntime().availableProcessors();
+    for (String name : List.of("one_core", "ungrouped")) {
+      assertThat(engine.modelConfig(name, Optional.empty()).getInstanceGroupList())
+          .singleElement()
+          .satisfies(group -> assertThat(group.getCount()).isEqualTo(processors));
+      assertThat(infer(name, Optional.empty()).outputs().get(0).data().getInt(4)).isEqualTo(21);
+    }
+    // the backend cannot tell for this one: the configured count stands
+    assertThat(engine.modelConfig("unknown", Optional.empty()).getInstanceGroupList())
+        .singleElement()
+        .satisfies(group -> assertThat(group.getCount()).isEqualTo(1));
+    assertThat(backend.instancesCreated.get()).isEqualTo(2 * processors + 1);
+  }
+
+  @Test
   void anInstanceCountOverTheMachinesLimitFailsTheLoadNamingIt() throws Exception {
     model("grouped", ADD_CONFIG, 1);
-    start(ManagerOptions.defaults().withInstanceCount(OptionalInt.of(100_000)));
+    start(ManagerOptions.defaults().withInstanceCount(InstanceCount.of(100_000)));
 
     assertThat(manager.statuses("grouped"))
         .singleElement()
