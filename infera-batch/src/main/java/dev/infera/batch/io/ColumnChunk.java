@@ -13,14 +13,47 @@ public final class ColumnChunk {
   private final long firstRow;
   private final DuckDBDataChunkReader chunk;
   private final ColumnKind[] kinds;
+  private final Scratch scratch;
+  private final boolean bulk;
   private final int size;
 
-  ColumnChunk(String file, long firstRow, DuckDBDataChunkReader chunk, ColumnKind[] kinds) {
+  ColumnChunk(
+      String file,
+      long firstRow,
+      DuckDBDataChunkReader chunk,
+      ColumnKind[] kinds,
+      Scratch scratch,
+      boolean bulk) {
     this.file = file;
     this.firstRow = firstRow;
     this.chunk = chunk;
     this.kinds = kinds;
+    this.scratch = scratch;
+    this.bulk = bulk;
     this.size = Math.toIntExact(chunk.rowCount());
+  }
+
+  /**
+   * A column's values between DuckDB's buffer and the tensor, kept from chunk to chunk by the
+   * reader that owns it (on its thread).
+   */
+  static final class Scratch {
+    private float[] floats = new float[0];
+    private double[] doubles = new double[0];
+
+    float[] floats(int size) {
+      if (floats.length < size) {
+        floats = new float[size];
+      }
+      return floats;
+    }
+
+    double[] doubles(int size) {
+      if (doubles.length < size) {
+        doubles = new double[size];
+      }
+      return doubles;
+    }
   }
 
   /** The file's name. */
@@ -44,8 +77,22 @@ public final class ColumnChunk {
   public void copyFloats(int column, float[] out, int offset, int stride, boolean[] nulls) {
     DuckDBReadableVector vector = chunk.vector(column);
     boolean floats = isFloat(column);
-    for (int r = 0, at = offset; r < size; r++, at += stride) {
-      out[at] = (float) value(vector, floats, r, nulls);
+    if (bulk && floats && VectorBuffers.floats(vector, size, scratch.floats(size), nulls)) {
+      float[] values = scratch.floats(size);
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        out[at] = values[r];
+      }
+    } else if (bulk
+        && !floats
+        && VectorBuffers.doubles(vector, size, scratch.doubles(size), nulls)) {
+      double[] values = scratch.doubles(size);
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        out[at] = (float) values[r];
+      }
+    } else {
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        out[at] = (float) value(vector, floats, r, nulls);
+      }
     }
   }
 
@@ -53,8 +100,22 @@ public final class ColumnChunk {
   public void copyDoubles(int column, double[] out, int offset, int stride, boolean[] nulls) {
     DuckDBReadableVector vector = chunk.vector(column);
     boolean floats = isFloat(column);
-    for (int r = 0, at = offset; r < size; r++, at += stride) {
-      out[at] = value(vector, floats, r, nulls);
+    if (bulk && floats && VectorBuffers.floats(vector, size, scratch.floats(size), nulls)) {
+      float[] values = scratch.floats(size);
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        out[at] = values[r];
+      }
+    } else if (bulk
+        && !floats
+        && VectorBuffers.doubles(vector, size, scratch.doubles(size), nulls)) {
+      double[] values = scratch.doubles(size);
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        out[at] = values[r];
+      }
+    } else {
+      for (int r = 0, at = offset; r < size; r++, at += stride) {
+        out[at] = value(vector, floats, r, nulls);
+      }
     }
   }
 

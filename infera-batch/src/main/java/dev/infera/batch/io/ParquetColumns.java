@@ -22,6 +22,8 @@ public final class ParquetColumns implements AutoCloseable {
   private final DuckDb duckDb;
   private final List<String> columns;
   private final ColumnKind[] kinds;
+  private final ColumnChunk.Scratch scratch = new ColumnChunk.Scratch();
+  private boolean bulk = VectorBuffers.AVAILABLE;
   private String selectList = "*";
   private int index = -1;
   private String name;
@@ -107,12 +109,21 @@ public final class ParquetColumns implements AutoCloseable {
     selectList = select.toString();
   }
 
+  /**
+   * Reads FLOAT and DOUBLE columns value by value instead of in bulk from DuckDB's buffers (to
+   * compare the two); before the first {@link #next}.
+   */
+  void readValueByValue() {
+    bulk = false;
+  }
+
   /** The next chunk, or null after the last file; the previous chunk is no longer valid. */
   public ColumnChunk next() {
     try {
       while (true) {
         if (result != null && result.nextChunk()) {
-          ColumnChunk chunk = new ColumnChunk(name, rowsOfFile + 1, result.chunk(), kinds);
+          ColumnChunk chunk =
+              new ColumnChunk(name, rowsOfFile + 1, result.chunk(), kinds, scratch, bulk);
           rowsOfFile += chunk.size();
           return chunk;
         }
