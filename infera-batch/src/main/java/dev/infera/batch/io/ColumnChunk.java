@@ -72,50 +72,38 @@ public final class ColumnChunk {
 
   /**
    * Copies a FLOAT or DOUBLE column into {@code out[row * stride + offset]} as float, as {@code
-   * (float)} of the double the row path reads; sets {@code nulls[row]} for a null.
+   * (float)} of the double the row path reads; sets {@code nulls[row]} for a null. A FLOAT column
+   * is read in bulk from DuckDB's buffer where it can be ({@link VectorBuffers}), else value by
+   * value.
    */
   public void copyFloats(int column, float[] out, int offset, int stride, boolean[] nulls) {
     DuckDBReadableVector vector = chunk.vector(column);
     boolean floats = isFloat(column);
-    if (bulk && floats && VectorBuffers.floats(vector, size, scratch.floats(size), nulls)) {
-      float[] values = scratch.floats(size);
+    float[] values = scratch.floats(size);
+    if (bulk && floats && VectorBuffers.floats(vector, size, values, nulls)) {
       for (int r = 0, at = offset; r < size; r++, at += stride) {
         out[at] = values[r];
       }
-    } else if (bulk
-        && !floats
-        && VectorBuffers.doubles(vector, size, scratch.doubles(size), nulls)) {
-      double[] values = scratch.doubles(size);
-      for (int r = 0, at = offset; r < size; r++, at += stride) {
-        out[at] = (float) values[r];
-      }
-    } else {
-      for (int r = 0, at = offset; r < size; r++, at += stride) {
-        out[at] = (float) value(vector, floats, r, nulls);
-      }
+      return;
+    }
+    for (int r = 0, at = offset; r < size; r++, at += stride) {
+      out[at] = (float) value(vector, floats, r, nulls);
     }
   }
 
-  /** As {@link #copyFloats}, into doubles. */
+  /** As {@link #copyFloats}, into doubles; a DOUBLE column read in bulk where it can be. */
   public void copyDoubles(int column, double[] out, int offset, int stride, boolean[] nulls) {
     DuckDBReadableVector vector = chunk.vector(column);
     boolean floats = isFloat(column);
-    if (bulk && floats && VectorBuffers.floats(vector, size, scratch.floats(size), nulls)) {
-      float[] values = scratch.floats(size);
+    double[] values = scratch.doubles(size);
+    if (bulk && !floats && VectorBuffers.doubles(vector, size, values, nulls)) {
       for (int r = 0, at = offset; r < size; r++, at += stride) {
         out[at] = values[r];
       }
-    } else if (bulk
-        && !floats
-        && VectorBuffers.doubles(vector, size, scratch.doubles(size), nulls)) {
-      double[] values = scratch.doubles(size);
-      for (int r = 0, at = offset; r < size; r++, at += stride) {
-        out[at] = values[r];
-      }
-    } else {
-      for (int r = 0, at = offset; r < size; r++, at += stride) {
-        out[at] = value(vector, floats, r, nulls);
-      }
+      return;
+    }
+    for (int r = 0, at = offset; r < size; r++, at += stride) {
+      out[at] = value(vector, floats, r, nulls);
     }
   }
 
