@@ -121,9 +121,7 @@ public final class LocalEngine implements AutoCloseable {
    * {@code --instances}).
    */
   public int instances(String model) {
-    return engine.modelConfig(model, Optional.empty()).getInstanceGroupList().stream()
-        .mapToInt(group -> Math.max(1, group.getCount()) * Math.max(1, group.getGpusCount()))
-        .sum();
+    return InstanceCount.instancesOf(engine.modelConfig(model, Optional.empty()));
   }
 
   public ModelAccess access() {

@@ -48,9 +48,12 @@ public record InstanceCount(Kind kind, int count) {
     return new InstanceCount(Kind.FILL_CORES, 0);
   }
 
-  /** A fixed count when present, else as configured (the Spark runner's options). */
-  public static InstanceCount of(OptionalInt count) {
-    return count.isPresent() ? of(count.getAsInt()) : configured();
+  /**
+   * How many instances a loaded version's configuration runs, as the loader creates them: {@code
+   * count} (at least 1) per group, times the GPUs a GPU group lists; 1 without groups.
+   */
+  public static int instancesOf(ModelConfig config) {
+    return VersionLoader.instanceCount(config);
   }
 
   /**
