@@ -16,8 +16,6 @@ import dev.infera.batch.mapping.BatchBuilder;
 import dev.infera.batch.mapping.ColumnMapping;
 import dev.infera.batch.mapping.ColumnarBatchBuilder;
 import dev.infera.batch.mapping.OutputLayout;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -487,50 +485,16 @@ public final class BatchJob {
 
   private JobSummary summarize(
       Manifest manifest, InputFiles input, FileFormat format, OutputLayout layout, RunClock clock) {
-    OutputDistribution distribution = new OutputDistribution(layout.columns());
-    List<JobSummary.Partition> partitions = new ArrayList<>();
-    long rowsIn = 0;
-    long rowsOut = 0;
-    long rejected = 0;
-    int resumed = 0;
-    for (var entry : manifest.partitions().entrySet()) {
-      Manifest.PartitionResult result = entry.getValue();
-      distribution.merge(result.distribution());
-      boolean earlier = !committedNow.contains(entry.getKey());
-      partitions.add(
-          new JobSummary.Partition(
-              entry.getKey(),
-              result.rowsIn(),
-              result.rowsOut(),
-              result.rejected(),
-              result.seconds(),
-              earlier));
-      rowsIn += result.rowsIn();
-      rowsOut += result.rowsOut();
-      rejected += result.rejected();
-      if (earlier) {
-        resumed++;
-      }
-    }
-    double seconds = clock.seconds();
-    long scoredNow = progress.scoredThisRun();
     JobSummary summary =
-        new JobSummary(
-            options.model(),
-            manifest.job().version(),
-            input.files().stream().map(Path::toString).toList(),
-            options.output().toString(),
-            format.name().toLowerCase(java.util.Locale.ROOT),
-            rowsIn,
-            rowsOut,
-            rejected,
-            seconds,
-            seconds > 0 ? scoredNow / seconds : 0,
-            clock.cpuSeconds(),
-            RunClock.peakRssBytes(),
-            resumed,
-            partitions,
-            distribution.summary());
+        JobSummary.of(
+            options,
+            manifest,
+            committedNow,
+            input,
+            format,
+            layout,
+            clock,
+            progress.scoredThisRun());
     summary.write(options.output());
     return summary;
   }

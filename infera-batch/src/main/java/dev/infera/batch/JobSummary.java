@@ -1,10 +1,16 @@
 package dev.infera.batch;
 
+import dev.infera.batch.io.FileFormat;
+import dev.infera.batch.io.InputFiles;
+import dev.infera.batch.mapping.OutputLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a finished job did; written as {@value #FILE} beside its outputs.
@@ -46,6 +52,64 @@ public record JobSummary(
   public JobSummary {
     inputs = List.copyOf(inputs);
     partitions = List.copyOf(partitions);
+  }
+
+  /**
+   * A job's summary from its manifest: every committed partition (those not committed in this run,
+   * {@code committedNow}, count as resumed), their output distributions merged, and this run's
+   * time, CPU and rows scored per second.
+   */
+  static JobSummary of(
+      BatchOptions options,
+      Manifest manifest,
+      Set<Integer> committedNow,
+      InputFiles input,
+      FileFormat format,
+      OutputLayout layout,
+      RunClock clock,
+      long scoredNow) {
+    OutputDistribution distribution = new OutputDistribution(layout.columns());
+    List<Partition> partitions = new ArrayList<>();
+    long rowsIn = 0;
+    long rowsOut = 0;
+    long rejected = 0;
+    int resumed = 0;
+    for (var entry : manifest.partitions().entrySet()) {
+      Manifest.PartitionResult result = entry.getValue();
+      distribution.merge(result.distribution());
+      boolean earlier = !committedNow.contains(entry.getKey());
+      partitions.add(
+          new Partition(
+              entry.getKey(),
+              result.rowsIn(),
+              result.rowsOut(),
+              result.rejected(),
+              result.seconds(),
+              earlier));
+      rowsIn += result.rowsIn();
+      rowsOut += result.rowsOut();
+      rejected += result.rejected();
+      if (earlier) {
+        resumed++;
+      }
+    }
+    double seconds = clock.seconds();
+    return new JobSummary(
+        options.model(),
+        manifest.job().version(),
+        input.files().stream().map(Path::toString).toList(),
+        options.output().toString(),
+        format.name().toLowerCase(Locale.ROOT),
+        rowsIn,
+        rowsOut,
+        rejected,
+        seconds,
+        seconds > 0 ? scoredNow / seconds : 0,
+        clock.cpuSeconds(),
+        RunClock.peakRssBytes(),
+        resumed,
+        partitions,
+        distribution.summary());
   }
 
   /** The same summary naming its input and output files otherwise. */
