@@ -18,6 +18,8 @@ import dev.infera.batch.mapping.ColumnarBatchBuilder;
 import dev.infera.batch.mapping.OutputLayout;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * One batch job: reads the input row by row, cuts it into partitions, scores each partition's rows
@@ -26,14 +28,15 @@ import java.util.Optional;
  * the partitions its manifest names, so every accepted row is written exactly once.
  *
  * <p>Threading: {@link #run} runs the whole job on the calling thread (reading, converting,
- * writing); the engine scores up to {@code parallelism} batches at once on its own threads. {@link
- * #progress} and {@link #cancel} may be called from any thread.
+ * writing; with {@link Reading#AHEAD} the reading and the partitions' commits run beside it, see
+ * {@link Partitions}); the engine scores up to {@code parallelism} batches at once on its own
+ * threads. {@link #progress} and {@link #cancel} may be called from any thread.
  */
 public final class BatchJob {
   private final BatchOptions options;
   private final ModelAccess access;
   private final JobProgress progress = new JobProgress();
-  private final java.util.Set<Integer> committedNow = new java.util.TreeSet<>();
+  private final Set<Integer> committedNow = new ConcurrentSkipListSet<>();
   private final boolean columnarAllowed;
   private final Reading reading;
   private volatile boolean cancelled;
@@ -49,9 +52,9 @@ public final class BatchJob {
     ON_JOB_THREAD,
     /**
      * On a thread of its own, a few thousand rows ahead ({@link ReadAhead}): parsing beside the
-     * conversion and writing; and the input's rows, which only the progress needs when partitions
-     * go by rows, counted beside the job rather than before it. For a job that has the machine to
-     * itself ({@code infera batch}).
+     * conversion and writing; the input's rows, which only the progress needs when partitions go by
+     * rows, counted beside the job rather than before it; and a finished partition committed beside
+     * the scoring of the next. For a job that has the machine to itself ({@code infera batch}).
      */
     AHEAD
   }
@@ -179,7 +182,7 @@ public final class BatchJob {
       SourceRow first = source.next();
       Setup setup =
           setUp(input, format, model, partitionRows, mapping, firstId(mapping, first), columns);
-      Partitions partitions = new Partitions(setup, partitionRows, format, duckDb);
+      Partitions partitions = partitions(setup, partitionRows, format, duckDb);
       long rowsRead = 0;
       long rejects = 0;
       try {
@@ -196,9 +199,10 @@ public final class BatchJob {
             checkErrorRate(rowsRead);
           }
         }
-        partitions.finish(rowsRead);
+        long read = rowsRead;
+        partitions.finish(() -> enforceErrorRate(read));
       } finally {
-        partitions.abandon();
+        partitions.end();
       }
       return summarize(partitions.manifest(), input, format, setup.layout(), clock);
     }
@@ -248,7 +252,7 @@ public final class BatchJob {
     Setup setup = setUp(input, format, model, partitionRows, mapping, firstId, columns);
     setup.scorer().useColumnar(builder.get());
     columnar = true;
-    Partitions partitions = new Partitions(setup, partitionRows, format, duckDb);
+    Partitions partitions = partitions(setup, partitionRows, format, duckDb);
     long rowsRead = 0;
     long rejects = 0;
     try {
@@ -278,9 +282,10 @@ public final class BatchJob {
           at += take;
         }
       }
-      partitions.finish(rowsRead);
+      long read = rowsRead;
+      partitions.finish(() -> enforceErrorRate(read));
     } finally {
-      partitions.abandon();
+      partitions.end();
     }
     return Optional.of(summarize(partitions.manifest(), input, format, setup.layout(), clock));
   }
@@ -325,104 +330,21 @@ public final class BatchJob {
   }
 
   /**
-   * The partition being written while rows are read in order: opens each partition's writer when
-   * its first row arrives (none for a partition the manifest holds: its rows are skipped) and
-   * commits it when the next begins. Owned by the job thread.
+   * The job's partitions: a finished one committed beside the job when the job has the machine to
+   * itself ({@link Reading#AHEAD}), on the job's thread otherwise.
    */
-  private final class Partitions {
-    private final Setup setup;
-    private final long partitionRows;
-    private final FileFormat format;
-    private final DuckDb duckDb;
-    private Manifest manifest;
-    private PartitionWriter writer;
-    private int current = -1;
-    private long index;
-
-    Partitions(Setup setup, long partitionRows, FileFormat format, DuckDb duckDb) {
-      this.setup = setup;
-      this.duckDb = duckDb;
-      this.partitionRows = partitionRows;
-      this.format = format;
-      this.manifest = setup.manifest();
-    }
-
-    /** The rows read so far; the job row number of the last row entered. */
-    long index() {
-      return index;
-    }
-
-    /** The rows from the next one to the end of its partition. */
-    long leftInPartition() {
-      return (index / partitionRows + 1) * partitionRows - index;
-    }
-
-    /**
-     * Enters the next {@code rows} rows, all of one partition.
-     *
-     * @return whether they are to be scored (false: their partition is committed already)
-     */
-    boolean enter(int rows) {
-      int partition = (int) (index / partitionRows);
-      index += rows;
-      if (partition != current) {
-        if (writer != null) {
-          manifest = commit(writer, setup.scorer(), manifest);
-        }
-        current = partition;
-        Manifest.PartitionResult earlier = manifest.partitions().get(partition);
-        if (earlier != null) {
-          progress.partitionResumed(earlier.rowsOut(), earlier.rejected());
-        }
-        writer =
-            earlier != null
-                ? null
-                : new PartitionWriter(
-                    partition, options.output(), format, setup.layout().columns(), duckDb);
-      }
-      return writer != null;
-    }
-
-    PartitionWriter writer() {
-      return writer;
-    }
-
-    Manifest manifest() {
-      return manifest;
-    }
-
-    /**
-     * Once every row is read: scores the rows still in flight (rejects of the model among them),
-     * checks the whole input's error rate, then commits the last partition.
-     */
-    void finish(long rowsRead) {
-      if (writer != null) {
-        setup.scorer().finish(writer);
-      }
-      enforceErrorRate(rowsRead);
-      if (writer != null) {
-        manifest = commit(writer, setup.scorer(), manifest);
-        writer = null;
-      }
-    }
-
-    /** After a failure: withdraws the batches in flight and deletes the open partition's files. */
-    void abandon() {
-      if (writer != null) {
-        setup.scorer().abandon();
-        writer.close();
-        writer = null;
-      }
-    }
-  }
-
-  private Manifest commit(PartitionWriter writer, RowScorer scorer, Manifest manifest) {
-    scorer.finish(writer);
-    Manifest committed = manifest.with(writer.index(), writer.commit());
-    committed.write(options.output());
-    committedNow.add(writer.index());
-    progress.partitionDone();
-    return committed;
+  private Partitions partitions(Setup setup, long partitionRows, FileFormat format, DuckDb duckDb) {
+    return new Partitions(
+        setup.scorer(),
+        setup.layout().columns(),
+        setup.manifest(),
+        partitionRows,
+        options.output(),
+        format,
+        duckDb,
+        progress,
+        committedNow,
+        reading == Reading.AHEAD ? Partitions.Commits.BESIDE : Partitions.Commits.ON_JOB_THREAD);
   }
 
   /** After a rejected row: from the 100th row read on, one bad first row does not stop a job. */

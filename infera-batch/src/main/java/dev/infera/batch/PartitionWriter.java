@@ -21,7 +21,8 @@ import java.util.Locale;
 
 /**
  * The files of one partition while it is being written: the output rows and the rejected rows, both
- * under temporary names until {@link #commit} renames them. Single-threaded (the job thread).
+ * under temporary names until {@link #commit} renames them. Written by the job thread; after {@link
+ * #endRows} it may be committed (or closed) by a thread the job hands it to.
  */
 final class PartitionWriter implements ScoredRows, AutoCloseable {
   static final String REJECTS_FOLDER = "_rejects";
@@ -104,6 +105,11 @@ final class PartitionWriter implements ScoredRows, AutoCloseable {
       throw new UncheckedIOException("cannot write the reject file: " + e.getMessage(), e);
     }
     rejected++;
+  }
+
+  /** On the job thread, once the last row is written (before a commit on another thread). */
+  void endRows() {
+    sink.endRows();
   }
 
   /** Finishes both files and renames them to their final names; returns the partition's record. */

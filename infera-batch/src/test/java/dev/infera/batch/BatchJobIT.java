@@ -350,6 +350,63 @@ class BatchJobIT {
   }
 
   @Test
+  void partitionsCommittedBesideTheJobHoldEveryRowAsThoseCommittedOnTheJobThread()
+      throws Exception {
+    // 1,500 rows in 12 partitions of 128, Parquet in and out: with the job's machine to itself a
+    // finished partition is written and committed on a thread of its own (DuckDB's appender,
+    // closed there, would drop the rows it still buffers).
+    float[][] rows = Tables.features(1_500, 64, 12);
+    Path input = Tables.parquet(dir.resolve("in.parquet"), rows);
+
+    BatchJob beside =
+        new BatchJob(options("tabular_mlp", input, "beside"), mlp.access(), BatchJob.Reading.AHEAD);
+    JobSummary fast = beside.run();
+    JobSummary plain = new BatchJob(options("tabular_mlp", input, "plain"), mlp.access()).run();
+
+    assertThat(fast.rowsOut()).isEqualTo(plain.rowsOut()).isEqualTo(1_500);
+    assertThat(fast.partitions())
+        .extracting(JobSummary.Partition::rowsOut)
+        .isEqualTo(plain.partitions().stream().map(JobSummary.Partition::rowsOut).toList())
+        .hasSize(12);
+    assertThat(fast.resumedPartitions()).isZero();
+    assertThat(beside.progress().partitionsDone()).isEqualTo(12);
+    List<Path> parts = Tables.parts(dir.resolve("beside"));
+    assertThat(parts).hasSize(12);
+    for (int i = 0; i < parts.size(); i++) {
+      assertThat(parts.get(i)).hasSameBinaryContentAs(Tables.parts(dir.resolve("plain")).get(i));
+    }
+    assertThat(Tables.readOutputs(dir.resolve("beside")))
+        .hasSize(1_500)
+        .isEqualTo(Tables.readOutputs(dir.resolve("plain")));
+    try (var files = Files.list(dir.resolve("beside"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".tmp"));
+    }
+  }
+
+  @Test
+  void aCommitThatFailsBesideTheJobStopsItAndLeavesTheCommittedPartitionsForAResume()
+      throws Exception {
+    Path input = Tables.parquet(dir.resolve("in.parquet"), Tables.features(600, 64, 13));
+    Path out = dir.resolve("out");
+    // Partition 1's file cannot be renamed into place: a folder that is not empty holds its name.
+    Files.createDirectories(out.resolve(PartitionWriter.fileName(1, FileFormat.PARQUET)));
+    Files.writeString(
+        out.resolve(PartitionWriter.fileName(1, FileFormat.PARQUET)).resolve("x"), "x");
+
+    BatchJob job =
+        new BatchJob(options("tabular_mlp", input, "out"), mlp.access(), BatchJob.Reading.AHEAD);
+    assertThatThrownBy(job::run).hasMessageContaining("cannot commit partition 1");
+
+    try (var files = Files.list(out)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .noneMatch(f -> f.endsWith(".tmp"))
+          .contains("part-00000.parquet", "_manifest.json")
+          .doesNotContain("part-00002.parquet", "part-00003.parquet");
+    }
+    assertThat(Manifest.read(out).orElseThrow().partitions()).containsOnlyKeys(0);
+  }
+
+  @Test
   void valuesTheModelRefusesAreRejectedWithTheEnginesReasonAndTheRestOfTheBatchIsScored()
       throws Exception {
     float[][] rows = Tables.features(8, 64, 7);

@@ -126,6 +126,21 @@ final class ParquetSink implements RowSink {
     return floats;
   }
 
+  /**
+   * Closes the appender, which flushes its last rows into the table. DuckDB's appender belongs to
+   * the thread that created it: closed on another, it drops the rows it still buffers (up to 2,048
+   * table rows, a whole partition here) without a word.
+   */
+  @Override
+  public void endRows() {
+    try {
+      appender.close();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write Parquet output: " + e.getMessage(), e);
+    }
+  }
+
+  /** Copies the table to the file ({@link #endRows} first, if the writing thread has not). */
   @Override
   public void close() {
     StringJoiner unnested = new StringJoiner(", ");
@@ -135,7 +150,9 @@ final class ParquetSink implements RowSink {
     }
     try (connection;
         Statement statement = connection.createStatement()) {
-      appender.close();
+      if (!appender.isClosed()) {
+        appender.close();
+      }
       statement.execute(
           "COPY (SELECT "
               + unnested

@@ -3,8 +3,10 @@ package dev.infera.batch.io;
 import java.util.List;
 
 /**
- * Writes rows to one output file. Single-threaded. {@link #close} finishes the file; a sink closed
- * after a failure may leave a partial file, which its owner deletes.
+ * Writes rows to one output file. Single-threaded: one thread writes the rows and then calls {@link
+ * #endRows}; {@link #close}, which finishes the file, may run on another thread after that (one
+ * that the writing thread handed the sink to). A sink closed after a failure may leave a partial
+ * file, which its owner deletes.
  */
 public interface RowSink extends AutoCloseable {
 
@@ -28,6 +30,12 @@ public interface RowSink extends AutoCloseable {
       write(row);
     }
   }
+
+  /**
+   * On the thread that wrote the rows, once the last is written: hands over whatever that thread
+   * still holds of them (a sink whose library confines its writer to one thread).
+   */
+  default void endRows() {}
 
   @Override
   void close();
