@@ -13,7 +13,8 @@
 # row path keeps the job running through the window; a Parquet job ends within a few seconds),
 # BENCH_PORT_BASE (default 18500), BENCH_INSTANCES (an `--instances` for the default's Parquet
 # jobs instead of auto), BENCH_ROUNDS (side-by-side rounds of the Parquet jobs and both
-# in-process references; default 3, 0 for none), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
+# in-process references; default 5, 0 for none), BENCH_ROUND_REFERENCE_SECONDS (each in-process
+# reference of a round, after 2 s of warm-up; default 3), BENCH_SKIP_BUILD, BENCH_SKIP_LOCAL.
 # Loopback only; every step is bounded by `timeout`; the server stops on exit.
 set -euo pipefail
 
@@ -57,10 +58,12 @@ duckdb="$(ls "$root"/infera-server/target/lib/duckdb_jdbc-*.jar | head -n 1)"
 timeout 600 java -cp "$duckdb" "$root/bench/batch/ToParquet.java" "$work/rows.csv" "$work/rows.parquet"
 log "CSV $(du -h "$work/rows.csv" | cut -f1), Parquet $(du -h "$work/rows.parquet" | cut -f1)"
 
-# ONNX Runtime in process at batch 256 (15 s after 5 s of warm-up), as CSV; options added.
+# ONNX Runtime in process at batch 256 (15 s after 5 s of warm-up unless BENCH_REFERENCE_DURATION
+# and BENCH_REFERENCE_WARMUP say otherwise), as CSV; options added.
 inprocess() {
   timeout 300 "$infera" bench --in-process --model-file "$models/tabular_mlp/1/model.onnx" \
-    --batch-sizes 256 --duration 15 --warmup 5 --format csv "$@"
+    --batch-sizes 256 --duration "${BENCH_REFERENCE_DURATION:-15}" \
+    --warmup "${BENCH_REFERENCE_WARMUP:-5}" --format csv "$@"
 }
 log "ONNX Runtime in-process, batch 256"
 inprocess | tee "$work/inprocess.csv"
@@ -110,13 +113,19 @@ if [[ -z "${BENCH_SKIP_LOCAL:-}" ]]; then
 fi
 
 # Rounds side by side, since one in-process figure on a shared host can be off by a third: each
-# round runs ONNX Runtime in process (default threads, as above: 15 s after 5 s), the Parquet job
-# with the configured instances and with the default's (auto), and ONNX Runtime with the
-# configured threads;
-# one line per round with its own ratios, then the medians.
-rounds="${BENCH_ROUNDS:-3}"
+# round runs ONNX Runtime in process (default threads), the Parquet job with the configured
+# instances and with the default's (auto), ONNX Runtime (default threads) again, and ONNX Runtime
+# with the configured threads. The references run about as long as a job (3 s after 2 s of
+# warm-up), right before and after the jobs, and a job's ratio is to their mean: a neighbour that
+# takes a core for a while then weighs on both sides alike, where a reference four times as long
+# as the job is more often hit than the job (which inflates the ratio). One line per round with
+# its own ratios, then the medians.
+rounds="${BENCH_ROUNDS:-5}"
 if [[ -z "${BENCH_SKIP_LOCAL:-}" ]] && ((rounds > 0)); then
-  rows_per_s() { inprocess "$@" | tail -n 1 | cut -d, -f5; }
+  rows_per_s() {
+    BENCH_REFERENCE_DURATION="${BENCH_ROUND_REFERENCE_SECONDS:-3}" BENCH_REFERENCE_WARMUP=2 \
+      inprocess "$@" | tail -n 1 | cut -d, -f5
+  }
   job() {
     rm -rf "$work/round"
     timeout 600 "$infera" batch --model-repository "$models" --model tabular_mlp \
@@ -126,21 +135,27 @@ if [[ -z "${BENCH_SKIP_LOCAL:-}" ]] && ((rounds > 0)); then
   }
   : >"$work/rounds.csv"
   for round in $(seq 1 "$rounds"); do
-    log "round $round of $rounds: in process, the job (configured instances), the job (--instances $instances)"
-    default="$(rows_per_s)"
+    log "round $round of $rounds: in process, the job (configured instances), the job (--instances $instances), in process twice"
+    before="$(rows_per_s)"
     one="$(job --instances configured)"
     more="$(job --instances "$instances")"
+    after="$(rows_per_s)"
     configured="$(rows_per_s ${model_threads:+--intra-op-threads "$model_threads"})"
-    echo "$round,$default,$one,$more,$configured" >>"$work/rounds.csv"
+    echo "$round,$before,$one,$more,$configured,$after" >>"$work/rounds.csv"
   done
   python3 - "$work/rounds.csv" "$instances" <<'PY'
 import statistics, sys
-rows = [[float(x) for x in line.split(",")] for line in open(sys.argv[1]) if line.strip()]
-for r, default, one, more, configured in rows:
-    print("round,%d,ort_default=%.0f,batch_parquet_configured=%.0f,batch_parquet_instances_%s=%.0f,"
-          "ort_configured=%.0f,ratios_default=%.2f/%.2f,ratios_configured=%.2f/%.2f" % (
-          r, default, one, sys.argv[2], more, configured, one / default, more / default,
-          one / configured, more / configured))
+rows = []
+for line in open(sys.argv[1]):
+    if line.strip():
+        r, before, one, more, configured, after = [float(x) for x in line.split(",")]
+        rows.append([r, (before + after) / 2, one, more, configured, before, after])
+for r, default, one, more, configured, before, after in rows:
+    print("round,%d,ort_default=%.0f(%.0f/%.0f),batch_parquet_configured=%.0f,"
+          "batch_parquet_instances_%s=%.0f,ort_configured=%.0f,ratios_default=%.2f/%.2f,"
+          "ratios_configured=%.2f/%.2f" % (
+          r, default, before, after, one, sys.argv[2], more, configured, one / default,
+          more / default, one / configured, more / configured))
 median = lambda i, j: statistics.median(row[i] / row[j] for row in rows)
 print("rounds,median ratio to default threads: %.2f (configured instances) / %.2f (--instances %s);"
       " to the configured session: %.2f / %.2f" % (
@@ -177,14 +192,20 @@ job_state() {
 print("job %s: state %s, rows done %d of %d" % (sys.argv[1], j["state"], j["rows_done"], j["total_rows"]))' "$1"
 }
 # A first window warms the server; then the same window without and with the job. The job's
-# state before and after the second window shows whether it ran throughout (a row whose job had
-# finished inside the window does not count).
+# state before and after the second window shows whether it ran throughout (a run whose job had
+# finished inside the window, or not yet scored a row before it, does not count).
 online >/dev/null
 online | tee "$work/online-alone.csv"
 job="$(curl -sf -X POST "http://127.0.0.1:$http/v2/jobs" \
   -d '{"model":"tabular_mlp","input":"rows.'"$job_format"'","output":"out"}')"
 id="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$job")"
-sleep 1
+# The window opens once the job scores: before, it counts the input's rows (a byte scan of the CSV
+# file), which weighs less on the online requests than the scoring.
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$http/v2/jobs/$id" |
+    python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["rows_done"] > 0 else 1)' && break
+  sleep 0.25
+done
 job_state "before the window"
 online | tee "$work/online-with-job.csv"
 job_state "after the window"
