@@ -70,14 +70,9 @@ public record JobSummary(
       long scoredNow) {
     OutputDistribution distribution = new OutputDistribution(layout.columns());
     List<Partition> partitions = new ArrayList<>();
-    long rowsIn = 0;
-    long rowsOut = 0;
-    long rejected = 0;
-    int resumed = 0;
     for (var entry : manifest.partitions().entrySet()) {
       Manifest.PartitionResult result = entry.getValue();
       distribution.merge(result.distribution());
-      boolean earlier = !committedNow.contains(entry.getKey());
       partitions.add(
           new Partition(
               entry.getKey(),
@@ -85,31 +80,50 @@ public record JobSummary(
               result.rowsOut(),
               result.rejected(),
               result.seconds(),
-              earlier));
-      rowsIn += result.rowsIn();
-      rowsOut += result.rowsOut();
-      rejected += result.rejected();
-      if (earlier) {
-        resumed++;
-      }
+              !committedNow.contains(entry.getKey())));
     }
+    return timed(
+        options,
+        manifest.job().version(),
+        input,
+        format,
+        partitions,
+        scoredNow,
+        clock,
+        distribution.summary());
+  }
+
+  /**
+   * The summary of a run timed by {@code clock} (its seconds, CPU and the peak RSS read now): the
+   * rows in, out and rejected and the resumed partitions counted over {@code partitions}, the rate
+   * over the {@code scoredNow} rows this run scored or rejected.
+   */
+  public static JobSummary timed(
+      BatchOptions options,
+      String version,
+      InputFiles input,
+      FileFormat format,
+      List<Partition> partitions,
+      long scoredNow,
+      RunClock clock,
+      Map<String, Map<String, Object>> distribution) {
     double seconds = clock.seconds();
     return new JobSummary(
         options.model(),
-        manifest.job().version(),
+        version,
         input.files().stream().map(Path::toString).toList(),
         options.output().toString(),
         format.name().toLowerCase(Locale.ROOT),
-        rowsIn,
-        rowsOut,
-        rejected,
+        partitions.stream().mapToLong(Partition::rowsIn).sum(),
+        partitions.stream().mapToLong(Partition::rowsOut).sum(),
+        partitions.stream().mapToLong(Partition::rejected).sum(),
         seconds,
         seconds > 0 ? scoredNow / seconds : 0,
         clock.cpuSeconds(),
         RunClock.peakRssBytes(),
-        resumed,
+        (int) partitions.stream().filter(Partition::resumed).count(),
         partitions,
-        distribution.summary());
+        distribution);
   }
 
   /** The same summary naming its input and output files otherwise. */

@@ -154,24 +154,15 @@ public final class SparkBatch implements DistributedBatch {
       if (rejected > 0) {
         write(scored.rejects(), FileFormat.JSONL, output.resolve(REJECTS_FOLDER));
       }
-      long rowsOut = rowsIn - rejected;
-      double seconds = clock.seconds();
       JobSummary summary =
-          new JobSummary(
-              options.model(),
+          JobSummary.timed(
+              options,
               Long.toString(scored.version()),
-              input.files().stream().map(Path::toString).toList(),
-              output.toString(),
-              format.name().toLowerCase(Locale.ROOT),
-              rowsIn,
-              rowsOut,
-              rejected,
-              seconds,
-              seconds > 0 ? rowsIn / seconds : 0,
-              clock.cpuSeconds(),
-              RunClock.peakRssBytes(),
-              0,
+              input,
+              format,
               partitions,
+              rowsIn,
+              clock,
               Map.of());
       summary.write(output);
       if (rowsIn > 0 && rejected > options.maxErrorRate() * rowsIn) {
