@@ -18,30 +18,44 @@ import org.slf4j.LoggerFactory;
 public final class ClientMessages {
   private static final Logger LOG = LoggerFactory.getLogger(ClientMessages.class);
 
+  /*
+   * Every pattern below runs in time linear in the message: a message can echo a client's input
+   * (a 100,000-character input name), and these run on the event loops. A match may start only
+   * where a run of its characters starts (the look-behinds), and runs that can never be given back
+   * usefully are possessive ({@code ++}, {@code *+}); otherwise each start inside a long run would
+   * scan the rest of it again. Repeated groups are bounded ({@code {1,64}}): Java matches a group's
+   * repetitions by recursion, so an unbounded one overflows the stack on a long enough run (a class
+   * name, a C++ name or a path has far fewer parts).
+   */
+
   /** A fully qualified Java class name (and a following ": "), as exceptions print themselves. */
   private static final Pattern CLASS_NAME =
       Pattern.compile(
-          "\\b(?:com|org|io|java|javax|jdk|sun|ai|ml|dev|net|kotlin|scala)"
-              + "\\.(?:[a-z_][a-z0-9_]*\\.)+[A-Z][\\w$]*(?:\\.[\\w$]+)*(?:\\(\\))?(?::\\s*)?");
+          "(?<![\\w.$])(?:com|org|io|java|javax|jdk|sun|ai|ml|dev|net|kotlin|scala)"
+              + "\\.(?:[a-z_][a-z0-9_]*+\\.){1,64}+[A-Z][\\w$]*+(?:\\.[\\w$]++){0,64}+(?:\\(\\))?(?::\\s*+)?");
 
   /** A native source location such as {@code /src/onnxruntime/core/graph/model.cc:123}. */
   private static final Pattern SOURCE_LOCATION =
-      Pattern.compile("\\S*\\.(?:cc|cpp|cxx|c|h|hpp|cu|cuh)(?::\\d+)+\\s*");
+      Pattern.compile("(?<!\\S)\\S*\\.(?:cc|cpp|cxx|c|h|hpp|cu|cuh)(?::\\d++){1,8}+\\s*+");
 
   /** A C++ function signature, as native asserts print them: {@code void ns::f(int) }. */
   private static final Pattern CPP_SIGNATURE =
       Pattern.compile(
-          "(?:\\b[\\w:<>*&,]+\\s+)?\\b\\w+(?:::[\\w~<>]+)+\\([^()]*\\)\\s*(?:const\\s*)?");
+          "(?:(?<![\\w:<>*&,])[\\w:<>*&,]++\\s++)?(?<![\\w:])\\w++(?:::[\\w~<>]++){1,64}+"
+              + "\\([^()]*+\\)\\s*+(?:const\\s*+)?");
 
   /** A library method reference in backquotes, as Jackson names its limits. */
-  private static final Pattern METHOD_REFERENCE = Pattern.compile(",?\\s*from `[^`]*`");
+  private static final Pattern METHOD_REFERENCE = Pattern.compile(",?(?<!\\s)\\s*+from `[^`]*+`");
 
   /**
    * An absolute path of two or more segments: the server's own files. The protocol's own paths
    * ({@code /v2/...}) and the path part of URLs are not files and stay.
    */
   private static final Pattern ABSOLUTE_PATH =
-      Pattern.compile("(?<![\\w.:/])/(?!v2/)(?:[^\\s/'\"`:;,()]+/)+([^\\s/'\"`:;,()]+)");
+      Pattern.compile("(?<![\\w.:/])/(?!v2/)(?:[^\\s/'\"`:;,()]++/){1,64}([^\\s/'\"`:;,()]++)");
+
+  /** The longest message a client gets, in characters, before the note of what was cut. */
+  static final int MAX_LENGTH = 4096;
 
   private ClientMessages() {}
 
@@ -50,15 +64,34 @@ public final class ClientMessages {
     if (message == null || message.isEmpty()) {
       return "";
     }
+    String cleaned = withoutInternals(shortened(message));
+    if (!cleaned.equals(message)) {
+      LOG.debug("reply shortened for the client; full text: {}", message);
+    }
+    return cleaned.isEmpty() ? "the request failed; the server log has the details" : cleaned;
+  }
+
+  /** {@code message} without class names, native locations and signatures, and server paths. */
+  static String withoutInternals(String message) {
     String cleaned = SOURCE_LOCATION.matcher(message).replaceAll("");
     cleaned = CPP_SIGNATURE.matcher(cleaned).replaceAll("");
     cleaned = CLASS_NAME.matcher(cleaned).replaceAll("");
     cleaned = METHOD_REFERENCE.matcher(cleaned).replaceAll("");
     cleaned = ABSOLUTE_PATH.matcher(cleaned).replaceAll("$1");
-    cleaned = cleaned.replaceAll("[ \\t]{2,}", " ").strip();
-    if (!cleaned.equals(message)) {
-      LOG.debug("reply shortened for the client; full text: {}", message);
+    return cleaned.replaceAll("[ \\t]{2,}", " ").strip();
+  }
+
+  /**
+   * {@code message} cut to {@value #MAX_LENGTH} characters, saying how much was cut: an error that
+   * echoes a huge value from the request does not echo all of it back.
+   */
+  private static String shortened(String message) {
+    if (message.length() <= MAX_LENGTH) {
+      return message;
     }
-    return cleaned.isEmpty() ? "the request failed; the server log has the details" : cleaned;
+    return message.substring(0, MAX_LENGTH)
+        + " ... ("
+        + (message.length() - MAX_LENGTH)
+        + " more characters)";
   }
 }

@@ -1,7 +1,9 @@
 package dev.infera.server.messages;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ClientMessagesTest {
@@ -56,5 +58,48 @@ class ClientMessagesTest {
         "model 'simple' version '1': input 'INPUT0' has shape [1, 15] (expected [-1, 16]); see"
             + " https://example.com/docs/a.b and 3/4 of rows, path /v2/models/x/infer";
     assertThat(ClientMessages.forClient(message)).isEqualTo(message);
+  }
+
+  /**
+   * Messages echo the client's input, so each pattern must run in time linear in the message. Each
+   * of these took minutes or hours before (a pattern rescanning a long run from every position in
+   * it: 3.4 s for a 10,000-character input name on the server, growing with its square); the
+   * generous limit only stops the test from hanging, it measures no speed.
+   */
+  @Test
+  void longRunsFromTheClientAreCleanedWithoutRescanning() {
+    int n = 200_000;
+    for (String run :
+        new String[] {
+          "X".repeat(n),
+          "io.".repeat(n / 3),
+          "a::".repeat(n / 3),
+          "a,".repeat(n / 2),
+          " ".repeat(n) + "x",
+          "/a".repeat(n / 2) + "/",
+          "x.".repeat(n / 2),
+        }) {
+      String message = "input '" + run + "' is not an input of model 'simple'";
+      // Without the cut to MAX_LENGTH, which would hide a pattern that rescans.
+      String cleaned =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(30), () -> ClientMessages.withoutInternals(message));
+      assertThat(cleaned).startsWith("input '").endsWith("' is not an input of model 'simple'");
+      assertThat(ClientMessages.forClient(message)).endsWith("more characters)");
+    }
+  }
+
+  @Test
+  void aLongMessageIsCutSayingHowMuch() {
+    String message = "input '" + "N".repeat(10_000) + "' is unknown";
+    assertThat(ClientMessages.forClient(message))
+        .isEqualTo(
+            "input '"
+                + "N".repeat(ClientMessages.MAX_LENGTH - 7)
+                + " ... ("
+                + (message.length() - ClientMessages.MAX_LENGTH)
+                + " more characters)");
+    String fits = "input '" + "N".repeat(1_000) + "' is unknown";
+    assertThat(ClientMessages.forClient(fits)).isEqualTo(fits);
   }
 }
