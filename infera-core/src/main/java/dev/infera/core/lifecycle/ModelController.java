@@ -3,6 +3,7 @@ package dev.infera.core.lifecycle;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.repository.ModelNames;
 import dev.infera.core.repository.ModelRepository;
+import dev.infera.core.repository.RepositoryUnavailableException;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 import java.util.ArrayList;
@@ -100,14 +101,15 @@ public final class ModelController implements RepositoryControl, AutoCloseable {
 
   /**
    * Every model of the repository and every model loaded, each version with its state and reason; a
-   * model in the repository that is not loaded appears once, UNAVAILABLE, "not loaded".
+   * model in the repository that is not loaded appears once, UNAVAILABLE, "not loaded". While the
+   * repository cannot be listed, only the models the manager knows.
    *
    * @param readyOnly only the READY versions (Triton's {@code ready} flag)
    */
   @Override
   public List<VersionStatus> index(boolean readyOnly) {
     List<VersionStatus> statuses = new ArrayList<>(manager.index());
-    for (String name : repository.modelNames()) {
+    for (String name : repositoryNames()) {
       if (!manager.isKnown(name)) {
         statuses.add(new VersionStatus(name, "", ModelState.UNAVAILABLE, NOT_LOADED));
       }
@@ -120,6 +122,15 @@ public final class ModelController implements RepositoryControl, AutoCloseable {
     return readyOnly
         ? statuses.stream().filter(s -> s.state() == ModelState.READY).toList()
         : List.copyOf(statuses);
+  }
+
+  /** The repository's models; none while it cannot be listed (the poller warns about that). */
+  private List<String> repositoryNames() {
+    try {
+      return repository.modelNames();
+    } catch (RepositoryUnavailableException e) {
+      return List.of();
+    }
   }
 
   private static int compareVersions(String a, String b) {

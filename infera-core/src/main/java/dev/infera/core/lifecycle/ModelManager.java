@@ -113,7 +113,7 @@ public final class ModelManager implements AutoCloseable {
       record.want(true);
       Optional<ModelSource> source = repository.find(name);
       if (source.isEmpty()) {
-        record.fail("model '" + name + "' is not in the repository " + repository.location());
+        record.failLoad("model '" + name + "' is not in the repository " + repository.location());
         lifecycle.recordLoadFailure(name, "");
         publishStates();
         return record.hasReady();
@@ -121,7 +121,7 @@ public final class ModelManager implements AutoCloseable {
       try {
         loadVersions(record, source.get(), override);
       } catch (InferenceException | IllegalArgumentException e) {
-        record.fail(e.getMessage());
+        record.failLoad(e.getMessage());
         lifecycle.recordLoadFailure(name, "");
         LOG.error("model '{}' is unavailable: {}", name, e.getMessage());
       } finally {

@@ -43,6 +43,15 @@ final class ModelRecord {
     publishRoutes();
   }
 
+  /**
+   * Records a load that failed as a whole (configuration, backend, model gone): its reason replaces
+   * the version reasons of the previous load, which no longer describe this one.
+   */
+  void failLoad(String reason) {
+    versionFailures = Map.of();
+    fail(reason);
+  }
+
   void fail(String reason) {
     failure = reason;
     publishRoutes();

@@ -3,14 +3,15 @@ package dev.infera.core.lifecycle;
 import dev.infera.core.config.ConfigException;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.config.proto.ModelOutput;
+import dev.infera.core.repository.Utf8Text;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The class labels of a version's outputs: Triton's {@code output.label_filename}, a UTF-8 file in
@@ -37,11 +38,19 @@ final class OutputLabels {
         problems.add(owner + " is not a file in the model's folder");
         continue;
       }
+      byte[] bytes;
       try {
-        labels.put(output.getName(), List.copyOf(Files.readAllLines(path, StandardCharsets.UTF_8)));
+        bytes = Files.readAllBytes(path);
       } catch (IOException e) {
         problems.add(owner + " cannot be read (expected a UTF-8 file, one label per line)");
+        continue;
       }
+      Optional<String> text = Utf8Text.decode(bytes);
+      if (text.isEmpty()) {
+        problems.add(Utf8Text.problem(owner, bytes) + " (expected one label per line)");
+        continue;
+      }
+      labels.put(output.getName(), text.get().lines().toList());
     }
     if (!problems.isEmpty()) {
       throw new ConfigException("model '" + model + "'", problems);

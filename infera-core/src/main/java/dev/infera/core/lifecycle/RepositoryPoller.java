@@ -2,6 +2,7 @@ package dev.infera.core.lifecycle;
 
 import dev.infera.core.repository.ModelRepository;
 import dev.infera.core.repository.ModelSource;
+import dev.infera.core.repository.RepositoryUnavailableException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * config.pbtxt, the set of version folders, and each version folder's and the warmup folder's file
  * sizes and modification times) and applies what changed: a new or changed model is loaded (the
  * manager reloads only its changed versions, beside the serving ones), a model whose folder is gone
- * is unloaded and forgotten.
+ * is unloaded and forgotten. While the repository cannot be listed at all (its folder is gone), a
+ * scan changes nothing: the loaded models keep serving, one warning says why, and one line says
+ * when the repository is back.
  *
  * <p>Threading: confined to the controller's thread.
  */
@@ -26,11 +29,15 @@ final class RepositoryPoller {
   private static final Logger LOG = LoggerFactory.getLogger(RepositoryPoller.class);
 
   private record ModelFingerprint(
-      Optional<String> config, Map<Long, VersionFingerprint> versions, VersionFingerprint warmup) {}
+      Optional<String> config,
+      Optional<String> configProblem,
+      Map<Long, VersionFingerprint> versions,
+      VersionFingerprint warmup) {}
 
   private final ModelManager manager;
   private final ModelRepository repository;
   private final Map<String, ModelFingerprint> seen = new HashMap<>();
+  private String unavailable; // why the last scan could not list the repository; null when it could
 
   RepositoryPoller(ModelManager manager) {
     this.manager = manager;
@@ -40,7 +47,20 @@ final class RepositoryPoller {
   /** Scans the repository once and applies the changes; returns the names it loaded or unloaded. */
   Set<String> poll() {
     Set<String> changed = new HashSet<>();
-    List<String> names = repository.modelNames();
+    List<String> names;
+    try {
+      names = repository.modelNames();
+    } catch (RepositoryUnavailableException e) {
+      if (!e.getMessage().equals(unavailable)) {
+        LOG.warn("{}; keeping the loaded models until it is back", e.getMessage());
+        unavailable = e.getMessage();
+      }
+      return changed;
+    }
+    if (unavailable != null) {
+      LOG.info("model repository {} is back; polling resumes", repository.location());
+      unavailable = null;
+    }
     for (String name : names) {
       Optional<ModelFingerprint> now = repository.find(name).map(RepositoryPoller::fingerprint);
       if (now.isPresent() && !now.get().equals(seen.get(name))) {
@@ -69,6 +89,7 @@ final class RepositoryPoller {
     }
     return new ModelFingerprint(
         source.configText(),
+        source.configProblem(),
         versions,
         VersionFingerprint.of(source.directory().resolve(WarmupSamples.WARMUP_FOLDER)));
   }

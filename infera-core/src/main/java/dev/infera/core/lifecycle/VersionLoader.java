@@ -71,6 +71,10 @@ final class VersionLoader {
       warnUnsupported(override.get(), source.name());
       return override.get();
     }
+    if (source.configProblem().isPresent()) {
+      throw new ConfigException(
+          "model '" + source.name() + "'", List.of(source.configProblem().get()));
+    }
     if (source.configText().isEmpty()) {
       if (options.strictModelConfig()) {
         throw new InferenceException(

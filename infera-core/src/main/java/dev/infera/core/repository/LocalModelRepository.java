@@ -2,8 +2,9 @@ package dev.infera.core.repository;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +48,13 @@ public final class LocalModelRepository implements ModelRepository {
           .filter(ModelNames::isValid)
           .sorted()
           .forEach(names::add);
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      throw new RepositoryUnavailableException(
+          "model repository " + root + " is gone (no such folder)", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list model repository " + root, e);
+      throw new RepositoryUnavailableException(
+          "model repository " + root + " cannot be listed (" + e.getClass().getSimpleName() + ")",
+          e);
     }
     return List.copyOf(names);
   }
@@ -64,11 +70,13 @@ public final class LocalModelRepository implements ModelRepository {
     }
     try {
       Path configFile = directory.resolve(CONFIG_FILE);
-      Optional<String> config =
-          Files.isRegularFile(configFile)
-              ? Optional.of(Files.readString(configFile, StandardCharsets.UTF_8))
-              : Optional.empty();
-      return Optional.of(new ModelSource(modelName, directory, config, versions(directory)));
+      if (!Files.isRegularFile(configFile)) {
+        return Optional.of(
+            new ModelSource(modelName, directory, Optional.empty(), versions(directory)));
+      }
+      return Optional.of(
+          ModelSource.withConfigFile(
+              modelName, directory, Files.readAllBytes(configFile), versions(directory)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model folder " + directory, e);
     }

@@ -11,7 +11,11 @@ import java.util.Optional;
  */
 public interface ModelRepository {
 
-  /** The names of the models the repository holds, sorted. */
+  /**
+   * The names of the models the repository holds, sorted.
+   *
+   * @throws RepositoryUnavailableException when the repository cannot be listed now
+   */
   List<String> modelNames();
 
   /** One model's files, or empty when the repository holds no model of that name. */

@@ -13,15 +13,47 @@ import java.util.TreeMap;
  *
  * @param name the model's name (its folder's name)
  * @param directory the model's folder
- * @param configText the content of {@code config.pbtxt}, when present
+ * @param configText the content of {@code config.pbtxt}, when present and readable as text
+ * @param configProblem why a {@code config.pbtxt} that is present is not text, such as {@code
+ *     config.pbtxt is not valid UTF-8 (line 3)}; the model cannot load from it
  * @param versions version number to version folder, ascending
  */
 public record ModelSource(
-    String name, Path directory, Optional<String> configText, SortedMap<Long, Path> versions) {
+    String name,
+    Path directory,
+    Optional<String> configText,
+    Optional<String> configProblem,
+    SortedMap<Long, Path> versions) {
   public ModelSource {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(configText, "configText");
+    Objects.requireNonNull(configProblem, "configProblem");
+    if (configText.isPresent() && configProblem.isPresent()) {
+      throw new IllegalArgumentException("a config.pbtxt is either text or a problem, not both");
+    }
     versions = Collections.unmodifiableSortedMap(new TreeMap<>(versions));
+  }
+
+  /** A model whose config.pbtxt, when present, is text. */
+  public ModelSource(
+      String name, Path directory, Optional<String> configText, SortedMap<Long, Path> versions) {
+    this(name, directory, configText, Optional.empty(), versions);
+  }
+
+  /**
+   * A model whose config.pbtxt holds these bytes: its text when they are UTF-8, else the problem.
+   */
+  public static ModelSource withConfigFile(
+      String name, Path directory, byte[] config, SortedMap<Long, Path> versions) {
+    Optional<String> text = Utf8Text.decode(config);
+    return new ModelSource(
+        name,
+        directory,
+        text,
+        text.isPresent()
+            ? Optional.empty()
+            : Optional.of(Utf8Text.problem(LocalModelRepository.CONFIG_FILE, config)),
+        versions);
   }
 }

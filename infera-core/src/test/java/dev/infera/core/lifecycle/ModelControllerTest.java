@@ -7,6 +7,9 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -257,5 +260,91 @@ class ModelControllerTest {
     start(ControlOptions.none());
 
     assertCode(awaiting(controller.pollNow()), ErrorCode.FAILED_PRECONDITION, "poll");
+  }
+
+  private void writeLatin1Config(String name) throws IOException {
+    Files.write(
+        repo.resolve(name + "/config.pbtxt"),
+        (ADD_CONFIG + "# caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void aConfigThatIsNotUtf8MakesOnlyThatModelUnavailable() throws IOException {
+    fixture = new RepoFixture(repo).model("a", ADD_CONFIG, 1).model("latin1", ADD_CONFIG, 1);
+    writeLatin1Config("latin1");
+    start(ControlOptions.none());
+
+    assertThat(controller.index(false))
+        .extracting(VersionStatus::model, VersionStatus::state, VersionStatus::reason)
+        .containsExactly(
+            tuple("a", ModelState.READY, ""),
+            tuple(
+                "latin1",
+                ModelState.UNAVAILABLE,
+                "model 'latin1': config.pbtxt is not valid UTF-8 (line 5)"));
+  }
+
+  @Test
+  void explicitLoadOfAConfigThatIsNotUtf8IsInvalidArgument() throws IOException {
+    fixture = new RepoFixture(repo).model("latin1", ADD_CONFIG, 1);
+    writeLatin1Config("latin1");
+    start(ControlOptions.explicit(List.of()));
+
+    assertCode(
+        awaiting(controller.load("latin1", Optional.empty())),
+        ErrorCode.INVALID_ARGUMENT,
+        "failed to load model 'latin1': model 'latin1': config.pbtxt is not valid UTF-8 (line 5)");
+  }
+
+  @Test
+  void pollKeepsLoadingOtherModelsBesideAConfigThatIsNotUtf8() throws Exception {
+    fixture = new RepoFixture(repo).model("latin1", ADD_CONFIG, 1);
+    writeLatin1Config("latin1");
+    start(ControlOptions.poll(Duration.ofHours(1)));
+    fixture.model("b", ADD_CONFIG, 1);
+
+    assertThat(controller.pollNow().get(10, TimeUnit.SECONDS)).containsExactly("b");
+
+    assertThat(controller.index(true)).extracting(VersionStatus::model).containsExactly("b");
+  }
+
+  @Test
+  void aConfigurationFailureAfterAVersionFailureAnswersItsOwnReason() {
+    fixture = new RepoFixture(repo).model("a", ADD_CONFIG, 1).version("a", 1, "garbage");
+    start(ControlOptions.explicit(List.of()));
+    assertCode(
+        awaiting(controller.load("a", Optional.empty())),
+        ErrorCode.INVALID_ARGUMENT,
+        "version '1' failed to load: cannot parse");
+
+    assertThatThrownBy(awaiting(controller.load("a", Optional.of("{\"max_batch_size\": -7}"))))
+        .isInstanceOfSatisfying(
+            InferenceException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("max_batch_size -7")
+        .hasMessageNotContaining("cannot parse");
+    assertThat(controller.index(false))
+        .extracting(VersionStatus::reason)
+        .allSatisfy(reason -> assertThat(reason).doesNotContain("cannot parse"));
+  }
+
+  @Test
+  void pollWhileTheRepositoryIsGoneKeepsTheLoadedModelsAndTheIndex() throws Exception {
+    fixture = new RepoFixture(repo).model("a", ADD_CONFIG, 1);
+    start(ControlOptions.poll(Duration.ofHours(1)));
+    Path moved = repo.resolveSibling(repo.getFileName() + "-moved");
+    Files.move(repo, moved);
+
+    try {
+      assertThat(controller.pollNow().get(10, TimeUnit.SECONDS)).isEmpty();
+      assertThat(controller.pollNow().get(10, TimeUnit.SECONDS)).isEmpty();
+      assertThat(controller.index(true)).extracting(VersionStatus::model).containsExactly("a");
+      assertThat(fixture.addend("a")).isEqualTo(1);
+    } finally {
+      Files.move(moved, repo);
+    }
+    fixture.model("b", ADD_CONFIG, 1);
+
+    assertThat(controller.pollNow().get(10, TimeUnit.SECONDS)).containsExactly("b");
   }
 }

@@ -7,6 +7,7 @@ import dev.infera.core.config.ConfigException;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.config.proto.ModelOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,5 +56,18 @@ class OutputLabelsTest {
 
       assertThat(e.getMessage()).as(outside).contains("not a file in the model's folder");
     }
+  }
+
+  @Test
+  void aFileThatIsNotUtf8FailsTheLoadNamingTheLine() throws IOException {
+    Files.write(
+        model.resolve("labels.txt"), "cat\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> OutputLabels.read("m", withLabels("labels.txt"), model));
+
+    assertThat(e.getMessage())
+        .contains("output 'scores': label_filename 'labels.txt' is not valid UTF-8 (line 2)");
   }
 }

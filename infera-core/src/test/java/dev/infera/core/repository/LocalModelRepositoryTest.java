@@ -1,8 +1,10 @@
 package dev.infera.core.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -58,5 +60,30 @@ class LocalModelRepositoryTest {
     Files.createDirectories(root.resolve("plain/1"));
 
     assertThat(new LocalModelRepository(root).find("plain").orElseThrow().configText()).isEmpty();
+  }
+
+  @Test
+  void configThatIsNotUtf8IsAProblemOfThatModelNotOfTheRepository() throws IOException {
+    Path model = Files.createDirectories(root.resolve("latin1/1"));
+    Files.write(
+        model.resolveSibling("config.pbtxt"),
+        "name: \"latin1\"\n# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+
+    ModelSource source = new LocalModelRepository(root).find("latin1").orElseThrow();
+
+    assertThat(source.configText()).isEmpty();
+    assertThat(source.configProblem()).contains("config.pbtxt is not valid UTF-8 (line 2)");
+    assertThat(source.versions().keySet()).containsExactly(1L);
+  }
+
+  @Test
+  void aRepositoryFolderThatIsGoneIsUnavailableNotAnError() throws IOException {
+    LocalModelRepository repository = new LocalModelRepository(root);
+    Files.move(root, root.resolveSibling(root.getFileName() + "-moved"));
+
+    assertThatThrownBy(repository::modelNames)
+        .isInstanceOf(RepositoryUnavailableException.class)
+        .hasMessage("model repository " + root.toAbsolutePath() + " is gone (no such folder)");
+    Files.move(root.resolveSibling(root.getFileName() + "-moved"), root);
   }
 }

@@ -5,7 +5,6 @@ import dev.infera.core.repository.ModelSource;
 import dev.infera.repository.s3.RepositoryListing.ModelListing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,11 +76,13 @@ public final class S3ModelRepository implements ModelRepository, AutoCloseable {
     }
     Path config = model.own().resolve(RepositoryListing.CONFIG_FILE);
     try {
-      Optional<String> configText =
-          Files.isRegularFile(config)
-              ? Optional.of(Files.readString(config, StandardCharsets.UTF_8))
-              : Optional.empty();
-      return Optional.of(new ModelSource(modelName, model.own(), configText, model.versions()));
+      if (!Files.isRegularFile(config)) {
+        return Optional.of(
+            new ModelSource(modelName, model.own(), Optional.empty(), model.versions()));
+      }
+      return Optional.of(
+          ModelSource.withConfigFile(
+              modelName, model.own(), Files.readAllBytes(config), model.versions()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the mirrored " + config, e);
     }

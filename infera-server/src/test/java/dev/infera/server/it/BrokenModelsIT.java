@@ -50,6 +50,13 @@ class BrokenModelsIT {
         repo.resolve("wrong_tensor/config.pbtxt"),
         "platform: \"onnxruntime_onnx\"\nmax_batch_size: 8\ninput [ { name: \"NOPE\" data_type: TYPE_INT32 dims: [ 16 ] } ]\n");
 
+    TestRepository.copyInto(TestRepository.examples().resolve("simple"), repo.resolve("latin1"));
+    Path latin1 = repo.resolve("latin1/config.pbtxt");
+    Files.write(
+        latin1,
+        (Files.readString(latin1).replace("name: \"simple\"", "name: \"latin1\"") + "# caf\u00e9\n")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
     server = InferaServer.start(ServerOptions.onFreePorts(repo));
     rest = new RestClient(server.httpPort(), false);
     grpc = new GrpcClient(server.grpcPort(), false);
@@ -92,6 +99,11 @@ class BrokenModelsIT {
   @Test
   void missingFileReasonNamesTheFile() {
     assertUnavailable("missing_file", "model.onnx");
+  }
+
+  @Test
+  void configThatIsNotUtf8ReasonNamesTheLine() {
+    assertUnavailable("latin1", "config.pbtxt is not valid UTF-8 (line ");
   }
 
   @Test

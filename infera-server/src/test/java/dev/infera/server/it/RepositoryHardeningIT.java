@@ -31,7 +31,7 @@ class RepositoryHardeningIT {
   @BeforeAll
   void start() throws IOException {
     repo = Files.createTempDirectory("infera-hardening");
-    for (String name : List.of("counted", "override_me", "twice")) {
+    for (String name : List.of("counted", "override_me", "twice", "stale")) {
       LifecycleServers.simpleCopy(repo, name, "");
     }
     Files.createDirectories(repo.resolve("broken/1"));
@@ -110,6 +110,22 @@ class RepositoryHardeningIT {
     assertThat(first.statusCode()).isEqualTo(400);
     assertThat(second.statusCode()).isEqualTo(400);
     assertThat(RestClient.errorMessage(second.body())).contains("-5").doesNotContain("-3");
+  }
+
+  @Test
+  void aConfigurationFailureAfterAVersionFailureReportsItsOwnReason() {
+    HttpResponse<byte[]> first =
+        loadWithConfig(
+            "stale", simpleOverride("stale", ",\\\"default_model_filename\\\":\\\"nope.onnx\\\""));
+    HttpResponse<byte[]> second = loadWithConfig("stale", "{\\\"max_batch_size\\\":-7}");
+
+    assertThat(first.statusCode()).isEqualTo(400);
+    assertThat(RestClient.errorMessage(first.body())).contains("nope.onnx");
+    assertThat(second.statusCode()).isEqualTo(400);
+    assertThat(RestClient.errorMessage(second.body()))
+        .contains("max_batch_size -7")
+        .doesNotContain("nope.onnx");
+    assertThat(entry(index(rest, ""), "stale").path("reason").asText()).doesNotContain("nope.onnx");
   }
 
   @Test
