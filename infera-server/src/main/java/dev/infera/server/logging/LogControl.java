@@ -151,13 +151,19 @@ public final class LogControl {
   }
 
   private static int level(Object value) {
-    if (value instanceof Number n
-        && n.doubleValue() == Math.rint(n.doubleValue())
-        && n.longValue() >= 0
-        && n.longValue() <= Integer.MAX_VALUE) {
-      return n.intValue();
+    if (value instanceof Number n) {
+      double level = n.doubleValue(); // exact for the levels accepted; a huge value stays huge
+      if (level == Math.rint(level) && level >= 0 && level <= Integer.MAX_VALUE) {
+        return (int) level;
+      }
     }
-    throw invalid(LOG_VERBOSE_LEVEL + ": " + describe(value) + " (expected an integer >= 0)");
+    throw invalid(
+        LOG_VERBOSE_LEVEL
+            + ": "
+            + describe(value)
+            + " (expected an integer from 0 to "
+            + Integer.MAX_VALUE
+            + ")");
   }
 
   private static String string(String name, Object value) {

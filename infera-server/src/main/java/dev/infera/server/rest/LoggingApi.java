@@ -72,7 +72,7 @@ public final class LoggingApi {
       return node.booleanValue();
     }
     if (node.isIntegralNumber()) {
-      return node.longValue();
+      return node.canConvertToLong() ? node.longValue() : node.bigIntegerValue();
     }
     if (node.isNumber()) {
       return node.doubleValue();

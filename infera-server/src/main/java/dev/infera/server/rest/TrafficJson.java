@@ -64,9 +64,7 @@ final class TrafficJson {
       onlyFields(entry, "traffic split entry", Set.of("model", "version", "weight"));
       variants.add(
           new Variant(
-              text(entry, "model", model),
-              version(entry, "version"),
-              (int) integer(entry, "weight", -1)));
+              text(entry, "model", model), version(entry, "version"), int32(entry, "weight", -1)));
     }
     Optional<Shadow> shadow = Optional.empty();
     JsonNode s = body.path("shadow");
@@ -317,11 +315,27 @@ final class TrafficJson {
       }
       return fallback;
     }
-    if (!node.isIntegralNumber()) {
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
       throw InferenceException.invalidArgument(
           "'" + field + "': " + node + " (expected a whole number)");
     }
     return node.asLong();
+  }
+
+  /** {@link #integer}, within Java's {@code int}: a larger value is named, never wrapped. */
+  static int int32(JsonNode body, String field, int fallback) {
+    long value = integer(body, field, fallback);
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+      throw InferenceException.invalidArgument(
+          "'"
+              + field
+              + "': "
+              + value
+              + " (expected a whole number of at most "
+              + Integer.MAX_VALUE
+              + ")");
+    }
+    return (int) value;
   }
 
   static double number(JsonNode body, String field, double fallback) {
@@ -329,8 +343,9 @@ final class TrafficJson {
     if (node.isMissingNode() || node.isNull()) {
       return fallback;
     }
-    if (!node.isNumber()) {
-      throw InferenceException.invalidArgument("'" + field + "': " + node + " (expected a number)");
+    if (!node.isNumber() || !Double.isFinite(node.asDouble())) {
+      throw InferenceException.invalidArgument(
+          "'" + field + "': " + node + " (expected a finite number)");
     }
     return node.asDouble();
   }

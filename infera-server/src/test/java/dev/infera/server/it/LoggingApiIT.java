@@ -87,6 +87,8 @@ class LoggingApiIT {
     HttpResponse<byte[]> unknown = post("{\"log_info\": false, \"log_colour\": true}");
     HttpResponse<byte[]> wrongType = post("{\"log_verbose_level\": \"loud\"}");
     HttpResponse<byte[]> file = post("{\"log_file\": \"/tmp/elsewhere.log\"}");
+    HttpResponse<byte[]> huge = post("{\"log_verbose_level\": 99999999999999999999}");
+    HttpResponse<byte[]> wraps = post("{\"log_verbose_level\": 18446744073709551617}");
 
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(RestClient.errorMessage(unknown.body())).contains("log_colour").contains("log_info");
@@ -94,6 +96,10 @@ class LoggingApiIT {
     assertThat(RestClient.errorMessage(wrongType.body()))
         .contains("log_verbose_level")
         .contains("integer");
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(RestClient.errorMessage(huge.body()))
+        .contains("99999999999999999999 (expected an integer from 0 to 2147483647)");
+    assertThat(wraps.statusCode()).isEqualTo(400); // 2^64 + 1, not taken as 1
     assertThat(file.statusCode()).isEqualTo(400);
     assertThat(RestClient.errorMessage(file.body())).contains("--log-file");
     assertThat(RestClient.readJson(rest.get("/v2/logging").body())).isEqualTo(before);

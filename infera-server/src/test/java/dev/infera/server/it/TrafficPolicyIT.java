@@ -318,6 +318,27 @@ class TrafficPolicyIT {
         admin.send("POST", "/v2/models/checked/rollout", "{\"candidate\": \"2\", \"colour\": 1}"),
         400,
         "unknown field 'colour'");
+    expect(
+        admin.send(
+            "PUT",
+            "/v2/models/split/traffic",
+            "{\"split\": [{\"version\": \"1\", \"weight\": 99999999999999999999}]}"),
+        400,
+        "'weight': 99999999999999999999 (expected a whole number)");
+    expect(
+        admin.send(
+            "PUT",
+            "/v2/models/split/traffic",
+            "{\"split\": [{\"version\": \"1\", \"weight\": 4294967396}]}"),
+        400,
+        "'weight': 4294967396 (expected a whole number of at most 2147483647)");
+    for (String reward : new String[] {"NaN", "-Infinity", "1e999"}) {
+      expect(
+          admin.send(
+              "POST", "/v2/models/checked/feedback", "{\"id\": \"x\", \"reward\": " + reward + "}"),
+          400,
+          "(expected a finite number)");
+    }
 
     JsonNode status = admin.status("checked");
     assertThat(status.path("state").asText()).isEqualTo("RUNNING");

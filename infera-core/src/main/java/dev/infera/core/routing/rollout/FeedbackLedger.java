@@ -49,6 +49,8 @@ public final class FeedbackLedger {
       throw InferenceException.invalidArgument(
           "feedback for request '" + requestId + "' has neither 'ground_truth' nor 'reward'");
     }
+    finite("ground_truth", groundTruth);
+    finite("reward", reward);
     Answer answer = answers.getIfPresent(key(model, requestId));
     if (answer == null) {
       throw new InferenceException(
@@ -138,6 +140,14 @@ public final class FeedbackLedger {
       double variance = m < 2 ? 0 : Math.max(0, (rewardSquares.sum() - m * mean * mean) / (m - 1));
       double margin = m < 2 ? 0 : z * Math.sqrt(variance / m);
       return new VariantFeedback(n, p, low, high, m, mean, mean - margin, mean + margin);
+    }
+  }
+
+  /** A NaN or infinite value would stay in the variant's sums for good: refused. */
+  private static void finite(String field, Optional<Double> value) {
+    if (value.isPresent() && !Double.isFinite(value.get())) {
+      throw InferenceException.invalidArgument(
+          "feedback '" + field + "' is " + value.get() + " (expected a finite number)");
     }
   }
 }

@@ -222,6 +222,31 @@ class TrafficManagerTest {
     assertThat(figures.meanReward()).isEqualTo(0.5);
   }
 
+  @Test
+  void aRewardOrGroundTruthThatIsNotFiniteIsRefusedAndCountsNothing() {
+    TrafficManager manager = manager();
+    manager.answered("m", "2", 1000, List.of(value(1.0f)), Optional.of("abc"));
+
+    for (double bad :
+        new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+      InferenceException reward =
+          catchThrowableOfType(
+              InferenceException.class,
+              () -> manager.feedback("m", "abc", Optional.empty(), Optional.of(bad)));
+      InferenceException truth =
+          catchThrowableOfType(
+              InferenceException.class,
+              () -> manager.feedback("m", "abc", Optional.of(bad), Optional.empty()));
+      assertThat(reward.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+      assertThat(reward)
+          .hasMessageContaining("'reward' is")
+          .hasMessageEndingWith("(expected a finite number)");
+      assertThat(truth.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    }
+    assertThat(manager.feedback("m", "abc", Optional.empty(), Optional.of(0.5))).isEqualTo("2");
+    assertThat(manager.feedbackSummary("m").get("2").meanReward()).isEqualTo(0.5);
+  }
+
   /** A clock tests move by hand. */
   static final class MutableClock extends Clock {
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
