@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.grpc.GrpcHealthCheckService;
 import com.linecorp.armeria.server.grpc.GrpcService;
@@ -451,7 +452,17 @@ public final class InferaServer implements AutoCloseable {
         // executors the three endpoints share); the metrics endpoint exports Infera's meters only.
         .meterRegistry(new CompositeMeterRegistry())
         .maxRequestLength(options.maxRequestBytes())
+        // Armeria would log, every 10 s, each exception a response carried that no logging
+        // decorator saw, with its stack trace: a client's bad request (an unknown model's trace
+        // setting, a declared body over the limit) too. The REST and gRPC edges log what a client
+        // did not cause (ErrorResponses, KserveGrpcService), once.
+        .unloggedExceptionsReportInterval(Duration.ZERO)
         .gracefulShutdownTimeout(Duration.ZERO, options.exitTimeout());
+  }
+
+  /** The Armeria configuration of an endpoint that is on, for tests of the shared settings. */
+  ServerConfig endpointConfig(Endpoints.Kind kind) {
+    return endpoints.server(kind).orElseThrow().config();
   }
 
   /**
