@@ -34,14 +34,21 @@ public final class ClientMessages {
           "(?<![\\w.$])(?:com|org|io|java|javax|jdk|sun|ai|ml|dev|net|kotlin|scala)"
               + "\\.(?:[a-z_][a-z0-9_]*+\\.){1,64}+[A-Z][\\w$]*+(?:\\.[\\w$]++){0,64}+(?:\\(\\))?(?::\\s*+)?");
 
-  /** A native source location such as {@code /src/onnxruntime/core/graph/model.cc:123}. */
+  /**
+   * A native source location such as {@code /src/onnxruntime/core/graph/model.cc:123}, also right
+   * after a colon ({@code failed:/src/...}), where the word before it stays.
+   */
   private static final Pattern SOURCE_LOCATION =
-      Pattern.compile("(?<!\\S)\\S*\\.(?:cc|cpp|cxx|c|h|hpp|cu|cuh)(?::\\d++){1,8}+\\s*+");
+      Pattern.compile("(?<![^\\s:])[^\\s:]*\\.(?:cc|cpp|cxx|c|h|hpp|cu|cuh)(?::\\d++){1,8}+\\s*+");
 
-  /** A C++ function signature, as native asserts print them: {@code void ns::f(int) }. */
+  /**
+   * A C++ function signature, as native asserts print them: {@code void ns::f(int) }. The return
+   * type never starts inside a file name ({@code model.onnx ns::f()} keeps {@code model.onnx}) and
+   * never ends with a colon ({@code failed: ns::f()} keeps {@code failed:}).
+   */
   private static final Pattern CPP_SIGNATURE =
       Pattern.compile(
-          "(?:(?<![\\w:<>*&,])[\\w:<>*&,]++\\s++)?(?<![\\w:])\\w++(?:::[\\w~<>]++){1,64}+"
+          "(?:(?<![\\w:<>*&,.])[\\w:<>*&,]++(?<!:)\\s++)?(?<![\\w:])\\w++(?:::[\\w~<>]++){1,64}+"
               + "\\([^()]*+\\)\\s*+(?:const\\s*+)?");
 
   /** A library method reference in backquotes, as Jackson names its limits. */
@@ -73,7 +80,7 @@ public final class ClientMessages {
 
   /** {@code message} without class names, native locations and signatures, and server paths. */
   static String withoutInternals(String message) {
-    String cleaned = SOURCE_LOCATION.matcher(message).replaceAll("");
+    String cleaned = SOURCE_LOCATION.matcher(message).replaceAll(" ");
     cleaned = CPP_SIGNATURE.matcher(cleaned).replaceAll("");
     cleaned = CLASS_NAME.matcher(cleaned).replaceAll("");
     cleaned = METHOD_REFERENCE.matcher(cleaned).replaceAll("");

@@ -42,6 +42,16 @@ class ClientMessagesTest {
   }
 
   @Test
+  void aLocationAfterAColonAndASignatureAfterAFileNameLeaveTheWordsAroundThem() {
+    assertThat(
+            ClientMessages.forClient(
+                "Load model from /tmp/repo/empty/1/model.onnx failed:/onnxruntime_src/onnxruntime/"
+                    + "core/graph/model.cc:177 onnxruntime::Model::Model(onnx::ModelProto&&, const"
+                    + " PathString&) ModelProto does not have a graph."))
+        .isEqualTo("Load model from model.onnx failed: ModelProto does not have a graph.");
+  }
+
+  @Test
   void jacksonMethodReferencesAreRemoved() {
     assertThat(
             ClientMessages.forClient(
