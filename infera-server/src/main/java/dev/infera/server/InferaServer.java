@@ -392,6 +392,7 @@ public final class InferaServer implements AutoCloseable {
             .withTracing(tracing);
     // The message limit is exactly --max-request-bytes: the binding's body limit adds the frame.
     sb.service(api.service(security.grpcInterceptors()), api.requestSizeLimit());
+    sb.errorHandler(api.errorHandler());
     sb.decorator(bodyBudget);
     sb.decorator(InferaServer::streamsOutliveTheRequestTimeout);
     security.protectGrpc(sb);

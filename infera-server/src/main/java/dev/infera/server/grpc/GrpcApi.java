@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceOptions;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.SimpleDecoratingHttpService;
@@ -230,6 +231,14 @@ public final class GrpcApi {
       }
     }
     return null;
+  }
+
+  /**
+   * Answers, as gRPC statuses, the requests the endpoint refuses before a service sees them (a
+   * declared message over the limit, an unknown method); install it on the gRPC endpoint's server.
+   */
+  public ServerErrorHandler errorHandler() {
+    return new GrpcRejections(GRPC_FRAME_HEADER_BYTES);
   }
 
   /**

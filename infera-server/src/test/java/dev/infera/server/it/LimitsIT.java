@@ -7,6 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
 import dev.infera.server.InferaServer;
 import dev.infera.server.grpc.proto.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.infera.server.grpc.proto.ModelInferRequest;
@@ -238,6 +245,51 @@ class LimitsIT {
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.getStatus().getDescription()).contains("larger than the limit");
+  }
+
+  /**
+   * A unary gRPC message that declares its length (as Armeria's client sends one), over the limit,
+   * and a path naming no method: both are refused before any service runs, and answered as gRPC
+   * statuses a client can read rather than bare HTTP 413 and 404 (which clients report as UNKNOWN).
+   */
+  @Test
+  void grpcRequestsRefusedBeforeTheServiceGetGrpcStatuses() {
+    WebClient client = WebClient.of("h2c://127.0.0.1:" + server.grpcPort());
+    int length = 2 * 1024 * 1024;
+    AggregatedHttpResponse big =
+        client
+            .execute(
+                grpcHeaders("/inference.GRPCInferenceService/ModelInfer")
+                    .contentLength(length)
+                    .build(),
+                HttpData.wrap(new byte[length]))
+            .aggregate()
+            .join();
+    AggregatedHttpResponse unknown =
+        client
+            .execute(
+                grpcHeaders("/inference.GRPCInferenceService/Nope").contentLength(5).build(),
+                HttpData.wrap(new byte[5]))
+            .aggregate()
+            .join();
+
+    assertThat(big.status().code()).isEqualTo(200);
+    assertThat(big.headers().get("grpc-status"))
+        .isEqualTo(Integer.toString(Status.Code.RESOURCE_EXHAUSTED.value()));
+    assertThat(big.headers().get("grpc-message"))
+        .isEqualTo("request message is larger than the limit of 1048576 bytes");
+    assertThat(unknown.status().code()).isEqualTo(200);
+    assertThat(unknown.headers().get("grpc-status"))
+        .isEqualTo(Integer.toString(Status.Code.UNIMPLEMENTED.value()));
+    assertThat(unknown.headers().get("grpc-message"))
+        .startsWith("no such method: /inference.GRPCInferenceService/Nope");
+  }
+
+  private static RequestHeadersBuilder grpcHeaders(String path) {
+    return RequestHeaders.builder(HttpMethod.POST, path)
+        .contentType(MediaType.parse("application/grpc"))
+        .add("te", "trailers")
+        .add("authorization", "Bearer " + ALL_KEY);
   }
 
   @Test
