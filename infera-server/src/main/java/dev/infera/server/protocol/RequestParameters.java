@@ -134,12 +134,18 @@ public final class RequestParameters {
     }
     Object classes = parameters.get(CLASSIFICATION);
     if (classes != null) {
-      long count = nonNegative(owner, CLASSIFICATION, classes, "");
-      if (count < 1 || count > Integer.MAX_VALUE) {
+      if (!(classes instanceof Long n) || n < 1 || n > Integer.MAX_VALUE) {
         throw InferenceException.invalidArgument(
-            owner + ": parameter '" + CLASSIFICATION + "' must be a positive integer");
+            owner
+                + ": parameter '"
+                + CLASSIFICATION
+                + "' is "
+                + shown(classes)
+                + " (expected a whole number of classes from 1 to "
+                + Integer.MAX_VALUE
+                + ")");
       }
-      options = options.withClassCount((int) count);
+      options = options.withClassCount(((Long) classes).intValue());
     }
     SharedMemoryPlacement placement = sharedMemory(owner, parameters);
     if (placement != null) {
@@ -194,6 +200,11 @@ public final class RequestParameters {
         owner + ": parameter '" + name + "' must be true or false");
   }
 
+  /** A parameter's value as a message shows it: text in quotes, so that "3" is not read as 3. */
+  private static String shown(Object value) {
+    return value instanceof String text ? "'" + text + "'" : String.valueOf(value);
+  }
+
   /** The non-negative integer parameter's value. */
   public static long nonNegative(String owner, String name, Object value, String unit) {
     if (value instanceof Long n && n >= 0) {
@@ -204,7 +215,7 @@ public final class RequestParameters {
             + ": parameter '"
             + name
             + "' is "
-            + value
+            + shown(value)
             + " (expected a non-negative integer"
             + unit
             + ")");

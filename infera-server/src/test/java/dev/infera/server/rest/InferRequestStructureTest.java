@@ -129,7 +129,15 @@ class InferRequestStructureTest {
             "output 'y': parameter 'binary_data' must be true or false"),
         Arguments.of(
             "{\"inputs\":[],\"outputs\":[{\"name\":\"y\",\"parameters\":{\"classification\":0}}]}",
-            "output 'y': parameter 'classification' must be a positive integer"),
+            "output 'y': parameter 'classification' is 0 (expected a whole number of classes"
+                + " from 1 to 2147483647)"),
+        Arguments.of(
+            "{\"inputs\":[],\"outputs\":[{\"name\":\"y\",\"parameters\":{\"classification\":99999999999}}]}",
+            "output 'y': parameter 'classification' is 99999999999 (expected a whole number of"
+                + " classes from 1 to 2147483647)"),
+        Arguments.of(
+            "{\"inputs\":[],\"outputs\":[{\"name\":\"y\",\"parameters\":{\"classification\":\"3\"}}]}",
+            "output 'y': parameter 'classification' is '3' (expected a whole number"),
         Arguments.of(
             "{\"inputs\":[],\"outputs\":[{\"name\":\"y\"},{\"name\":\"y\"}]}",
             "output 'y' is requested twice"));
