@@ -191,7 +191,17 @@ public final class BenchCommand implements Callable<Integer> {
   boolean ortSpinning;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line as {@code main} runs it: a failure prints one line, never a stack trace. */
+  static CommandLine commandLine() {
+    return new CommandLine(new BenchCommand())
+        .setExecutionExceptionHandler(
+            (error, commandLine, parseResult) -> {
+              commandLine.getErr().println("infera bench: " + error.getMessage());
+              return CommandLine.ExitCode.SOFTWARE;
+            });
   }
 
   @Override
@@ -205,7 +215,10 @@ public final class BenchCommand implements Callable<Integer> {
       String out = inProcess ? new InProcessBench(this).run() : new ServerBench(this).run();
       System.out.print(out);
       return CommandLine.ExitCode.OK;
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException e) {
+      System.err.println("infera bench: " + e.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    } catch (IllegalStateException e) {
       System.err.println("infera bench: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     }

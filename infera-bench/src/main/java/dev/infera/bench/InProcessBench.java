@@ -1,5 +1,8 @@
 package dev.infera.bench;
 
+import ai.onnxruntime.OrtException;
+import dev.infera.backend.onnxruntime.OrtErrors;
+import dev.infera.backend.xgboost.NativeErrors;
 import dev.infera.bench.inprocess.InProcessResult;
 import dev.infera.bench.inprocess.OnnxRuntimeLimit;
 import dev.infera.bench.inprocess.XgboostLimit;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /** The in-process limit of a model file at each requested batch size. */
 final class InProcessBench {
@@ -34,8 +38,7 @@ final class InProcessBench {
     }
     List<Map<String, Object>> rows = new ArrayList<>();
     if (engine(options.modelFile).equals("onnxruntime")) {
-      try (OnnxRuntimeLimit limit =
-          new OnnxRuntimeLimit(options.modelFile, options.intraOpThreads(), options.ortSpinning)) {
+      try (OnnxRuntimeLimit limit = onnxRuntimeLimit()) {
         for (int batch : options.batchSizes) {
           rows.add(
               ResultRows.of(
@@ -50,7 +53,7 @@ final class InProcessBench {
         }
       }
     } else {
-      try (XgboostLimit limit = new XgboostLimit(options.modelFile, options.intraOpThreads())) {
+      try (XgboostLimit limit = xgboostLimit()) {
         for (int batch : options.batchSizes) {
           rows.add(
               ResultRows.of(
@@ -65,6 +68,34 @@ final class InProcessBench {
       }
     }
     return options.reportFormat().render(rows);
+  }
+
+  /** The model file in ONNX Runtime; a file it cannot load is the option's fault. */
+  private OnnxRuntimeLimit onnxRuntimeLimit() {
+    try {
+      return new OnnxRuntimeLimit(options.modelFile, options.intraOpThreads(), options.ortSpinning);
+    } catch (OrtException e) {
+      throw new IllegalArgumentException(
+          "--model-file "
+              + options.modelFile
+              + ": ONNX Runtime cannot load it: "
+              + OrtErrors.reason(e),
+          e);
+    }
+  }
+
+  /** The model file in XGBoost; a file it cannot load is the option's fault. */
+  private XgboostLimit xgboostLimit() {
+    try {
+      return new XgboostLimit(options.modelFile, options.intraOpThreads());
+    } catch (XGBoostError e) {
+      throw new IllegalArgumentException(
+          "--model-file "
+              + options.modelFile
+              + ": XGBoost cannot load it: "
+              + NativeErrors.summary(e),
+          e);
+    }
   }
 
   private static InProcessResult progress(InProcessResult result) {

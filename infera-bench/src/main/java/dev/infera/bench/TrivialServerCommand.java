@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.Server;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +33,10 @@ final class TrivialServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (port < 0 || port > 65535) {
+      System.err.println("infera bench trivial-server: --port " + port + " (expected 0 to 65535)");
+      return CommandLine.ExitCode.USAGE;
+    }
     Server server =
         Server.builder()
             .http(port)

@@ -3,8 +3,16 @@ package dev.infera.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infera.bench.client.Protocol;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class BenchCommandTest {
@@ -135,5 +143,63 @@ class BenchCommandTest {
     assertThat(InProcessBench.engine(java.nio.file.Path.of("a/model.UBJ"))).isEqualTo("xgboost");
     assertThat(InProcessBench.engine(java.nio.file.Path.of("a/model.json"))).isEqualTo("xgboost");
     assertThat(InProcessBench.engine(java.nio.file.Path.of("a/model.pt"))).isNull();
+  }
+
+  /** A run of the command line as {@code main} runs it: its exit code and standard error. */
+  private record Run(int exit, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int exit = BenchCommand.commandLine().execute(args);
+      return new Run(exit, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  private static Path garbage(Path folder, String name) throws IOException {
+    byte[] bytes = new byte[100];
+    new Random(1).nextBytes(bytes);
+    return Files.write(folder.resolve(name), bytes);
+  }
+
+  @Test
+  void anOnnxFileOnnxRuntimeCannotLoadIsOneLineNamingTheFlag(@TempDir Path folder)
+      throws IOException {
+    Path file = garbage(folder, "model.onnx");
+
+    Run run = run("--in-process", "--model-file", file.toString(), "--duration", "0.1");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("infera bench: --model-file " + file + ": ONNX Runtime cannot load it: ")
+        .doesNotContain("OrtException", "ORT_", "\tat ");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void anXgboostFileXgboostCannotLoadIsOneLineNamingTheFlag(@TempDir Path folder)
+      throws IOException {
+    Path file = garbage(folder, "model.ubj");
+
+    Run run = run("--in-process", "--model-file", file.toString(), "--duration", "0.1");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("infera bench: --model-file " + file + ": XGBoost cannot load it: ")
+        .doesNotContain("XGBoostError", "[bt]", ".so", "\tat ");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void aPortOutOfRangeIsRefusedNamingTheFlag() {
+    Run run = run("trivial-server", "--port", "-1");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualToIgnoringNewLines("infera bench trivial-server: --port -1 (expected 0 to 65535)");
   }
 }

@@ -5,14 +5,17 @@ import ai.onnxruntime.OrtException.OrtErrorCode;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
 
-/** Turns ONNX Runtime's exceptions into {@link InferenceException}s with ONNX Runtime's reason. */
-final class OrtErrors {
+/**
+ * Turns ONNX Runtime's exceptions into {@link InferenceException}s with ONNX Runtime's reason.
+ * Public for {@link #reason}, which {@code infera bench --in-process} reports load failures with.
+ */
+public final class OrtErrors {
   private static final String PREFIX_END = " - message: ";
 
   private OrtErrors() {}
 
   /** ONNX Runtime's own message, without its "Error code - ... - message:" prefix. */
-  static String reason(OrtException e) {
+  public static String reason(OrtException e) {
     String message = String.valueOf(e.getMessage());
     int end = message.indexOf(PREFIX_END);
     return end >= 0 ? message.substring(end + PREFIX_END.length()).trim() : message;

@@ -4,9 +4,10 @@ import java.util.regex.Pattern;
 
 /**
  * Turns XGBoost's native error messages into one client-safe line: XGBoost4J's messages carry a
- * timestamp, a source path and a native stack trace, none of which may reach a client.
+ * timestamp, a source path and a native stack trace, none of which may reach a client. Public for
+ * {@link #summary}, which {@code infera bench --in-process} reports load failures with.
  */
-final class NativeErrors {
+public final class NativeErrors {
   private static final Pattern PREFIX = Pattern.compile("^\\[[0-9:]+\\]\\s+\\S+:\\d+:\\s*");
 
   private NativeErrors() {}
@@ -20,7 +21,7 @@ final class NativeErrors {
   }
 
   /** The first line of the failure's message, without XGBoost's timestamp and source location. */
-  static String summary(Throwable failure) {
+  public static String summary(Throwable failure) {
     String message = failure.getMessage();
     if (message == null || message.isBlank()) {
       return failure.getClass().getSimpleName();
