@@ -2,6 +2,9 @@ package dev.infera.server.cli;
 
 import dev.infera.server.Endpoint;
 import dev.infera.server.ServerOptions;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -99,12 +102,88 @@ final class EndpointFlags {
         metricsPort);
   }
 
-  /** Checks what the endpoints need together. */
-  void check() {
+  /**
+   * What is wrong with the endpoints together, before anything listens: none left to serve
+   * requests, an address that does not resolve, or two endpoints on one port of one address (port
+   * 0, any free port, never clashes).
+   */
+  List<String> problems() {
+    List<String> problems = new ArrayList<>();
     if (!allowHttp && !allowGrpc) {
-      throw new ParameterException(
-          spec.commandLine(),
+      problems.add(
           "--allow-http false and --allow-grpc false leave no endpoint to serve requests (expected at least one)");
+    }
+    List<Listener> listeners = new ArrayList<>();
+    listen(problems, listeners, "--http", allowHttp, "--http-address", httpAddress, httpPort);
+    listen(problems, listeners, "--grpc", allowGrpc, "--grpc-address", grpcAddress, grpcPort);
+    if (metricsAddress != null) {
+      listen(
+          problems,
+          listeners,
+          "--metrics",
+          allowMetrics,
+          "--metrics-address",
+          metricsAddress,
+          metricsPort);
+    } else {
+      listen(problems, listeners, "--metrics", allowMetrics, null, httpAddress, metricsPort);
+    }
+    for (int i = 0; i < listeners.size(); i++) {
+      for (int j = i + 1; j < listeners.size(); j++) {
+        Listener a = listeners.get(i);
+        Listener b = listeners.get(j);
+        if (a.clashesWith(b)) {
+          problems.add(
+              a.prefix()
+                  + "-port and "
+                  + b.prefix()
+                  + "-port are both "
+                  + a.socket().getPort()
+                  + " (each endpoint needs its own port)");
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** An enabled endpoint on a fixed port, resolved. */
+  private record Listener(String prefix, InetSocketAddress socket) {
+    boolean clashesWith(Listener other) {
+      return socket.getPort() == other.socket.getPort()
+          && (socket.getAddress().isAnyLocalAddress()
+              || other.socket.getAddress().isAnyLocalAddress()
+              || socket.getAddress().equals(other.socket.getAddress()));
+    }
+  }
+
+  /**
+   * Resolves one enabled endpoint's address; {@code addressFlag} is null when the address is
+   * another flag's (checked there).
+   */
+  private static void listen(
+      List<String> problems,
+      List<Listener> listeners,
+      String prefix,
+      boolean enabled,
+      String addressFlag,
+      String address,
+      int port) {
+    if (!enabled || address == null || address.isBlank() || port < 0 || port > 65535) {
+      return; // off, or refused with its flag when the endpoint is made
+    }
+    InetSocketAddress socket = new InetSocketAddress(address, port);
+    if (socket.isUnresolved()) {
+      if (addressFlag != null) {
+        problems.add(
+            addressFlag
+                + " "
+                + address
+                + ": cannot resolve it (expected an IP address or a host name of this machine)");
+      }
+      return;
+    }
+    if (port != 0) {
+      listeners.add(new Listener(prefix, socket));
     }
   }
 

@@ -2,7 +2,11 @@ package dev.infera.server.cli;
 
 import dev.infera.server.logging.LogFormat;
 import dev.infera.server.logging.LogSettings;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,11 +77,41 @@ final class LoggingFlags {
       throw new ParameterException(
           spec.commandLine(), "--log-verbose " + verbose + " (expected 0 or more)");
     }
+    if (file != null) {
+      checkFile();
+    }
     return base.withLevels(
             info != null ? info : base.info(),
             warning != null ? warning : base.warning(),
             error != null ? error : base.error())
         .withVerboseLevel(verbose != null ? verbose : base.verboseLevel())
         .withFile(Optional.ofNullable(file));
+  }
+
+  /**
+   * Refuses a --log-file the log could not be appended to, before the server starts: the log
+   * library would otherwise drop every message without a word. Creates the file (and its folders,
+   * as the log library does) when it does not exist.
+   */
+  private void checkFile() {
+    if (Files.isDirectory(file)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--log-file " + file + ": is a folder (expected a file to append the log to)");
+    }
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try (OutputStream out =
+          Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        // opened for appending, as the log will be
+      }
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--log-file " + file + ": cannot be created: " + FileProblems.reason(e));
+    }
   }
 }

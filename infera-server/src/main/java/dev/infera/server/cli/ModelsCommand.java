@@ -3,6 +3,7 @@ package dev.infera.server.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,12 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code infera models index|load|unload}: drives the repository API of a running server. Exit code
- * 0 when the server did what was asked, 1 with the server's error message otherwise.
+ * 0 when the server did what was asked, 1 with the server's error message otherwise, 2 for a bad
+ * flag (named, before any request).
  */
 @Command(
     name = "models",
@@ -61,7 +64,12 @@ final class ModelsCommand implements Runnable {
             "How long to wait for the server's answer (a load includes warmup). Default: ${DEFAULT-VALUE}.")
     long timeoutSeconds;
 
-    RepositoryClient client() {
+    /** The client; a timeout below one second is refused naming its flag. */
+    RepositoryClient client(CommandSpec spec) {
+      if (timeoutSeconds < 1) {
+        throw new ParameterException(
+            spec.commandLine(), "--timeout-secs " + timeoutSeconds + " (expected 1 or more)");
+      }
       return new RepositoryClient(
           url.contains("://") ? url : "http://" + url,
           Optional.ofNullable(apiKey).filter(key -> !key.isBlank()),
@@ -77,7 +85,7 @@ final class ModelsCommand implements Runnable {
     @Override
     public Integer call() {
       try {
-        run(connection.client(), spec.commandLine().getOut());
+        run(connection.client(spec), spec.commandLine().getOut());
         return 0;
       } catch (RepositoryClient.Failure e) {
         spec.commandLine()
@@ -148,8 +156,12 @@ final class ModelsCommand implements Runnable {
       }
       try {
         return Optional.of(Files.readString(Path.of(config.substring(1))));
+      } catch (NoSuchFileException e) {
+        throw new ParameterException(spec.commandLine(), "--config " + config + ": no such file");
       } catch (IOException e) {
-        throw new RepositoryClient.Failure("cannot read " + config.substring(1) + ": " + e);
+        throw new ParameterException(
+            spec.commandLine(),
+            "--config " + config + ": cannot read it: " + FileProblems.reason(e));
       }
     }
   }

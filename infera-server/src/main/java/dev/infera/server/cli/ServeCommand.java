@@ -183,7 +183,19 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    endpoints.check();
+    List<String> problems = new ArrayList<>(endpoints.problems());
+    if (maxRequestBytes < 1) {
+      problems.add("--max-request-bytes " + maxRequestBytes + " (expected > 0)");
+    }
+    if (defaultMaxBatchSize < 1) {
+      problems.add("--default-max-batch-size " + defaultMaxBatchSize + " (expected >= 1)");
+    }
+    if (exitTimeoutSeconds < 0) {
+      problems.add("--exit-timeout-secs " + exitTimeoutSeconds + " (expected >= 0)");
+    }
+    if (!problems.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), String.join("; ", problems));
+    }
     if (warmup && warmupSeconds < 1) {
       throw new ParameterException(
           spec.commandLine(),
@@ -199,6 +211,7 @@ final class ServeCommand implements Callable<Integer> {
               + " is not a folder (expected the existing folder that job inputs and outputs are"
               + " relative to)");
     }
+    LogSettings logSettings = logging.toSettings(System.getenv(LogSettings.LEVEL_VARIABLE));
     BackendConfig backends;
     try {
       backends = BackendConfig.parse(backendConfig);
@@ -229,7 +242,7 @@ final class ServeCommand implements Callable<Integer> {
             Optional.ofNullable(cacheConfig).map(CacheSettings::parse),
             id,
             exitOnError,
-            logging.toSettings(System.getenv(LogSettings.LEVEL_VARIABLE)),
+            logSettings,
             AutoscaleSettings.DEFAULTS.withTargetP99(Duration.ofMillis(autoscaleTargetP99Millis)),
             limitFlags.toLimits(maxRequestBytes),
             Optional.ofNullable(stateDir),

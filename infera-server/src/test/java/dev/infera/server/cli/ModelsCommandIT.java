@@ -102,8 +102,8 @@ class ModelsCommandIT {
         CommandRun.of(
             "models", "load", "simple", "--config", "@/no/such/config.json", "--url", url);
 
-    assertThat(run.exit()).isEqualTo(1);
-    assertThat(run.err()).contains("cannot read /no/such/config.json");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("--config @/no/such/config.json: no such file");
   }
 
   @Test
