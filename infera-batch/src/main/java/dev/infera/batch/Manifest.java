@@ -2,6 +2,9 @@ package dev.infera.batch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +84,20 @@ record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
    * Creates a job's output folder (its temporary files from a run that stopped deleted) with a new
    * manifest, or, when resuming, checks that the job the folder holds is this one.
    */
+  /** Why a folder cannot be prepared, in words (the exception's message is often just a path). */
+  private static String reason(IOException e) {
+    if (e instanceof FileAlreadyExistsException) {
+      return "it is a file, not a folder";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+      return fileSystem.getReason();
+    }
+    return String.valueOf(e.getMessage());
+  }
+
   static Manifest prepare(Path folder, JobIdentity identity, boolean resume) {
     try {
       Files.createDirectories(folder);
@@ -88,7 +105,7 @@ record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
       deleteTemporaries(folder.resolve(PartitionWriter.REJECTS_FOLDER));
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot prepare the output folder '" + folder + "': " + e.getMessage(), e);
+          "cannot prepare the output folder '" + folder + "': " + reason(e), e);
     }
     Optional<Manifest> existing = read(folder);
     if (existing.isEmpty()) {

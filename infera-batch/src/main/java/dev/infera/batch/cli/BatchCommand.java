@@ -14,6 +14,7 @@ import dev.infera.core.lifecycle.InstanceCount;
 import dev.infera.spi.InferenceException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -333,6 +334,12 @@ public final class BatchCommand implements Callable<Integer> {
     if (progressInterval < 1) {
       throw new IllegalArgumentException(
           "--progress-interval " + progressInterval + " (expected >= 1)");
+    }
+    if (Files.exists(output) && !Files.isDirectory(output)) {
+      throw new IllegalArgumentException(
+          "--output '"
+              + output
+              + "': it is a file, not a folder (expected the job's output folder)");
     }
     // a bad --instances fails here, with the other options, before the model loads
     if (sparkMaster == null) {

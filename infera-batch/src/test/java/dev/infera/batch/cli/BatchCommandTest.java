@@ -169,4 +169,21 @@ class BatchCommandTest {
         .hasMessageContaining("instance_group: 100000 instances in all are over the limit")
         .hasMessageEndingWith("(--instances 100000 sets each instance group's count)");
   }
+
+  @Test
+  void anOutputThatIsAFileIsRefusedWithTheOptionsBeforeTheModelLoads(@TempDir Path dir)
+      throws Exception {
+    Path output = java.nio.file.Files.writeString(dir.resolve("out"), "a file");
+    BatchCommand command = new BatchCommand();
+    new CommandLine(command)
+        .parseArgs(
+            Tables.batchArguments(dir.resolve("rows.parquet"), output).toArray(String[]::new));
+
+    assertThatThrownBy(command::options)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "--output '"
+                + output
+                + "': it is a file, not a folder (expected the job's output folder)");
+  }
 }
