@@ -69,18 +69,33 @@ public final class VersionBreaker implements AutoCloseable {
         .onStateTransition(event -> logTransition(event.getStateTransition()));
     for (CircuitState state :
         List.of(CircuitState.CLOSED, CircuitState.OPEN, CircuitState.HALF_OPEN)) {
+      Tags stateTags = tags.and("state", state.label());
+      releaseExisting(STATE_METRIC, stateTags);
       meters.add(
           Gauge.builder(STATE_METRIC, this, b -> b.state() == state ? 1 : 0)
               .description("1 for the state the version's circuit breaker is in")
-              .tags(tags.and("state", state.label()))
+              .tags(stateTags)
               .register(registry));
     }
+    releaseExisting(REJECTED_METRIC, tags);
     this.rejected =
         Counter.builder(REJECTED_METRIC)
             .description("Requests refused at once because the circuit breaker was open")
             .tags(tags)
             .register(registry);
     meters.add(rejected);
+  }
+
+  /**
+   * A version reloaded in place builds its new breaker while the old one still serves: the new one
+   * takes the version's meters over (the registry would otherwise keep the old gauges, bound to the
+   * old breaker, and hand the new one the meters the old one removes when it closes).
+   */
+  private void releaseExisting(String name, Tags tags) {
+    Meter existing = registry.find(name).tags(tags).meter();
+    if (existing != null) {
+      registry.remove(existing);
+    }
   }
 
   /** Whether a failure is the backend failing to execute (INTERNAL), which counts as a failure. */
@@ -153,9 +168,15 @@ public final class VersionBreaker implements AutoCloseable {
     }
   }
 
-  /** Removes this breaker's meters. */
+  /** Removes this breaker's meters, unless a newer breaker of the version has taken them over. */
   @Override
   public void close() {
-    meters.forEach(registry::remove);
+    for (Meter meter : meters) {
+      Meter registered =
+          registry.find(meter.getId().getName()).tags(meter.getId().getTags()).meter();
+      if (registered == meter) {
+        registry.remove(meter);
+      }
+    }
   }
 }

@@ -167,4 +167,31 @@ class CircuitBreakingSchedulerTest {
     assertThat(registry.find(VersionBreaker.STATE_METRIC).meters()).isEmpty();
     assertThat(stub.stops).isEqualTo(1);
   }
+
+  /**
+   * A version reloaded in place: its new breaker is built while the old one still serves, then the
+   * old one stops. The gauges follow the new breaker, and stay once the old one has stopped.
+   */
+  @Test
+  void aReloadedVersionsMetersFollowItsNewBreakerAndOutliveTheOld() {
+    failTimes(4, internal()); // the old breaker opens
+    VersionBreaker reloaded =
+        new VersionBreaker(LABEL, SETTINGS, clock, registry, Tags.of("model", "m", "version", "1"));
+
+    scheduler.stop().join();
+
+    assertThat(reloaded.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(
+            registry
+                .get(VersionBreaker.STATE_METRIC)
+                .tags("model", "m", "version", "1", "state", "closed")
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
+    assertThat(registry.find(VersionBreaker.STATE_METRIC).meters()).hasSize(3);
+    assertThat(registry.find(VersionBreaker.REJECTED_METRIC).counter()).isNotNull();
+    reloaded.close();
+    assertThat(registry.find(VersionBreaker.STATE_METRIC).meters()).isEmpty();
+    assertThat(registry.find(VersionBreaker.REJECTED_METRIC).meters()).isEmpty();
+  }
 }
