@@ -168,7 +168,30 @@ final class JsonTensorReader {
     if (token != JsonToken.VALUE_STRING) {
       throw wrongKind();
     }
-    return parser.getText().getBytes(StandardCharsets.UTF_8);
+    String text = parser.getText();
+    if (hasLoneSurrogate(text)) {
+      // String.getBytes would put '?' in its place, changing the client's data unseen.
+      throw fail(
+          "element "
+              + count
+              + " is not valid Unicode text: it holds a lone surrogate (an escape such as \\ud800"
+              + " without its pair); send such bytes as binary data");
+    }
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static boolean hasLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void requireNumber(JsonToken token) {

@@ -137,6 +137,8 @@ class InferRequestDecoderTest {
         Arguments.of("FP32", "\"1.0\"", "FP32 data must hold numbers"),
         Arguments.of("INT32", "true", "INT32 data must hold integers"),
         Arguments.of("BYTES", "5", "BYTES data must hold strings"),
+        Arguments.of("BYTES", "\"a\\ud800\"", "element 0 is not valid Unicode text"),
+        Arguments.of("BYTES", "\"\\ude00b\"", "lone surrogate"),
         Arguments.of("FP32", "null", "FP32 data must hold numbers"),
         Arguments.of("FP32", "{\"a\":1}", "data must hold numbers or arrays of them"));
   }
