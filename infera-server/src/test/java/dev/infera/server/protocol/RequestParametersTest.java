@@ -73,7 +73,7 @@ class RequestParametersTest {
 
   @Test
   void malformedValuesAreRefusedNamingTheParameter() {
-    assertRefused(Map.of("timeout", "soon"), "parameter 'timeout' is soon");
+    assertRefused(Map.of("timeout", "soon"), "parameter 'timeout' is 'soon'");
     assertRefused(Map.of("timeout", -1L), "non-negative integer of microseconds");
     assertRefused(Map.of("priority", 1.5), "parameter 'priority' is 1.5");
     assertRefused(Map.of("binary_data_output", 1L), "'binary_data_output' must be true or false");
