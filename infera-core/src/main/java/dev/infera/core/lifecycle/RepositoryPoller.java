@@ -3,6 +3,7 @@ package dev.infera.core.lifecycle;
 import dev.infera.core.repository.ModelRepository;
 import dev.infera.core.repository.ModelSource;
 import dev.infera.core.repository.RepositoryUnavailableException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,6 +92,10 @@ final class RepositoryPoller {
         source.configText(),
         source.configProblem(),
         versions,
-        VersionFingerprint.of(source.directory().resolve(WarmupSamples.WARMUP_FOLDER)));
+        // A model folder that cannot be read has no warm-up folder to stamp: walking it would fail
+        // and stamp a change at every poll.
+        Files.isDirectory(source.directory())
+            ? VersionFingerprint.of(source.directory().resolve(WarmupSamples.WARMUP_FOLDER))
+            : new VersionFingerprint(source.directory().toString(), List.of()));
   }
 }

@@ -40,6 +40,9 @@ final class VersionLoader {
   private static final Logger LOG = LoggerFactory.getLogger(VersionLoader.class);
   private static final String GRAPH_LEVEL_PARAMETER = "graph_optimization_level";
 
+  /** How many ignored folders a message names; a model folder may hold many. */
+  private static final int MAX_IGNORED_SHOWN = 3;
+
   private final BackendRegistry backends;
   private final SchedulerFactory schedulers;
   private final VersionMetricsPool meters;
@@ -127,6 +130,15 @@ final class VersionLoader {
         selected.put(version, available.get(version));
       }
     }
+    if (available.isEmpty() && !source.ignored().isEmpty()) {
+      throw new InferenceException(
+          ErrorCode.NOT_FOUND,
+          "model '"
+              + source.name()
+              + "': no version folder to load: "
+              + ignoredFolders(source.ignored())
+              + misplacedFileHint(source));
+    }
     if (selected.isEmpty()) {
       throw new InferenceException(
           ErrorCode.NOT_FOUND,
@@ -137,7 +149,20 @@ final class VersionLoader {
               + ")"
               + misplacedFileHint(source));
     }
+    if (!source.ignored().isEmpty()) {
+      LOG.info(
+          "model '{}': folders that are no versions are ignored: {}",
+          source.name(),
+          ignoredFolders(source.ignored()));
+    }
     return selected;
+  }
+
+  /** The first few ignored folders with why, and how many more there are. */
+  private static String ignoredFolders(List<String> ignored) {
+    int shown = Math.min(ignored.size(), MAX_IGNORED_SHOWN);
+    String more = ignored.size() > shown ? "; and " + (ignored.size() - shown) + " more" : "";
+    return String.join("; ", ignored.subList(0, shown)) + more;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.infera.core.repository;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -10,24 +11,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A model repository in a local folder. Every sub-folder is a model; inside it, {@code
  * config.pbtxt} is the configuration and each folder named by a non-negative integer in canonical
- * form (no sign, no leading zeros) is a version. Other files and folders are ignored, as Triton
- * does. Hidden folders (starting with a dot) are not models.
+ * form (no sign, no leading zeros, see {@link VersionNames}) is a version. Other files and folders
+ * are ignored, as Triton does, but the folders are named in {@link ModelSource#ignored()} so that a
+ * model left without versions can say why. Hidden folders (starting with a dot) are not models. A
+ * symbolic link that cannot be followed (one that loops or points at nothing) is a model that
+ * cannot load, not a silent absence.
  */
 public final class LocalModelRepository implements ModelRepository {
   /** The configuration file's name in a model folder. */
   public static final String CONFIG_FILE = "config.pbtxt";
 
-  /**
-   * A version folder's name: the canonical decimal form of a number, so {@code 01} is not version 1
-   * (two folders could otherwise claim one version) and is ignored like any other folder.
-   */
-  private static final Pattern VERSION = Pattern.compile("0|[1-9][0-9]{0,17}");
+  /** A model's warm-up samples: a folder of the model that is no version and no mistake. */
+  private static final String WARMUP_FOLDER = "warmup";
 
   private final Path root;
 
@@ -43,7 +43,7 @@ public final class LocalModelRepository implements ModelRepository {
     List<String> names = new ArrayList<>();
     try (Stream<Path> children = Files.list(root)) {
       children
-          .filter(Files::isDirectory)
+          .filter(path -> Files.isDirectory(path) || brokenLink(path).isPresent())
           .map(path -> path.getFileName().toString())
           .filter(ModelNames::isValid)
           .sorted()
@@ -65,32 +65,93 @@ public final class LocalModelRepository implements ModelRepository {
       return Optional.empty();
     }
     Path directory = root.resolve(modelName);
+    Optional<String> broken = brokenLink(directory);
+    if (broken.isPresent()) {
+      return Optional.of(
+          ModelSource.unreadable(
+              modelName, directory, "the model folder cannot be read: " + broken.get()));
+    }
     if (!Files.isDirectory(directory)) {
       return Optional.empty();
     }
     try {
       Path configFile = directory.resolve(CONFIG_FILE);
+      List<String> ignored = new ArrayList<>();
+      TreeMap<Long, Path> versions = versions(directory, ignored);
+      Optional<String> configBroken = brokenLink(configFile);
+      if (configBroken.isPresent() || Files.isDirectory(configFile)) {
+        String problem =
+            configBroken
+                .map(why -> CONFIG_FILE + " cannot be read (" + why + ")")
+                .orElse(CONFIG_FILE + " is a folder (expected a file)");
+        return Optional.of(
+            ModelSource.withConfigProblem(modelName, directory, problem, versions)
+                .ignoring(ignored));
+      }
       if (!Files.isRegularFile(configFile)) {
         return Optional.of(
-            new ModelSource(modelName, directory, Optional.empty(), versions(directory)));
+            new ModelSource(modelName, directory, Optional.empty(), versions).ignoring(ignored));
       }
       return Optional.of(
-          ModelSource.withConfigFile(
-              modelName, directory, Files.readAllBytes(configFile), versions(directory)));
+          ModelSource.withConfigFile(modelName, directory, Files.readAllBytes(configFile), versions)
+              .ignoring(ignored));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model folder " + directory, e);
     }
   }
 
-  private static TreeMap<Long, Path> versions(Path directory) throws IOException {
+  /**
+   * The model's version folders; adds to {@code ignored} why each other folder (but hidden ones and
+   * {@code warmup}), and each link that cannot be followed, is none.
+   */
+  private static TreeMap<Long, Path> versions(Path directory, List<String> ignored)
+      throws IOException {
     TreeMap<Long, Path> versions = new TreeMap<>();
+    List<Path> entries;
     try (Stream<Path> children = Files.list(directory)) {
-      children
-          .filter(Files::isDirectory)
-          .filter(path -> VERSION.matcher(path.getFileName().toString()).matches())
-          .forEach(path -> versions.put(Long.parseLong(path.getFileName().toString()), path));
+      entries = children.sorted().toList();
+    }
+    for (Path path : entries) {
+      String name = path.getFileName().toString();
+      Optional<String> broken = brokenLink(path);
+      if (name.startsWith(".") || name.equals(CONFIG_FILE)) {
+        continue;
+      } else if (broken.isPresent()) {
+        ignored.add("'" + name + "' cannot be read (" + broken.get() + ")");
+      } else if (Files.isDirectory(path)) {
+        Optional<String> problem = VersionNames.problem(name);
+        if (problem.isEmpty()) {
+          versions.put(Long.parseLong(name), path);
+        } else if (!name.equals(WARMUP_FOLDER)) {
+          ignored.add(problem.get());
+        }
+      }
     }
     return versions;
+  }
+
+  /**
+   * Why a symbolic link cannot be followed, such as {@code a symbolic link that loops}; empty when
+   * the path is no link or one that can be followed.
+   */
+  private static Optional<String> brokenLink(Path path) {
+    if (!Files.isSymbolicLink(path) || Files.exists(path)) {
+      return Optional.empty();
+    }
+    try {
+      path.toRealPath();
+      return Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.of("a symbolic link to nothing");
+    } catch (FileSystemException e) {
+      return Optional.of(
+          e.getReason() != null && e.getReason().contains("symbolic links")
+              ? "a symbolic link that loops"
+              : "a symbolic link that cannot be followed: " + e.getReason());
+    } catch (IOException e) {
+      return Optional.of(
+          "a symbolic link that cannot be followed: " + e.getClass().getSimpleName());
+    }
   }
 
   @Override

@@ -212,6 +212,15 @@ class ModelControllerTest {
   }
 
   @Test
+  void pollDoesNotReloadAModelFolderThatLinksToItself() throws Exception {
+    fixture = new RepoFixture(repo).model("a", ADD_CONFIG, 1);
+    java.nio.file.Files.createSymbolicLink(repo.resolve("loop"), Path.of("loop"));
+    start(ControlOptions.poll(Duration.ofHours(1)));
+
+    assertThat(controller.pollNow().get(10, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  @Test
   void pollNoticesAddedAndRemovedModels() throws Exception {
     fixture = new RepoFixture(repo).model("a", ADD_CONFIG, 1);
     start(ControlOptions.poll(Duration.ofHours(1)));

@@ -230,6 +230,85 @@ class ModelManagerTest {
   }
 
   @Test
+  void aModelWithoutVersionsNamesTheFoldersItIgnoredAndWhy() throws Exception {
+    model("named", ADD_CONFIG);
+    Files.createDirectories(repo.resolve("named/v1"));
+    start();
+
+    assertThat(manager.index())
+        .filteredOn(status -> status.model().equals("named"))
+        .singleElement()
+        .satisfies(
+            status ->
+                assertThat(status.reason())
+                    .isEqualTo(
+                        "model 'named': no version folder to load: 'v1' is not a version number"
+                            + " (expected a folder named by a whole number such as 1)"));
+  }
+
+  @Test
+  void aModelNamesAtMostThreeIgnoredFolders() throws Exception {
+    model("many", ADD_CONFIG);
+    for (String folder : new String[] {"a", "b", "c", "d", "e"}) {
+      Files.createDirectories(repo.resolve("many").resolve(folder));
+    }
+    start();
+
+    assertThat(manager.index())
+        .filteredOn(status -> status.model().equals("many"))
+        .singleElement()
+        .satisfies(
+            status ->
+                assertThat(status.reason())
+                    .contains("'c' is not a version number")
+                    .doesNotContain("'d'")
+                    .endsWith("; and 2 more"));
+  }
+
+  @Test
+  void foldersThatAreNoVersionsAreIgnoredBesideAVersion() throws Exception {
+    model("mixed", ADD_CONFIG, 1);
+    Files.createDirectories(repo.resolve("mixed/v2"));
+    start();
+
+    assertThat(manager.readyVersions("mixed"))
+        .extracting(ServingVersion::version)
+        .containsExactly(1L);
+  }
+
+  @Test
+  void aConfigThatIsAFolderMakesTheModelUnavailable() throws Exception {
+    model("folder_config", null, 1);
+    Files.createDirectories(repo.resolve("folder_config/config.pbtxt"));
+    start();
+
+    assertThat(manager.index())
+        .filteredOn(status -> status.model().equals("folder_config"))
+        .singleElement()
+        .satisfies(
+            status ->
+                assertThat(status.reason())
+                    .isEqualTo(
+                        "model 'folder_config': config.pbtxt is a folder (expected a file)"));
+  }
+
+  @Test
+  void aModelFolderThatLinksToItselfIsListedUnavailable() throws Exception {
+    Files.createSymbolicLink(repo.resolve("loop"), Path.of("loop"));
+    start();
+
+    assertThat(manager.index())
+        .filteredOn(status -> status.model().equals("loop"))
+        .singleElement()
+        .satisfies(
+            status ->
+                assertThat(status.reason())
+                    .isEqualTo(
+                        "model 'loop': the model folder cannot be read: a symbolic link that"
+                            + " loops"));
+  }
+
+  @Test
   void aSequenceBatchingModelFailsItsLoadWithTheReason() throws Exception {
     model(
         "stateful", ADD_CONFIG + "sequence_batching { max_sequence_idle_microseconds: 1000 }\n", 1);

@@ -86,4 +86,60 @@ class LocalModelRepositoryTest {
         .hasMessage("model repository " + root.toAbsolutePath() + " is gone (no such folder)");
     Files.move(root.resolveSibling(root.getFileName() + "-moved"), root);
   }
+
+  @Test
+  void foldersThatAreNoVersionsAreNamedWithWhy() throws IOException {
+    Path model = Files.createDirectories(root.resolve("m"));
+    Files.createDirectories(model.resolve("v1"));
+    Files.createDirectories(model.resolve("99999999999999999999"));
+    Files.createDirectories(model.resolve("01"));
+    Files.createDirectories(model.resolve("warmup"));
+    Files.createSymbolicLink(model.resolve("1"), Path.of("1"));
+    Files.createSymbolicLink(model.resolve("2"), Path.of("missing"));
+
+    ModelSource source = new LocalModelRepository(root).find("m").orElseThrow();
+
+    assertThat(source.versions()).isEmpty();
+    assertThat(source.ignored())
+        .containsExactly(
+            "'01' is not a version number (expected no leading zeros, such as 1)",
+            "'1' cannot be read (a symbolic link that loops)",
+            "'2' cannot be read (a symbolic link to nothing)",
+            "'99999999999999999999' is out of range (expected at most 9223372036854775807)",
+            "'v1' is not a version number (expected a folder named by a whole number such as 1)");
+  }
+
+  @Test
+  void theLargestVersionNumberIsAVersion() throws IOException {
+    Files.createDirectories(root.resolve("m/9223372036854775807"));
+
+    ModelSource source = new LocalModelRepository(root).find("m").orElseThrow();
+
+    assertThat(source.versions().keySet()).containsExactly(Long.MAX_VALUE);
+    assertThat(source.ignored()).isEmpty();
+  }
+
+  @Test
+  void aModelFolderThatLinksToItselfIsAModelThatCannotBeRead() throws IOException {
+    Files.createSymbolicLink(root.resolve("loop"), Path.of("loop"));
+
+    LocalModelRepository repository = new LocalModelRepository(root);
+    ModelSource source = repository.find("loop").orElseThrow();
+
+    assertThat(repository.modelNames()).containsExactly("loop");
+    assertThat(source.configProblem())
+        .contains("the model folder cannot be read: a symbolic link that loops");
+  }
+
+  @Test
+  void aConfigThatIsAFolderIsAProblemNotAMissingConfig() throws IOException {
+    Files.createDirectories(root.resolve("m/config.pbtxt"));
+    Files.createDirectories(root.resolve("m/1"));
+
+    ModelSource source = new LocalModelRepository(root).find("m").orElseThrow();
+
+    assertThat(source.configText()).isEmpty();
+    assertThat(source.configProblem()).contains("config.pbtxt is a folder (expected a file)");
+    assertThat(source.versions().keySet()).containsExactly(1L);
+  }
 }

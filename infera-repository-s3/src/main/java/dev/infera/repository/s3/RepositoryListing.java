@@ -1,23 +1,23 @@
 package dev.infera.repository.s3;
 
 import dev.infera.core.repository.ModelNames;
+import dev.infera.core.repository.VersionNames;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * A bucket listing sorted into Triton's layout: under the prefix, {@code <model>/config.pbtxt} and
- * {@code <model>/warmup/**} are the model's own files, {@code <model>/<number>/**} a version's.
- * Other objects, folder markers (keys ending in {@code /}) and keys with empty, {@code .} or {@code
- * ..} segments are ignored, so nothing lands outside the cache.
+ * {@code <model>/warmup/**} are the model's own files, {@code <model>/<number>/**} a version's (a
+ * number as {@link VersionNames} reads it, as in a local repository). Other objects, folder markers
+ * (keys ending in {@code /}) and keys with empty, {@code .} or {@code ..} segments are ignored, so
+ * nothing lands outside the cache.
  *
  * @param models each model's listing, by name
  */
 record RepositoryListing(SortedMap<String, ModelListing> models) {
-  private static final Pattern VERSION = Pattern.compile("[0-9]{1,18}");
   static final String CONFIG_FILE = "config.pbtxt";
   static final String WARMUP_FOLDER = "warmup";
 
@@ -53,7 +53,7 @@ record RepositoryListing(SortedMap<String, ModelListing> models) {
       if (segments.length == 2 && segments[1].equals(CONFIG_FILE)
           || segments.length > 2 && segments[1].equals(WARMUP_FOLDER)) {
         own.computeIfAbsent(model, name -> new TreeMap<>()).put(rest, object);
-      } else if (segments.length > 2 && VERSION.matcher(segments[1]).matches()) {
+      } else if (segments.length > 2 && VersionNames.parse(segments[1]).isPresent()) {
         String inVersion = String.join("/", List.of(segments).subList(2, segments.length));
         versions
             .computeIfAbsent(model, name -> new TreeMap<>())

@@ -87,6 +87,18 @@ class S3ModelRepositoryTest {
   }
 
   @Test
+  void versionFoldersAreReadByTheLocalRule() {
+    bucket.put("repo/m/1/model.onnx", "weights-1");
+    bucket.put("repo/m/01/model.onnx", "not version 1");
+    bucket.put("repo/m/9223372036854775807/model.onnx", "the largest version");
+    bucket.put("repo/m/9223372036854775808/model.onnx", "out of range");
+    open();
+    pollTwice();
+
+    assertThat(repository.find("m").orElseThrow().versions()).containsOnlyKeys(1L, Long.MAX_VALUE);
+  }
+
+  @Test
   void aNewVersionAppearsOnceItsListingHasSettled() {
     bucket.put("repo/m/config.pbtxt", CONFIG);
     bucket.put("repo/m/1/model.onnx", "weights-1");

@@ -57,6 +57,11 @@ class BrokenModelsIT {
         (Files.readString(latin1).replace("name: \"simple\"", "name: \"latin1\"") + "# caf\u00e9\n")
             .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
 
+    Path notANumber = Files.createDirectories(repo.resolve("no_version/v1"));
+    Files.copy(onnx, notANumber.resolve("model.onnx"));
+
+    Files.createSymbolicLink(repo.resolve("loop"), Path.of("loop"));
+
     server = InferaServer.start(ServerOptions.onFreePorts(repo));
     rest = new RestClient(server.httpPort(), false);
     grpc = new GrpcClient(server.grpcPort(), false);
@@ -109,6 +114,16 @@ class BrokenModelsIT {
   @Test
   void configNotMatchingTheFileIsReported() {
     assertUnavailable("wrong_tensor", "NOPE");
+  }
+
+  @Test
+  void versionFolderThatIsNoNumberIsNamed() {
+    assertUnavailable("no_version", "'v1' is not a version number");
+  }
+
+  @Test
+  void modelFolderThatLinksToItselfIsUnavailableNotAbsent() {
+    assertUnavailable("loop", "the model folder cannot be read: a symbolic link that loops");
   }
 
   @Test
