@@ -39,6 +39,16 @@ public final class ModelConfigParser {
   private static final Pattern UNKNOWN_ENUM_VALUE =
       Pattern.compile("Enum type \"inference\\.([\\w.]+)\" has no value named \"([^\"]*)\"\\.?");
   private static final Pattern LOCATION = Pattern.compile("^\\d+:\\d+:\\s*");
+  private static final Pattern NOT_POSITIVE =
+      Pattern.compile("Couldn't parse integer: Number must be positive: (\\S+)");
+  private static final Pattern OUT_OF_RANGE =
+      Pattern.compile(
+          "Couldn't parse integer: Number out of range for (32|64)-bit (signed|unsigned) integer:"
+              + " (\\S+)");
+
+  /** The field a value belongs to: the name before its colon (and an open list), at the end. */
+  private static final Pattern FIELD_BEFORE_VALUE =
+      Pattern.compile("(\\w+)\\s*:\\s*(?:\\[[^\\]]*)?$");
 
   /** Enough for any real configuration; bounds the work a hostile text can cause. */
   private static final int MAX_PROBLEMS = 50;
@@ -128,8 +138,22 @@ public final class ModelConfigParser {
     String message = e.getMessage() == null ? "" : e.getMessage();
     String detail = LOCATION.matcher(message).replaceFirst("");
     Matcher enumValue = UNKNOWN_ENUM_VALUE.matcher(detail);
+    Matcher notPositive = NOT_POSITIVE.matcher(detail);
+    Matcher outOfRange = OUT_OF_RANGE.matcher(detail);
     if (enumValue.matches()) {
       detail = unknownEnumValue(enumValue.group(1), enumValue.group(2));
+    } else if (notPositive.matches()) {
+      detail =
+          fieldAt(text, e.getLine(), e.getColumn())
+              + notPositive.group(1)
+              + " (expected a whole number >= 0)";
+    } else if (outOfRange.matches()) {
+      detail =
+          fieldAt(text, e.getLine(), e.getColumn())
+              + outOfRange.group(3)
+              + " is out of range ("
+              + range(outOfRange.group(1), outOfRange.group(2), outOfRange.group(3))
+              + ")";
     } else {
       detail = detail.replace("inference.", "");
     }
@@ -138,6 +162,32 @@ public final class ModelConfigParser {
           detail.replaceFirst("\\.$", "") + " at the end of the text (is a '[' or '{' left open?)";
     }
     return new Problem(e.getLine(), e.getColumn(), detail);
+  }
+
+  /**
+   * The field whose value starts at the 1-based line and column, as {@code name: } to go before the
+   * value, or {@code value } when the text before it names none.
+   */
+  private static String fieldAt(String text, int line, int column) {
+    String[] lines = text.split("\n", -1);
+    if (line < 1 || line > lines.length) {
+      return "value ";
+    }
+    String before =
+        lines[line - 1].substring(0, Math.min(Math.max(column - 1, 0), lines[line - 1].length()));
+    Matcher field = FIELD_BEFORE_VALUE.matcher(before);
+    return field.find() ? field.group(1) + ": " : "value ";
+  }
+
+  /** What an integer field of protobuf's width and sign takes, for a value beyond it. */
+  private static String range(String bits, String sign, String value) {
+    boolean wide = bits.equals("64");
+    if (sign.equals("unsigned")) {
+      return "expected at most " + (wide ? "18446744073709551615" : "4294967295");
+    }
+    return value.startsWith("-")
+        ? "expected at least " + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE)
+        : "expected at most " + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE);
   }
 
   /** Whether nothing but white space and comments follows the 1-based line and column. */

@@ -249,6 +249,38 @@ class ModelConfigParserTest {
   }
 
   @Test
+  void aNegativeValueForAnUnsignedFieldNamesTheFieldAndWhatWasExpected() {
+    String text =
+        "max_batch_size: 8\n"
+            + "dynamic_batching {\n"
+            + "  max_queue_delay_microseconds: -5\n"
+            + "  priority_levels: -1\n"
+            + "}\n";
+
+    assertThatThrownBy(() -> ModelConfigParser.parse(text, "negative"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "line 3, column 33: max_queue_delay_microseconds: -5 (expected a whole"
+                            + " number >= 0)",
+                        "line 4, column 20: priority_levels: -1 (expected a whole number >= 0)"));
+  }
+
+  @Test
+  void aNumberTooLargeForItsFieldNamesTheFieldAndTheLargest() {
+    assertThatThrownBy(() -> ModelConfigParser.parse("max_batch_size: 99999999999\n", "large"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "line 1, column 17: max_batch_size: 99999999999 is out of range (expected"
+                            + " at most 2147483647)"));
+  }
+
+  @Test
   void readsAFile(@TempDir Path folder) throws Exception {
     Path file = folder.resolve("config.pbtxt");
     Files.writeString(file, ConfigFixtures.text("fil_xgboost.pbtxt"));
