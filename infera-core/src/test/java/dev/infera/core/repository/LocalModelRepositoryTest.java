@@ -142,4 +142,15 @@ class LocalModelRepositoryTest {
     assertThat(source.configProblem()).contains("config.pbtxt is a folder (expected a file)");
     assertThat(source.versions().keySet()).containsExactly(1L);
   }
+
+  @Test
+  void aConfigThatLinksToNothingIsAProblemNotAMissingConfig() throws IOException {
+    Files.createDirectories(root.resolve("m/1"));
+    Files.createSymbolicLink(root.resolve("m/config.pbtxt"), Path.of("gone.pbtxt"));
+
+    ModelSource source = new LocalModelRepository(root).find("m").orElseThrow();
+
+    assertThat(source.configProblem())
+        .contains("config.pbtxt cannot be read (a symbolic link to nothing)");
+  }
 }
