@@ -113,8 +113,10 @@ public final class ModelManager implements AutoCloseable {
       record.want(true);
       Optional<ModelSource> source = repository.find(name);
       if (source.isEmpty()) {
-        record.failLoad("model '" + name + "' is not in the repository " + repository.location());
+        String reason = "model '" + name + "' is not in the repository " + repository.location();
+        record.failLoad(reason);
         lifecycle.recordLoadFailure(name, "");
+        LOG.error("{}", reason);
         publishStates();
         return record.hasReady();
       }
@@ -123,7 +125,14 @@ public final class ModelManager implements AutoCloseable {
       } catch (InferenceException | IllegalArgumentException e) {
         record.failLoad(e.getMessage());
         lifecycle.recordLoadFailure(name, "");
-        LOG.error("model '{}' is unavailable: {}", name, e.getMessage());
+        if (record.hasReady()) {
+          LOG.error(
+              "model '{}': the new load failed, the versions loaded before keep serving: {}",
+              name,
+              e.getMessage());
+        } else {
+          LOG.error("model '{}' is unavailable: {}", name, e.getMessage());
+        }
       } finally {
         record.loading(java.util.Set.of());
         publishStates();

@@ -56,4 +56,31 @@ class ServeProcessIT {
       assertThat(server.lines()).anyMatch(l -> l.contains("stopped"));
     }
   }
+
+  /** A model named at start-up that the repository lacks is said in the log, not only the index. */
+  @Test
+  void aModelToLoadThatIsNotInTheRepositoryIsLogged() throws Exception {
+    ServeProcess.Ports ports = ServeProcess.Ports.free();
+    try (ServeProcess server =
+        ServeProcess.serveExamples(
+            Map.of(),
+            ports,
+            "--model-control-mode",
+            "explicit",
+            "--load-model",
+            "simple",
+            "--load-model",
+            "nosuch",
+            "--warmup",
+            "false")) {
+      String line =
+          server.readUntil(
+              l -> l.contains("ERROR") && l.contains("'nosuch' is not in the repository"));
+
+      assertThat(line).as(server.transcript()).isNotNull();
+      assertThat(server.readUntil(l -> l.contains("started; ready: false")))
+          .as(server.transcript())
+          .isNotNull();
+    }
+  }
 }
