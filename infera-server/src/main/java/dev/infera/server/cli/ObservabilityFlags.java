@@ -144,6 +144,10 @@ final class ObservabilityFlags {
 
   ObservabilityOptions toOptions() {
     ObservabilityOptions options = options().withAccessLog(accessLog);
+    if (!(captureRate > 0 && captureRate <= 1)) { // refused also without --capture-models
+      throw new ParameterException(
+          spec.commandLine(), "--capture-rate " + captureRate + " (expected > 0 and <= 1)");
+    }
     if (captureModels.isEmpty()) {
       if (captureDir != null) {
         throw new ParameterException(

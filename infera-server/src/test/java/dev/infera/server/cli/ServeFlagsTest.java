@@ -43,6 +43,12 @@ class ServeFlagsTest {
   }
 
   @Test
+  void aCaptureRateOutOfRangeIsRefusedAlsoWithoutCaptureModels() {
+    assertThat(refusal("--capture-rate=2")).contains("--capture-rate 2.0 (expected > 0 and <= 1)");
+    assertThat(refusal("--capture-rate=0")).contains("--capture-rate 0.0 (expected > 0 and <= 1)");
+  }
+
+  @Test
   void anAddressThatDoesNotResolveIsRefusedNamingItsFlag() {
     assertThat(refusal("--http-address=999.1.1.1"))
         .contains("--http-address 999.1.1.1: cannot resolve it")
