@@ -201,6 +201,21 @@ class TrafficPolicyIT {
         .isBetween(n * 0.4 - 5 * sigma, n * 0.4 + 5 * sigma);
     assertThat(Metrics.scrape(server.metricsPort()))
         .contains("infera_variant_requests_total{model=\"arch_a\",variant=\"arch_b:2\"}");
+
+    // A rollout would replace this policy by one of arch_a's own versions: refused, policy kept.
+    expect(
+        admin.send("POST", "/v2/models/arch_a/rollout", "{\"candidate\": \"2\"}"),
+        400,
+        "sends requests to model 'arch_b' version '2'; a rollout compares two versions of"
+            + " 'arch_a' and would replace that policy: remove it first");
+    assertThat(
+            admin
+                .ok("GET", "/v2/models/arch_a/traffic", null)
+                .path("split")
+                .get(1)
+                .path("model")
+                .asText())
+        .isEqualTo("arch_b");
   }
 
   @Test

@@ -179,6 +179,7 @@ public final class TrafficManager implements TrafficRecorder, AutoCloseable {
       String by) {
     ModelRoutes routes = requireKnown(model);
     requireNoRunningRollout(model, "start another");
+    requireOwnVersionsOnly(model);
     long baseline = stable.orElseGet(() -> defaultStable(model, routes, candidate));
     RolloutSpec spec =
         new RolloutSpec(
@@ -209,6 +210,39 @@ public final class TrafficManager implements TrafficRecorder, AutoCloseable {
             "canary of version " + candidate + " against " + baseline + ", steps " + steps,
             Optional.empty()));
     return status;
+  }
+
+  /**
+   * A rollout compares two versions of one model and its ending pins one of them, which would drop
+   * a policy that routes to another model without a word: such a policy is removed by hand first.
+   */
+  private void requireOwnVersionsOnly(String model) {
+    TrafficPolicy policy = policies.get(model);
+    if (policy == null) {
+      return;
+    }
+    Optional<String> other =
+        policy.split().stream()
+            .filter(variant -> !variant.model().equals(model))
+            .map(variant -> RoutedVersion.label(variant.model(), variant.version()))
+            .findFirst()
+            .or(
+                () ->
+                    policy
+                        .shadow()
+                        .filter(shadow -> !shadow.model().equals(model))
+                        .map(shadow -> RoutedVersion.label(shadow.model(), shadow.version())));
+    if (other.isPresent()) {
+      throw new InferenceException(
+          ErrorCode.FAILED_PRECONDITION,
+          "model '"
+              + model
+              + "' has a traffic policy that sends requests to "
+              + other.get()
+              + "; a rollout compares two versions of '"
+              + model
+              + "' and would replace that policy: remove it first");
+    }
   }
 
   /**
