@@ -8,6 +8,7 @@ import dev.infera.batch.JobSummary;
 import dev.infera.batch.ModelAccess;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,6 +89,18 @@ public final class JobManager implements AutoCloseable {
       inputs.add(resolved);
     }
     Path output = settings.resolve(requested.output(), "output");
+    for (int i = 0; i < inputs.size(); i++) {
+      // The job writes its partitions, manifest and summary into its output folder: among the
+      // inputs, they would be read by the next run (or mix formats in this one).
+      if (inputs.get(i).startsWith(output) || output.startsWith(inputs.get(i))) {
+        throw new IllegalArgumentException(
+            "output '"
+                + requested.output()
+                + "' and input '"
+                + requested.inputs().get(i)
+                + "' overlap (expected an output folder apart from the inputs)");
+      }
+    }
     int parallelism = Math.min(requested.parallelism(), settings.maxParallelism());
     BatchOptions options =
         new BatchOptions(
@@ -163,6 +176,11 @@ public final class JobManager implements AutoCloseable {
     } catch (IllegalArgumentException | InferenceException e) {
       entry.finish(JobState.FAILED, clock.instant(), settings.relative(e.getMessage()), null);
       LOG.info("batch job {} failed: {}", entry.id, e.getMessage());
+    } catch (UncheckedIOException e) {
+      // The job's own files (an output folder that cannot be prepared, an input that cannot be
+      // read): the job's failure, said in one line, not the server's.
+      entry.finish(JobState.FAILED, clock.instant(), settings.relative(e.getMessage()), null);
+      LOG.warn("batch job {} failed: {}", entry.id, settings.relative(e.getMessage()));
     } catch (RuntimeException | Error e) {
       // An Error too (DuckDB's native library that cannot load, a class missing): else the job
       // would stay RUNNING, its failure hidden in a Future nobody reads.

@@ -316,6 +316,20 @@ class BatchJobsIT {
       assertThat(refused.statusCode()).as(root).isEqualTo(400);
       assertThat(refused.body()).contains("is the jobs folder itself (expected a path inside it)");
     }
+    java.nio.file.Files.createDirectories(jobs.resolve("in2"));
+    java.nio.file.Files.writeString(jobs.resolve("in2/a.csv"), "id,f0\n1,1\n");
+    for (String[] pair :
+        List.of(
+            new String[] {"in2", "in2"}, // the output written among the inputs
+            new String[] {"in2/a.csv", "in2"}, // a file inside the output folder
+            new String[] {"in2", "in2/out"})) { // the output inside an input folder
+      ObjectNode job = JSON.createObjectNode();
+      job.put("model", "tabular_mlp").put("input", pair[0]).put("output", pair[1]);
+      HttpResponse<String> refused = call("POST", "/v2/jobs", job.toString());
+      assertThat(refused.statusCode()).as(pair[0] + " -> " + pair[1]).isEqualTo(400);
+      assertThat(refused.body())
+          .contains("output '" + pair[1] + "' and input '" + pair[0] + "' overlap");
+    }
 
     HttpResponse<String> missing = call("POST", "/v2/jobs", "{\"model\":\"tabular_mlp\"}");
     assertThat(missing.statusCode()).isEqualTo(400);
