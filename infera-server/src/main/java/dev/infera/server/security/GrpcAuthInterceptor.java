@@ -35,15 +35,25 @@ final class GrpcAuthInterceptor implements ServerInterceptor {
     }
     try {
       authenticator.check(
-          required,
-          headers.get(AUTHORIZATION),
-          Authenticator.Protocol.GRPC,
-          method,
-          call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+          required, headers.get(AUTHORIZATION), Authenticator.Protocol.GRPC, method, peer(call));
     } catch (InferenceException e) {
       call.close(GrpcStatusMapping.toStatus(e), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return next.startCall(call, headers);
+  }
+
+  /**
+   * The client's address, for the log line of a refusal: gRPC's transport attribute where the
+   * binding sets it, else the request context's (Armeria's gRPC binding leaves the attribute
+   * unset).
+   */
+  private static Object peer(ServerCall<?, ?> call) {
+    Object address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    if (address != null) {
+      return address;
+    }
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    return ctx == null ? "an unknown address" : ctx.remoteAddress();
   }
 }
