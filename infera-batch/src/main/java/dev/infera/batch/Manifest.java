@@ -80,10 +80,6 @@ record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
     }
   }
 
-  /**
-   * Creates a job's output folder (its temporary files from a run that stopped deleted) with a new
-   * manifest, or, when resuming, checks that the job the folder holds is this one.
-   */
   /** Why a folder cannot be prepared, in words (the exception's message is often just a path). */
   private static String reason(IOException e) {
     if (e instanceof FileAlreadyExistsException) {
@@ -98,6 +94,10 @@ record Manifest(JobIdentity job, Map<Integer, PartitionResult> partitions) {
     return String.valueOf(e.getMessage());
   }
 
+  /**
+   * Creates a job's output folder (its temporary files from a run that stopped deleted) with a new
+   * manifest, or, when resuming, checks that the job the folder holds is this one.
+   */
   static Manifest prepare(Path folder, JobIdentity identity, boolean resume) {
     try {
       Files.createDirectories(folder);

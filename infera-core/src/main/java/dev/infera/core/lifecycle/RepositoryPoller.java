@@ -95,7 +95,7 @@ final class RepositoryPoller {
         // A model folder that cannot be read has no warm-up folder to stamp: walking it would fail
         // and stamp a change at every poll.
         Files.isDirectory(source.directory())
-            ? VersionFingerprint.of(source.directory().resolve(WarmupSamples.WARMUP_FOLDER))
+            ? VersionFingerprint.of(source.directory().resolve(ModelSource.WARMUP_FOLDER))
             : new VersionFingerprint(source.directory().toString(), List.of()));
   }
 }

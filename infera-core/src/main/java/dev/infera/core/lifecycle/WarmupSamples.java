@@ -5,6 +5,7 @@ import dev.infera.core.RequestOptions;
 import dev.infera.core.config.ConfigDataTypes;
 import dev.infera.core.config.proto.ModelConfig;
 import dev.infera.core.config.proto.ModelWarmup;
+import dev.infera.core.repository.ModelSource;
 import dev.infera.spi.DataType;
 import dev.infera.spi.ErrorCode;
 import dev.infera.spi.InferenceException;
@@ -31,9 +32,6 @@ import java.util.SplittableRandom;
  * <p>Stateless.
  */
 final class WarmupSamples {
-  /** The folder of a model that holds {@code input_data_file}s. */
-  static final String WARMUP_FOLDER = "warmup";
-
   private static final long SEED = 0x1f3a_5c7e_9b2dL;
 
   private WarmupSamples() {}
@@ -103,7 +101,7 @@ final class WarmupSamples {
   }
 
   private static Path fileOf(Path modelDirectory, ModelWarmup.Input input) {
-    return modelDirectory.resolve(WARMUP_FOLDER).resolve(input.getInputDataFile());
+    return modelDirectory.resolve(ModelSource.WARMUP_FOLDER).resolve(input.getInputDataFile());
   }
 
   private static Tensor zeros(String name, DataType type, long[] shape, int count) {

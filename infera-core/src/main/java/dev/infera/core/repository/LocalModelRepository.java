@@ -26,9 +26,6 @@ public final class LocalModelRepository implements ModelRepository {
   /** The configuration file's name in a model folder. */
   public static final String CONFIG_FILE = "config.pbtxt";
 
-  /** A model's warm-up samples: a folder of the model that is no version and no mistake. */
-  private static final String WARMUP_FOLDER = "warmup";
-
   private final Path root;
 
   public LocalModelRepository(Path root) {
@@ -122,7 +119,7 @@ public final class LocalModelRepository implements ModelRepository {
         Optional<String> problem = VersionNames.problem(name);
         if (problem.isEmpty()) {
           versions.put(Long.parseLong(name), path);
-        } else if (!name.equals(WARMUP_FOLDER)) {
+        } else if (!name.equals(ModelSource.WARMUP_FOLDER)) {
           ignored.add(problem.get());
         }
       }

@@ -29,6 +29,10 @@ public record ModelSource(
     Optional<String> configProblem,
     SortedMap<Long, Path> versions,
     List<String> ignored) {
+
+  /** The folder of a model's warm-up samples: a folder of the model that is no version. */
+  public static final String WARMUP_FOLDER = "warmup";
+
   public ModelSource {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(directory, "directory");

@@ -96,6 +96,22 @@ public record TrafficPolicy(
         List.of(new Variant(model, version, 100)), false, Optional.empty(), false);
   }
 
+  /**
+   * The first variant, or else the shadow, that names a model other than {@code model}, as messages
+   * name a version; empty when the policy only routes among {@code model}'s own versions.
+   */
+  public Optional<String> otherModel(String model) {
+    return split.stream()
+        .filter(variant -> !variant.model().equals(model))
+        .map(variant -> RoutedVersion.label(variant.model(), variant.version()))
+        .findFirst()
+        .or(
+            () ->
+                shadow
+                    .filter(s -> !s.model().equals(model))
+                    .map(s -> RoutedVersion.label(s.model(), s.version())));
+  }
+
   /** The stable variant: the first of the split. */
   public Variant stable() {
     return split.get(0);

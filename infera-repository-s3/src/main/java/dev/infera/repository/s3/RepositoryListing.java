@@ -1,6 +1,7 @@
 package dev.infera.repository.s3;
 
 import dev.infera.core.repository.ModelNames;
+import dev.infera.core.repository.ModelSource;
 import dev.infera.core.repository.VersionNames;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +20,6 @@ import java.util.TreeMap;
  */
 record RepositoryListing(SortedMap<String, ModelListing> models) {
   static final String CONFIG_FILE = "config.pbtxt";
-  static final String WARMUP_FOLDER = "warmup";
 
   /**
    * One model's objects.
@@ -51,7 +51,7 @@ record RepositoryListing(SortedMap<String, ModelListing> models) {
       String model = segments[0];
       String rest = String.join("/", List.of(segments).subList(1, segments.length));
       if (segments.length == 2 && segments[1].equals(CONFIG_FILE)
-          || segments.length > 2 && segments[1].equals(WARMUP_FOLDER)) {
+          || segments.length > 2 && segments[1].equals(ModelSource.WARMUP_FOLDER)) {
         own.computeIfAbsent(model, name -> new TreeMap<>()).put(rest, object);
       } else if (segments.length > 2 && VersionNames.parse(segments[1]).isPresent()) {
         String inVersion = String.join("/", List.of(segments).subList(2, segments.length));

@@ -116,18 +116,15 @@ final class EndpointFlags {
     List<Listener> listeners = new ArrayList<>();
     listen(problems, listeners, "--http", allowHttp, "--http-address", httpAddress, httpPort);
     listen(problems, listeners, "--grpc", allowGrpc, "--grpc-address", grpcAddress, grpcPort);
-    if (metricsAddress != null) {
-      listen(
-          problems,
-          listeners,
-          "--metrics",
-          allowMetrics,
-          "--metrics-address",
-          metricsAddress,
-          metricsPort);
-    } else {
-      listen(problems, listeners, "--metrics", allowMetrics, null, httpAddress, metricsPort);
-    }
+    boolean ownAddress = metricsAddress != null; // else the HTTP endpoint's, checked there
+    listen(
+        problems,
+        listeners,
+        "--metrics",
+        allowMetrics,
+        ownAddress ? "--metrics-address" : null,
+        ownAddress ? metricsAddress : httpAddress,
+        metricsPort);
     for (int i = 0; i < listeners.size(); i++) {
       for (int j = i + 1; j < listeners.size(); j++) {
         Listener a = listeners.get(i);

@@ -217,21 +217,8 @@ public final class TrafficManager implements TrafficRecorder, AutoCloseable {
    * a policy that routes to another model without a word: such a policy is removed by hand first.
    */
   private void requireOwnVersionsOnly(String model) {
-    TrafficPolicy policy = policies.get(model);
-    if (policy == null) {
-      return;
-    }
     Optional<String> other =
-        policy.split().stream()
-            .filter(variant -> !variant.model().equals(model))
-            .map(variant -> RoutedVersion.label(variant.model(), variant.version()))
-            .findFirst()
-            .or(
-                () ->
-                    policy
-                        .shadow()
-                        .filter(shadow -> !shadow.model().equals(model))
-                        .map(shadow -> RoutedVersion.label(shadow.model(), shadow.version())));
+        Optional.ofNullable(policies.get(model)).flatMap(policy -> policy.otherModel(model));
     if (other.isPresent()) {
       throw new InferenceException(
           ErrorCode.FAILED_PRECONDITION,
